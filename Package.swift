@@ -1,0 +1,51 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// Module split (see ../shared/STYLE.md):
+//   CLapack        system library over OpenBLAS + LAPACKE; header and modulemap only.
+//   LinearAlgebra  the only importer of CLapack: Matrix, Cholesky, solves, gemm.
+//   TunerCore      pure code, no I/O: search space, samples, trace parsing, statistics,
+//                  Pareto frontier, hypervolume, sampling, recommendation.
+//   TunerRuntime   the world: spec loading, processes, /proc sampling, load drivers,
+//                  data files, env files, terminal output.
+//   tuner          @main root command and one file per subcommand.
+let package = Package(
+    name: "tuner",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "tuner", targets: ["tuner"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CLapack",
+            pkgConfig: "lapacke",
+            providers: [.apt(["libopenblas-dev", "liblapacke-dev", "pkg-config"])]
+        ),
+        .target(
+            name: "LinearAlgebra",
+            dependencies: ["CLapack"],
+            linkerSettings: [.linkedLibrary("openblas")]
+        ),
+        .target(name: "TunerCore", dependencies: ["LinearAlgebra"]),
+        .target(
+            name: "TunerRuntime",
+            dependencies: ["TunerCore", .product(name: "Yams", package: "Yams")]
+        ),
+        .executableTarget(
+            name: "tuner",
+            dependencies: [
+                "TunerRuntime", "TunerCore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "LinearAlgebraTests", dependencies: ["LinearAlgebra"]),
+        .testTarget(name: "TunerCoreTests", dependencies: ["TunerCore"]),
+        .testTarget(name: "TunerRuntimeTests", dependencies: ["TunerRuntime", "TunerCore"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["TunerRuntime", "TunerCore"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,82 @@
+import CLapack
+
+/// A dense matrix of `Double` stored row-major: element (i, j) lives at `storage[i * columns + j]`.
+/// Shapes are written rows × columns throughout (e.g. a kernel matrix is n × n).
+public struct Matrix: Sendable, Equatable, CustomStringConvertible {
+    public let rows: Int
+    public let columns: Int
+    /// Row-major elements, `rows * columns` of them.
+    public internal(set) var storage: [Double]
+
+    /// A rows × columns matrix filled with `value`.
+    public init(rows: Int, columns: Int, repeating value: Double = 0) {
+        precondition(rows >= 0 && columns >= 0, "matrix shape \(rows) × \(columns) is negative")
+        self.rows = rows
+        self.columns = columns
+        self.storage = [Double](repeating: value, count: rows * columns)
+    }
+
+    /// A matrix from row-major elements; `elements.count` must equal rows × columns.
+    public init(rows: Int, columns: Int, rowMajor elements: [Double]) {
+        precondition(elements.count == rows * columns,
+                     "\(elements.count) elements do not fill a \(rows) × \(columns) matrix")
+        self.rows = rows
+        self.columns = columns
+        self.storage = elements
+    }
+
+    /// A matrix from nested rows, all of one length.
+    public init(_ nestedRows: [[Double]]) {
+        let columns = nestedRows.first?.count ?? 0
+        precondition(nestedRows.allSatisfy { $0.count == columns }, "rows of unequal length")
+        self.init(rows: nestedRows.count, columns: columns, rowMajor: nestedRows.flatMap { $0 })
+    }
+
+    /// The n × n identity.
+    public static func identity(_ n: Int) -> Matrix {
+        var m = Matrix(rows: n, columns: n)
+        for i in 0..<n { m[i, i] = 1 }
+        return m
+    }
+
+    public subscript(row: Int, column: Int) -> Double {
+        get { storage[row * columns + column] }
+        set { storage[row * columns + column] = newValue }
+    }
+
+    /// The transpose, columns × rows.
+    public var transposed: Matrix {
+        var t = Matrix(rows: columns, columns: rows)
+        for i in 0..<rows {
+            for j in 0..<columns { t[j, i] = self[i, j] }
+        }
+        return t
+    }
+
+    public var description: String {
+        (0..<rows).map { i in
+            (0..<columns).map { j in String(self[i, j]) }.joined(separator: " ")
+        }.joined(separator: "\n")
+    }
+}
+
+/// Errors surfaced from LAPACK's `info` codes and from shape mismatches.
+public enum LinearAlgebraError: Error, Equatable, CustomStringConvertible {
+    /// `dpotrf` found the leading minor of order `order` not positive definite.
+    case notPositiveDefinite(order: Int)
+    /// A LAPACK routine rejected its argument number `argument` (a programming error).
+    case illegalArgument(routine: String, argument: Int)
+    /// Operand shapes do not fit, e.g. "3 × 2 times 3 × 2".
+    case shapeMismatch(String)
+
+    public var description: String {
+        switch self {
+        case .notPositiveDefinite(let order):
+            return "matrix is not positive definite (leading minor of order \(order))"
+        case .illegalArgument(let routine, let argument):
+            return "\(routine) rejected argument \(argument)"
+        case .shapeMismatch(let detail):
+            return "shape mismatch: \(detail)"
+        }
+    }
+}
