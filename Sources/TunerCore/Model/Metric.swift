@@ -1,0 +1,146 @@
+/// A figure of merit read from one measured trial. Names are the spec's keys.
+public enum Metric: String, Sendable, Codable, CaseIterable {
+    /// Median stop-the-world pause in the window, ms (0 when no GC ran).
+    case pauseP50Millis = "pause_p50_ms"
+    /// 99th-percentile stop-the-world pause in the window, ms (0 when no GC ran).
+    case pauseP99Millis = "pause_p99_ms"
+    /// Longest stop-the-world pause in the window, ms.
+    case pauseMaxMillis = "pause_max_ms"
+    /// Total pause per second of window, ms/s.
+    case pauseMillisPerSecond = "pause_ms_per_s"
+    /// Load throughput, operations per second.
+    case throughputOpsPerSecond = "throughput_ops_per_sec"
+    case latencyP50Millis = "latency_p50_ms"
+    case latencyP99Millis = "latency_p99_ms"
+    case latencyMaxMillis = "latency_max_ms"
+    /// Peak resident set size of the server, bytes.
+    case rssPeakBytes = "rss_peak"
+    /// RSS growth over the window, percent of its start.
+    case rssGrowthPercent = "rss_growth_pct"
+    /// GC cycles in the window.
+    case gcCount = "gc_count"
+    /// GC CPU share of available CPU in the window, percent.
+    case gcCPUPercent = "gc_cpu_pct"
+
+    /// The direction that is better when the metric is an objective.
+    public var naturalDirection: ObjectiveDirection {
+        self == .throughputOpsPerSecond ? .maximize : .minimize
+    }
+
+    /// Whether values are byte counts (spec values may then use Go's size syntax).
+    public var isBytes: Bool { self == .rssPeakBytes }
+
+    /// Column heading / label with its unit.
+    public var label: String {
+        switch self {
+        case .pauseP50Millis: return "pause p50 (ms)"
+        case .pauseP99Millis: return "pause p99 (ms)"
+        case .pauseMaxMillis: return "pause max (ms)"
+        case .pauseMillisPerSecond: return "pause (ms/s)"
+        case .throughputOpsPerSecond: return "throughput (ops/s)"
+        case .latencyP50Millis: return "latency p50 (ms)"
+        case .latencyP99Millis: return "latency p99 (ms)"
+        case .latencyMaxMillis: return "latency max (ms)"
+        case .rssPeakBytes: return "peak RSS"
+        case .rssGrowthPercent: return "RSS growth (%)"
+        case .gcCount: return "GC count"
+        case .gcCPUPercent: return "GC CPU (%)"
+        }
+    }
+
+    /// The metric's value for a measured trial; nil when the trial has no such figure.
+    public func value(of sample: TrialSample) -> Double? {
+        switch self {
+        case .pauseP50Millis, .pauseP99Millis, .pauseMaxMillis:
+            guard let gc = sample.gc else { return nil }
+            let pauses = gc.pausesMillis
+            if pauses.isEmpty { return 0 }
+            let p = self == .pauseP50Millis ? 0.5 : (self == .pauseP99Millis ? 0.99 : 1)
+            return Statistics.quantile(pauses, p)
+        case .pauseMillisPerSecond: return sample.gc?.pauseMillisPerSecond
+        case .throughputOpsPerSecond: return sample.load?.throughputOpsPerSecond
+        case .latencyP50Millis: return sample.load?.latencyP50Millis
+        case .latencyP99Millis: return sample.load?.latencyP99Millis
+        case .latencyMaxMillis: return sample.load?.latencyMaxMillis
+        case .rssPeakBytes: return sample.memory.map { Double($0.peakBytes) }
+        case .rssGrowthPercent: return sample.memory.map { $0.growthFraction * 100 }
+        case .gcCount: return sample.gc.map { Double($0.cycles.count) }
+        case .gcCPUPercent: return sample.gc?.cpuFraction.map { $0 * 100 }
+        }
+    }
+
+    /// The value formatted for a table (bytes as MiB/GiB).
+    public func format(_ value: Double) -> String {
+        switch self {
+        case .rssPeakBytes: return ByteSize.human(value)
+        case .throughputOpsPerSecond: return formatFixed(value, decimals: 0)
+        case .gcCount: return formatFixed(value, decimals: 0)
+        case .pauseP50Millis, .pauseP99Millis, .pauseMaxMillis:
+            return formatFixed(value, decimals: value < 10 ? 3 : 1)
+        default: return formatFixed(value, decimals: value < 10 ? 2 : 1)
+        }
+    }
+}
+
+/// A bound on a metric, e.g. `latency_p99_ms <= 120` or `rss_peak <= 1GiB`.
+public struct Constraint: Sendable, Equatable, Codable, CustomStringConvertible {
+    public enum Comparison: String, Sendable, Codable {
+        case atMost = "<="
+        case atLeast = ">="
+    }
+
+    public var metric: Metric
+    public var comparison: Comparison
+    /// In the metric's units (bytes for `rss_peak`).
+    public var bound: Double
+
+    public init(metric: Metric, comparison: Comparison, bound: Double) {
+        self.metric = metric
+        self.comparison = comparison
+        self.bound = bound
+    }
+
+    /// Why a constraint string cannot be read.
+    public struct ParseError: Error, Equatable, CustomStringConvertible {
+        public let description: String
+    }
+
+    /// Parses `"<metric> <= <value>"` or `">="`; byte metrics accept Go sizes (`1GiB`).
+    public init(parsing text: String) throws(ParseError) {
+        let comparison: Comparison
+        let parts: [Substring]
+        if text.contains("<=") {
+            comparison = .atMost
+            parts = text.split(separator: "<=", maxSplits: 1, omittingEmptySubsequences: false)
+        } else if text.contains(">=") {
+            comparison = .atLeast
+            parts = text.split(separator: ">=", maxSplits: 1, omittingEmptySubsequences: false)
+        } else {
+            throw ParseError(description: "constraint '\(text)' needs <= or >=, e.g. 'latency_p99_ms <= 120'")
+        }
+        let name = String(parts[0]).trimmingSpaces
+        let valueText = String(parts[1]).trimmingSpaces
+        guard let metric = Metric(rawValue: name) else {
+            throw ParseError(description: "constraint '\(text)': unknown metric '\(name)'; known: \(Metric.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        let bound: Double
+        if metric.isBytes, let bytes = try? ByteSize.parse(valueText) {
+            bound = Double(bytes)
+        } else if let number = Double(valueText), number.isFinite {
+            bound = number
+        } else {
+            let hint = metric.isBytes ? "a size such as 1GiB" : "a number"
+            throw ParseError(description: "constraint '\(text)': '\(valueText)' is not \(hint)")
+        }
+        self.init(metric: metric, comparison: comparison, bound: bound)
+    }
+
+    public func isMet(by value: Double) -> Bool {
+        comparison == .atMost ? value <= bound : value >= bound
+    }
+
+    public var description: String {
+        let boundText = metric.isBytes ? ByteSize.goSyntax(Int64(bound)) : formatFixed(bound, decimals: bound == bound.rounded() ? 0 : 3)
+        return "\(metric.rawValue) \(comparison.rawValue) \(boundText)"
+    }
+}

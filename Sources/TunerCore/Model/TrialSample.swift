@@ -1,0 +1,154 @@
+/// What the load generator reported for one trial's measured window.
+public struct LoadResult: Sendable, Codable, Equatable {
+    /// Edit operations acknowledged inside the measured window.
+    public var operations: Int
+    /// operations / window length, operations per second.
+    public var throughputOpsPerSecond: Double
+    public var latencyP50Millis: Double
+    public var latencyP90Millis: Double
+    public var latencyP99Millis: Double
+    public var latencyMaxMillis: Double
+    /// Failed requests inside the window.
+    public var errors: Int
+    /// Every client's final text equals the server's.
+    public var converged: Bool
+    /// Measured window, Unix time in nanoseconds, as the load generator saw it.
+    public var windowStartUnixNanos: Int64
+    public var windowEndUnixNanos: Int64
+
+    public init(operations: Int, throughputOpsPerSecond: Double, latencyP50Millis: Double,
+                latencyP90Millis: Double, latencyP99Millis: Double, latencyMaxMillis: Double,
+                errors: Int, converged: Bool, windowStartUnixNanos: Int64, windowEndUnixNanos: Int64) {
+        self.operations = operations
+        self.throughputOpsPerSecond = throughputOpsPerSecond
+        self.latencyP50Millis = latencyP50Millis
+        self.latencyP90Millis = latencyP90Millis
+        self.latencyP99Millis = latencyP99Millis
+        self.latencyMaxMillis = latencyMaxMillis
+        self.errors = errors
+        self.converged = converged
+        self.windowStartUnixNanos = windowStartUnixNanos
+        self.windowEndUnixNanos = windowEndUnixNanos
+    }
+
+    /// Length of the measured window in seconds.
+    public var windowSeconds: Double { Double(windowEndUnixNanos - windowStartUnixNanos) / 1e9 }
+}
+
+/// Resident-set-size observations of the server process, from /proc.
+public struct MemoryObservation: Sendable, Codable, Equatable {
+    /// Peak RSS over the process's life (kernel `VmHWM`), bytes.
+    public var peakBytes: Int64
+    /// RSS sampled nearest the start and the end of the measured window, bytes.
+    public var windowStartBytes: Int64
+    public var windowEndBytes: Int64
+    /// Number of RSS samples taken during the trial (a few per second).
+    public var sampleCount: Int
+
+    public init(peakBytes: Int64, windowStartBytes: Int64, windowEndBytes: Int64, sampleCount: Int) {
+        self.peakBytes = peakBytes
+        self.windowStartBytes = windowStartBytes
+        self.windowEndBytes = windowEndBytes
+        self.sampleCount = sampleCount
+    }
+
+    /// RSS growth over the window as a fraction of its start (0.15 = 15 %).
+    public var growthFraction: Double {
+        windowStartBytes > 0 ? Double(windowEndBytes - windowStartBytes) / Double(windowStartBytes) : 0
+    }
+}
+
+/// Garbage-collector activity inside one trial's measured window.
+public struct GCObservation: Sendable, Codable, Equatable {
+    /// Cycles whose start fell inside the measured window, in order.
+    public var cycles: [GCCycle]
+    /// Window length in seconds (for per-second rates).
+    public var windowSeconds: Double
+    /// GOMAXPROCS seen in the trace (for the CPU fraction); nil without cycles.
+    public var processors: Int?
+    /// Trace lines that looked like gctrace but could not be read, over the whole run.
+    public var malformedLines: Int
+
+    public init(cycles: [GCCycle], windowSeconds: Double, processors: Int?, malformedLines: Int) {
+        self.cycles = cycles
+        self.windowSeconds = windowSeconds
+        self.processors = processors
+        self.malformedLines = malformedLines
+    }
+
+    /// Every stop-the-world pause in the window (two per cycle), milliseconds, in order.
+    public var pausesMillis: [Double] { cycles.flatMap(\.pausesMillis) }
+
+    /// Sum of pauses per second of window, ms/s (a common budget is under 5 ms/s).
+    public var pauseMillisPerSecond: Double {
+        windowSeconds > 0 ? pausesMillis.reduce(0, +) / windowSeconds : 0
+    }
+
+    /// GC CPU time in the window over available CPU time (window × GOMAXPROCS), 0...1;
+    /// idle-time marking is excluded. nil when no cycle carried its cpu section.
+    public var cpuFraction: Double? {
+        let cpu = cycles.compactMap(\.cpuMillis)
+        guard !cpu.isEmpty, let procs = processors, procs > 0, windowSeconds > 0 else {
+            return cycles.isEmpty ? 0 : nil
+        }
+        return cpu.reduce(0, +) / 1000 / (windowSeconds * Double(procs))
+    }
+
+    /// Median heap goal over the window's cycles, MiB.
+    public var heapGoalMiB: Double? {
+        Statistics.median(cycles.compactMap(\.heapGoalMiB).map(Double.init))
+    }
+
+    /// Largest live heap marked in the window, MiB.
+    public var liveHeapMaxMiB: Int? { cycles.compactMap(\.liveHeapMiB).max() }
+}
+
+/// Whether a trial produced a sample, and if not, why.
+public enum TrialOutcome: Sendable, Codable, Equatable {
+    case measured
+    case failed(reason: String)
+
+    public var failureReason: String? {
+        if case .failed(let reason) = self { return reason }
+        return nil
+    }
+}
+
+/// One trial: one setting, one repeat, one launch of the service under load.
+public struct TrialSample: Sendable, Codable, Equatable {
+    /// Position in the study's plan, 0-based.
+    public var trialIndex: Int
+    public var setting: GCSetting
+    /// Which repeat of this setting, 0-based.
+    public var repeatIndex: Int
+    public var outcome: TrialOutcome
+    /// Unix time the trial started, seconds.
+    public var startedAtUnixSeconds: Double
+    /// Wall time of the whole trial (start, ready, warm-up, window, stop), seconds.
+    public var wallSeconds: Double
+    /// Seconds from launch until the readiness probe succeeded.
+    public var readySeconds: Double?
+    /// CPU seconds (user + system) the tuner itself used during the trial.
+    public var tunerCPUSeconds: Double
+    public var load: LoadResult?
+    public var gc: GCObservation?
+    public var memory: MemoryObservation?
+
+    public init(trialIndex: Int, setting: GCSetting, repeatIndex: Int, outcome: TrialOutcome,
+                startedAtUnixSeconds: Double, wallSeconds: Double, readySeconds: Double?,
+                tunerCPUSeconds: Double, load: LoadResult?, gc: GCObservation?, memory: MemoryObservation?) {
+        self.trialIndex = trialIndex
+        self.setting = setting
+        self.repeatIndex = repeatIndex
+        self.outcome = outcome
+        self.startedAtUnixSeconds = startedAtUnixSeconds
+        self.wallSeconds = wallSeconds
+        self.readySeconds = readySeconds
+        self.tunerCPUSeconds = tunerCPUSeconds
+        self.load = load
+        self.gc = gc
+        self.memory = memory
+    }
+
+    public var isMeasured: Bool { outcome == .measured }
+}

@@ -1,0 +1,135 @@
+import Foundation
+
+/// Chooses which settings a study measures. Later samplers (the surrogate search) look at the
+/// completed trials; the space-filling ones below plan everything up front.
+public protocol Sampler: Sendable {
+    /// A short name for logs and the report, e.g. "grid".
+    var name: String { get }
+    /// The next setting to measure given the trials so far, or nil when the sampler is done.
+    mutating func next(completed: [TrialSample]) -> GCSetting?
+}
+
+/// A sampler that works through a fixed list of settings.
+public struct PlannedSampler: Sampler {
+    public let name: String
+    public let plan: [GCSetting]
+    private var position = 0
+
+    public init(name: String, plan: [GCSetting]) {
+        self.name = name
+        self.plan = plan
+    }
+
+    public mutating func next(completed: [TrialSample]) -> GCSetting? {
+        guard position < plan.count else { return nil }
+        defer { position += 1 }
+        return plan[position]
+    }
+
+    /// A full-factorial grid over the space with about `settingCount` settings, always with the
+    /// Go default first. Range domains get k log-spaced levels (k chosen so the product of level
+    /// counts is at most `settingCount`); explicit lists are used whole.
+    /// - Complexity: O(settingCount).
+    public static func grid(space: SearchSpace, settingCount: Int) -> PlannedSampler {
+        let gogcFixed = fixedCount(space.gogc)
+        let limitFixed = fixedCount(space.memoryLimit)
+        // Split the budget between the two knobs.
+        var gogcLevels = gogcFixed ?? 1
+        var limitLevels = limitFixed ?? 1
+        while true {
+            let growGOGC = gogcFixed == nil && (gogcLevels + 1) * limitLevels <= max(settingCount - 1, 1)
+            let growLimit = limitFixed == nil && gogcLevels * (limitLevels + 1) <= max(settingCount - 1, 1)
+            if growGOGC && (!growLimit || gogcLevels <= limitLevels) { gogcLevels += 1 }
+            else if growLimit { limitLevels += 1 }
+            else { break }
+        }
+        let gogcValues = levels(space.gogc, count: gogcLevels) { SettingRounding.gogc($0) }
+        let limitValues = levels(space.memoryLimit, count: limitLevels) { SettingRounding.memoryLimit($0) }
+        var plan: [GCSetting] = [.goDefault]
+        for gogc in gogcValues {
+            for limit in limitValues {
+                let setting = GCSetting(gogc: gogc, memoryLimitBytes: limit)
+                if !plan.contains(setting) { plan.append(setting) }
+            }
+        }
+        return PlannedSampler(name: "grid", plan: plan)
+    }
+
+    /// A Latin hypercube over the space's ranges (log scale), `settingCount` settings including
+    /// the Go default. `off` is an arm: when a domain includes it, about 1 in (levels + 1)
+    /// samples take it. Explicit lists are sampled uniformly by stratum. Seeded.
+    public static func latinHypercube(space: SearchSpace, settingCount: Int, seed: UInt64) -> PlannedSampler {
+        var generator = SeededGenerator(seed: seed)
+        let n = max(settingCount - 1, 1)
+        let gogcUnits = stratified(n, &generator)
+        let limitUnits = stratified(n, &generator)
+        var plan: [GCSetting] = [.goDefault]
+        for i in 0..<n {
+            let gogc = draw(space.gogc, unit: gogcUnits[i], &generator) { SettingRounding.gogc($0) }
+            let limit = draw(space.memoryLimit, unit: limitUnits[i], &generator) { SettingRounding.memoryLimit($0) }
+            let setting = GCSetting(gogc: gogc, memoryLimitBytes: limit)
+            if !plan.contains(setting) { plan.append(setting) }
+        }
+        return PlannedSampler(name: "latin-hypercube", plan: plan)
+    }
+
+    private static func fixedCount<V>(_ domain: ParameterDomain<V>) -> Int? {
+        if case .values(let values) = domain { return values.count }
+        return nil
+    }
+
+    /// `count` values of the domain: the list itself, or log-spaced levels from min to max with
+    /// `off` as one of the levels when included.
+    private static func levels<V: BinaryInteger>(
+        _ domain: ParameterDomain<V>, count: Int, round: (Double) -> V
+    ) -> [V?] {
+        switch domain {
+        case .values(let values): return values
+        case .range(let min, let max, let includesOff):
+            let numeric = includesOff ? Swift.max(count - 1, 1) : count
+            var result: [V?] = logSpaced(Double(min), Double(max), numeric).map(round)
+            if includesOff { result.append(nil) }
+            var unique: [V?] = []
+            for value in result where !unique.contains(value) { unique.append(value) }
+            return unique
+        }
+    }
+
+    private static func logSpaced(_ low: Double, _ high: Double, _ count: Int) -> [Double] {
+        guard count > 1, high > low else { return [low] }
+        let step = (log(high) - log(low)) / Double(count - 1)
+        return (0..<count).map { exp(log(low) + Double($0) * step) }
+    }
+
+    /// n points in [0,1), one per stratum, in shuffled order.
+    private static func stratified(_ n: Int, _ generator: inout SeededGenerator) -> [Double] {
+        var units = (0..<n).map { (Double($0) + generator.nextUnit()) / Double(n) }
+        units.shuffle(using: &generator)
+        return units
+    }
+
+    private static func draw<V: BinaryInteger>(
+        _ domain: ParameterDomain<V>, unit: Double, _ generator: inout SeededGenerator, round: (Double) -> V
+    ) -> V? {
+        switch domain {
+        case .values(let values):
+            return values[Swift.min(Int(unit * Double(values.count)), values.count - 1)]
+        case .range(let min, let max, let includesOff):
+            if includesOff && generator.nextUnit() < 0.15 { return nil }
+            let low = log(Double(min)), high = log(Double(max))
+            return round(exp(low + unit * (high - low)))
+        }
+    }
+}
+
+/// The order trials run in: round r measures every planned setting once (repeat r), in a
+/// freshly shuffled order, so slow drift of a shared machine spreads over all settings instead
+/// of biasing whichever ran last. Seeded.
+public func interleavedSchedule(settings: [GCSetting], repeats: Int, seed: UInt64) -> [(setting: GCSetting, repeatIndex: Int)] {
+    var generator = SeededGenerator(seed: seed)
+    var schedule: [(GCSetting, Int)] = []
+    for round in 0..<repeats {
+        for setting in settings.shuffled(using: &generator) { schedule.append((setting, round)) }
+    }
+    return schedule
+}

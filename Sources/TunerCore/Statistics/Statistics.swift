@@ -1,0 +1,124 @@
+/// Descriptive statistics used across tuner. Pure functions; no I/O.
+///
+/// Quantiles follow Hyndman & Fan (1996) definition 7, the one NumPy and R use by default:
+/// for sorted x[0..<n] and probability p, h = (n-1)·p, and the result interpolates linearly
+/// between x[⌊h⌋] and x[⌈h⌉]. The median is the 0.5 quantile.
+public enum Statistics {
+    /// The p-quantile of `values` (definition 7). `nil` when `values` is empty.
+    /// - Parameters:
+    ///   - values: any order; NaNs are not allowed.
+    ///   - p: in [0, 1].
+    /// - Complexity: O(n log n) (sorts a copy).
+    public static func quantile(_ values: [Double], _ p: Double) -> Double? {
+        guard !values.isEmpty else { return nil }
+        return quantile(sorted: values.sorted(), p)
+    }
+
+    /// The p-quantile of already sorted values (ascending). O(1).
+    public static func quantile(sorted: [Double], _ p: Double) -> Double? {
+        guard !sorted.isEmpty else { return nil }
+        precondition(p >= 0 && p <= 1, "quantile probability \(p) is outside [0, 1]")
+        let h = Double(sorted.count - 1) * p
+        let lower = Int(h.rounded(.down))
+        let upper = min(lower + 1, sorted.count - 1)
+        let fraction = h - Double(lower)
+        return sorted[lower] + (sorted[upper] - sorted[lower]) * fraction
+    }
+
+    /// The median (0.5 quantile, definition 7). `nil` when empty.
+    public static func median(_ values: [Double]) -> Double? {
+        quantile(values, 0.5)
+    }
+
+    /// Arithmetic mean. `nil` when empty.
+    public static func mean(_ values: [Double]) -> Double? {
+        guard !values.isEmpty else { return nil }
+        return values.reduce(0, +) / Double(values.count)
+    }
+
+    /// Sample standard deviation (n − 1 denominator). `nil` for fewer than 2 values.
+    public static func standardDeviation(_ values: [Double]) -> Double? {
+        guard values.count >= 2, let mean = mean(values) else { return nil }
+        let squares = values.reduce(0) { $0 + ($1 - mean) * ($1 - mean) }
+        return (squares / Double(values.count - 1)).squareRoot()
+    }
+
+    /// Coefficient of variation: sample standard deviation divided by |mean|, a unitless
+    /// measure of run-to-run noise (0.05 = 5 %). `nil` for fewer than 2 values or a zero mean.
+    public static func coefficientOfVariation(_ values: [Double]) -> Double? {
+        guard let sd = standardDeviation(values), let mean = mean(values), mean != 0 else {
+            return nil
+        }
+        return sd / abs(mean)
+    }
+}
+
+/// A point estimate with a two-sided confidence interval, in the units of the quantity it
+/// estimates, and the number of samples behind it.
+public struct Estimate: Sendable, Equatable, Codable {
+    public var value: Double
+    public var lower: Double
+    public var upper: Double
+    /// Confidence level of [lower, upper], e.g. 0.95.
+    public var level: Double
+    /// Number of independent samples (repeats) the estimate rests on.
+    public var sampleCount: Int
+
+    public init(value: Double, lower: Double, upper: Double, level: Double, sampleCount: Int) {
+        self.value = value
+        self.lower = lower
+        self.upper = upper
+        self.level = level
+        self.sampleCount = sampleCount
+    }
+
+    /// Half the interval's width relative to the value (0.1 = ±10 %); infinite for a zero value.
+    public var relativeHalfWidth: Double {
+        value == 0 ? .infinity : (upper - lower) / 2 / abs(value)
+    }
+
+    /// True when the interval rests on one sample and therefore says nothing about noise.
+    public var isSingleSample: Bool { sampleCount < 2 }
+}
+
+/// Seeded nonparametric bootstrap (Efron & Tibshirani 1993, percentile method).
+public enum Bootstrap {
+    /// The percentile-bootstrap confidence interval of `statistic` over `samples`.
+    ///
+    /// With one sample the interval collapses to the value (and `sampleCount` says so);
+    /// with two or more it resamples with replacement `resamples` times.
+    /// - Parameters:
+    ///   - samples: the per-repeat values (n ≥ 1).
+    ///   - statistic: e.g. `Statistics.median`; called on arrays of length n.
+    ///   - level: confidence level in (0, 1), default 0.95.
+    ///   - resamples: bootstrap replicates, default 2000.
+    ///   - seed: makes the interval reproducible.
+    /// - Complexity: O(resamples · cost(statistic)).
+    public static func interval(
+        _ samples: [Double],
+        statistic: ([Double]) -> Double? = Statistics.median,
+        level: Double = 0.95,
+        resamples: Int = 2000,
+        seed: UInt64
+    ) -> Estimate? {
+        guard let point = statistic(samples) else { return nil }
+        guard samples.count >= 2 else {
+            return Estimate(value: point, lower: point, upper: point, level: level, sampleCount: samples.count)
+        }
+        var generator = SeededGenerator(seed: seed)
+        var replicates = [Double]()
+        replicates.reserveCapacity(resamples)
+        var resample = [Double](repeating: 0, count: samples.count)
+        for _ in 0..<resamples {
+            for i in 0..<samples.count {
+                resample[i] = samples[Int(generator.next() % UInt64(samples.count))]
+            }
+            if let value = statistic(resample) { replicates.append(value) }
+        }
+        replicates.sort()
+        let alpha = (1 - level) / 2
+        let lower = Statistics.quantile(sorted: replicates, alpha) ?? point
+        let upper = Statistics.quantile(sorted: replicates, 1 - alpha) ?? point
+        return Estimate(value: point, lower: lower, upper: upper, level: level, sampleCount: samples.count)
+    }
+}
