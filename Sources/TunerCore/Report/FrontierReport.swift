@@ -1,0 +1,181 @@
+/// Everything a study's output shows, computed once from the samples; the terminal table,
+/// the JSON export and the env file all render from this value (info, then rendering).
+public struct FrontierReport: Sendable {
+    /// One measured setting.
+    public struct Row: Sendable {
+        public var setting: GCSetting
+        /// Trials that produced a sample / that failed.
+        public var measuredTrials: Int
+        public var failedTrials: Int
+        /// Median over repeats with a bootstrap interval, for every metric the trials carry.
+        public var metrics: [Metric: Estimate]
+        /// Constraints whose median estimate is violated; empty = feasible.
+        public var violatedConstraints: [Constraint]
+        /// Constraints whose interval straddles the bound (the verdict could flip with more repeats).
+        public var undecidedConstraints: [Constraint]
+        public var membership: NoisyFrontier.Membership
+        public var onFrontier: Bool
+        /// Fraction of bootstrap replicates in which the setting is non-dominated.
+        public var frontierProbability: Double
+
+        public var isFeasible: Bool { violatedConstraints.isEmpty }
+    }
+
+    /// A relative change of one metric between two settings, with a bootstrap interval.
+    public struct Change: Sendable {
+        public var metric: Metric
+        /// (candidate median − baseline median) / baseline median, as a fraction (0.12 = +12 %).
+        public var relative: Estimate
+    }
+
+    public var study: String
+    public var objectives: [(metric: Metric, direction: ObjectiveDirection)]
+    public var constraints: [Constraint]
+    public var rule: SelectionRule
+    /// Rows sorted by setting; failed-only settings included with no metrics.
+    public var rows: [Row]
+    /// Index into `rows` of the Go default, if it was measured.
+    public var baselineIndex: Int?
+    /// Index into `rows` of the recommended setting, and why.
+    public var recommendationIndex: Int?
+    public var recommendationExplanation: String
+    /// Recommended vs default on every objective and on peak RSS.
+    public var changesVersusDefault: [Change]
+    /// Coefficient of variation across the default's repeats, for throughput and p99 pause.
+    public var baselineNoise: [Metric: Double]
+    /// Median / max tuner CPU seconds per trial.
+    public var tunerCPUSecondsPerTrialMedian: Double?
+    public var tunerCPUSecondsPerTrialMax: Double?
+    public var totalTrials: Int
+    public var failedTrials: Int
+
+    /// The objectives and metrics every row shows.
+    public static let tableMetrics: [Metric] = [
+        .pauseP50Millis, .pauseP99Millis, .pauseMaxMillis, .pauseMillisPerSecond, .throughputOpsPerSecond,
+        .latencyP99Millis, .rssPeakBytes, .rssGrowthPercent, .gcCount, .gcCPUPercent,
+    ]
+
+    public var recommendation: Row? { recommendationIndex.map { rows[$0] } }
+    public var baseline: Row? { baselineIndex.map { rows[$0] } }
+
+    /// Builds the report from every trial of a study.
+    /// - Parameters:
+    ///   - samples: all trials, measured and failed.
+    ///   - seed: for the bootstrap intervals and frontier probabilities.
+    public static func make(
+        study: String, samples: [TrialSample], objectives: [(metric: Metric, direction: ObjectiveDirection)],
+        constraints: [Constraint], rule: SelectionRule, level: Double = 0.95, seed: UInt64
+    ) -> FrontierReport {
+        let settings = Array(Set(samples.map(\.setting))).sorted()
+        var rows: [Row] = []
+        // Settings with at least one measured trial carrying every objective.
+        var frontierSamples: [[[Double]]] = []
+        var frontierRowIndex: [Int] = []
+        var salt: UInt64 = 0
+        for setting in settings {
+            let trials = samples.filter { $0.setting == setting }
+            let measured = trials.filter(\.isMeasured)
+            var metrics: [Metric: Estimate] = [:]
+            for metric in Metric.allCases {
+                salt += 1
+                let values = measured.compactMap { metric.value(of: $0) }
+                guard !values.isEmpty else { continue }
+                metrics[metric] = Bootstrap.interval(values, level: level, seed: seed ^ (salt &* 0x9E37_79B9))
+            }
+            var violated: [Constraint] = []
+            var undecided: [Constraint] = []
+            for constraint in constraints {
+                guard let estimate = metrics[constraint.metric] else { violated.append(constraint); continue }
+                if !constraint.isMet(by: estimate.value) { violated.append(constraint) }
+                if constraint.isMet(by: estimate.lower) != constraint.isMet(by: estimate.upper) { undecided.append(constraint) }
+            }
+            let objectiveRows: [[Double]] = measured.compactMap { sample in
+                let values = objectives.compactMap { $0.metric.value(of: sample) }
+                return values.count == objectives.count ? values : nil
+            }
+            if !objectiveRows.isEmpty {
+                frontierSamples.append(objectiveRows)
+                frontierRowIndex.append(rows.count)
+            }
+            rows.append(Row(setting: setting, measuredTrials: measured.count, failedTrials: trials.count - measured.count,
+                            metrics: metrics, violatedConstraints: violated, undecidedConstraints: undecided,
+                            membership: .dominated, onFrontier: false, frontierProbability: 0))
+        }
+
+        var recommendationIndex: Int?
+        var explanation = "no setting was measured successfully"
+        if !frontierSamples.isEmpty {
+            let frontier = NoisyFrontier(samples: frontierSamples, directions: objectives.map(\.direction),
+                                         level: level, resamples: 1000, seed: seed)
+            for (f, r) in frontierRowIndex.enumerated() {
+                rows[r].onFrontier = frontier.onFrontier[f]
+                rows[r].frontierProbability = frontier.membershipProbability[f]
+                rows[r].membership = frontier.membership(f)
+            }
+            let feasible = frontierRowIndex.map { rows[$0].isFeasible }
+            if let selection = rule.select(points: frontier.medians, directions: objectives.map(\.direction),
+                                           feasible: feasible, onFrontier: frontier.onFrontier) {
+                recommendationIndex = frontierRowIndex[selection.index]
+                explanation = selection.explanation
+            } else {
+                explanation = "no frontier setting meets the constraints (\(constraints.map(\.description).joined(separator: ", "))); keep Go's default"
+            }
+        }
+
+        let baselineIndex = rows.firstIndex { $0.setting.isGoDefault }
+        var changes: [Change] = []
+        if let b = baselineIndex, let r = recommendationIndex {
+            let baseTrials = samples.filter { $0.setting == rows[b].setting && $0.isMeasured }
+            let candidateTrials = samples.filter { $0.setting == rows[r].setting && $0.isMeasured }
+            var metricsToCompare = objectives.map(\.metric)
+            if !metricsToCompare.contains(.rssPeakBytes) { metricsToCompare.append(.rssPeakBytes) }
+            for (i, metric) in metricsToCompare.enumerated() {
+                let base = baseTrials.compactMap { metric.value(of: $0) }
+                let candidate = candidateTrials.compactMap { metric.value(of: $0) }
+                if let relative = relativeChange(baseline: base, candidate: candidate, level: level, seed: seed &+ UInt64(i)) {
+                    changes.append(Change(metric: metric, relative: relative))
+                }
+            }
+        }
+        var noise: [Metric: Double] = [:]
+        if let b = baselineIndex {
+            let baseTrials = samples.filter { $0.setting == rows[b].setting && $0.isMeasured }
+            for metric in [Metric.throughputOpsPerSecond, .pauseP99Millis, .latencyP99Millis] {
+                noise[metric] = Statistics.coefficientOfVariation(baseTrials.compactMap { metric.value(of: $0) })
+            }
+        }
+        let cpu = samples.map(\.tunerCPUSeconds)
+        return FrontierReport(
+            study: study, objectives: objectives, constraints: constraints, rule: rule, rows: rows,
+            baselineIndex: baselineIndex, recommendationIndex: recommendationIndex,
+            recommendationExplanation: explanation, changesVersusDefault: changes, baselineNoise: noise,
+            tunerCPUSecondsPerTrialMedian: Statistics.median(cpu), tunerCPUSecondsPerTrialMax: cpu.max(),
+            totalTrials: samples.count, failedTrials: samples.filter { !$0.isMeasured }.count)
+    }
+
+    /// Relative change of medians (candidate vs baseline) with a two-sample percentile bootstrap:
+    /// each replicate resamples both groups independently. Zero-width when either group has one
+    /// sample; nil when either is empty or the baseline median is zero.
+    public static func relativeChange(baseline: [Double], candidate: [Double], level: Double, resamples: Int = 2000, seed: UInt64) -> Estimate? {
+        guard let b = Statistics.median(baseline), let c = Statistics.median(candidate), b != 0 else { return nil }
+        let point = (c - b) / abs(b)
+        let n = min(baseline.count, candidate.count)
+        guard baseline.count >= 2, candidate.count >= 2 else {
+            return Estimate(value: point, lower: point, upper: point, level: level, sampleCount: n)
+        }
+        var generator = SeededGenerator(seed: seed)
+        var replicates: [Double] = []
+        replicates.reserveCapacity(resamples)
+        func resample(_ values: [Double]) -> [Double] {
+            (0..<values.count).map { _ in values[Int(generator.next() % UInt64(values.count))] }
+        }
+        for _ in 0..<resamples {
+            guard let rb = Statistics.median(resample(baseline)), let rc = Statistics.median(resample(candidate)), rb != 0 else { continue }
+            replicates.append((rc - rb) / abs(rb))
+        }
+        replicates.sort()
+        let alpha = (1 - level) / 2
+        return Estimate(value: point, lower: Statistics.quantile(sorted: replicates, alpha) ?? point,
+                        upper: Statistics.quantile(sorted: replicates, 1 - alpha) ?? point, level: level, sampleCount: n)
+    }
+}

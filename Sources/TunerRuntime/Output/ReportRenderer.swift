@@ -1,0 +1,162 @@
+import Foundation
+import TunerCore
+
+/// Renders a `FrontierReport` for a terminal, as an env file, and as JSON.
+public enum ReportRenderer {
+    /// `value [lower, upper]` in the metric's format; single-sample estimates show `(n=1)`.
+    static func cell(_ estimate: Estimate?, _ metric: Metric) -> String {
+        guard let estimate else { return "-" }
+        let value = metric.format(estimate.value)
+        if estimate.isSingleSample { return "\(value) (n=1)" }
+        if estimate.lower == estimate.upper { return value }
+        return "\(value) [\(metric.format(estimate.lower)), \(metric.format(estimate.upper))]"
+    }
+
+    /// The frontier table: every setting, frontier members first.
+    public static func table(_ report: FrontierReport) -> String {
+        let headers = ["", "GOGC", "GOMEMLIMIT", "n", "pause p50 ms", "pause p99 ms [95% CI]", "pause max ms",
+                       "throughput ops/s [95% CI]", "latency p99 ms", "peak RSS", "GCs", "P(front)", "constraints"]
+        let order = report.rows.indices.sorted { a, b in
+            let ra = report.rows[a], rb = report.rows[b]
+            if ra.onFrontier != rb.onFrontier { return ra.onFrontier }
+            let ta = ra.metrics[.throughputOpsPerSecond]?.value ?? 0, tb = rb.metrics[.throughputOpsPerSecond]?.value ?? 0
+            return ta > tb
+        }
+        var lines: [[String]] = []
+        for index in order {
+            let row = report.rows[index]
+            var mark = row.onFrontier ? "*" : " "
+            if row.membership == .uncertain { mark += "?" }
+            if index == report.recommendationIndex { mark = "=>" + mark }
+            if index == report.baselineIndex { mark += "d" }
+            let constraints: String
+            if row.measuredTrials == 0 { constraints = "failed" }
+            else if report.constraints.isEmpty { constraints = "-" }
+            else if row.isFeasible { constraints = row.undecidedConstraints.isEmpty ? "met" : "met?" }
+            else { constraints = "no: " + row.violatedConstraints.map(\.metric.rawValue).joined(separator: ",") }
+            lines.append([
+                mark, row.setting.gogcValue, row.setting.memoryLimitValue,
+                row.failedTrials > 0 ? "\(row.measuredTrials)+\(row.failedTrials)f" : "\(row.measuredTrials)",
+                row.metrics[.pauseP50Millis].map { Metric.pauseP50Millis.format($0.value) } ?? "-",
+                cell(row.metrics[.pauseP99Millis], .pauseP99Millis),
+                row.metrics[.pauseMaxMillis].map { Metric.pauseMaxMillis.format($0.value) } ?? "-",
+                cell(row.metrics[.throughputOpsPerSecond], .throughputOpsPerSecond),
+                row.metrics[.latencyP99Millis].map { Metric.latencyP99Millis.format($0.value) } ?? "-",
+                row.metrics[.rssPeakBytes].map { Metric.rssPeakBytes.format($0.value) } ?? "-",
+                row.metrics[.gcCount].map { Metric.gcCount.format($0.value) } ?? "-",
+                row.measuredTrials > 0 ? formatFixed(row.frontierProbability, decimals: 2) : "-",
+                constraints,
+            ])
+        }
+        return align([headers] + lines)
+    }
+
+    /// Left-aligns columns with two spaces between them.
+    static func align(_ rows: [[String]]) -> String {
+        let widths = (0..<(rows.first?.count ?? 0)).map { column in rows.map { $0[column].count }.max() ?? 0 }
+        return rows.map { row in
+            row.enumerated().map { $1.padding(toLength: widths[$0], withPad: " ", startingAt: 0) }
+                .joined(separator: "  ").trimmingCharacters(in: .whitespaces)
+        }.joined(separator: "\n")
+    }
+
+    /// "+12.3 % [+8.1, +15.0]" for a relative change.
+    static func percent(_ estimate: Estimate) -> String {
+        func signed(_ value: Double) -> String { (value >= 0 ? "+" : "") + formatFixed(value * 100, decimals: 1) }
+        if estimate.lower == estimate.upper { return "\(signed(estimate.value)) % (n=\(estimate.sampleCount), no interval)" }
+        return "\(signed(estimate.value)) % [\(signed(estimate.lower)), \(signed(estimate.upper))] (\(Int(estimate.level * 100)) % CI, n=\(estimate.sampleCount))"
+    }
+
+    /// The full terminal summary: table, legend, recommendation, noise, tuner overhead.
+    public static func summary(_ report: FrontierReport, envFilePath: String?) -> String {
+        var out: [String] = []
+        let objectiveText = report.objectives.map { "\($0.direction == .minimize ? "minimise" : "maximise") \($0.metric.rawValue)" }.joined(separator: ", ")
+        out.append("Frontier of study '\(report.study)' (\(objectiveText)); medians over repeats with 95 % bootstrap intervals:")
+        out.append("")
+        out.append(table(report))
+        out.append("")
+        out.append("* = on the Pareto frontier of the medians; ? = membership uncertain (P(front) in (0.1, 0.9) or one repeat); d = Go default; => = recommended.")
+        out.append("P(front) = share of bootstrap resamples of the repeats in which the setting is non-dominated. Trials: \(report.totalTrials) (\(report.failedTrials) failed).")
+        if !report.constraints.isEmpty {
+            out.append("Constraints: \(report.constraints.map(\.description).joined(separator: ", ")) (judged on medians; met? = interval straddles a bound).")
+        }
+        out.append("")
+        let names = report.objectives.map(\.metric.rawValue)
+        out.append("Rule: \(report.rule.description(objectiveNames: names, directions: report.objectives.map(\.direction))).")
+        if let row = report.recommendation {
+            out.append("Recommended: \(row.setting)  — \(report.recommendationExplanation)")
+            if row.setting.isGoDefault {
+                out.append("The Go default is the best setting the rule found: keep it.")
+            }
+            for change in report.changesVersusDefault {
+                out.append("  \(change.metric.label) vs default: \(percent(change.relative))")
+            }
+        } else {
+            out.append("No recommendation: \(report.recommendationExplanation)")
+        }
+        if !report.baselineNoise.isEmpty {
+            let parts = report.baselineNoise.sorted { $0.key.rawValue < $1.key.rawValue }.map { "\($0.key.rawValue) \(formatFixed($0.value * 100, decimals: 1)) %" }
+            let n = report.baseline?.measuredTrials ?? 0
+            out.append("Noise (coefficient of variation across \(n) repeats of the default): \(parts.joined(separator: ", ")).")
+        }
+        if let median = report.tunerCPUSecondsPerTrialMedian, let max = report.tunerCPUSecondsPerTrialMax {
+            out.append("Tuner's own CPU per trial: median \(formatFixed(median, decimals: 3)) s, max \(formatFixed(max, decimals: 3)) s.")
+        }
+        if let envFilePath { out.append("Env file: \(envFilePath)") }
+        return out.joined(separator: "\n")
+    }
+
+    /// The deployable env file: GOGC and GOMEMLIMIT in Go's syntax under a comment header.
+    public static func envFile(_ report: FrontierReport, specPath: String, date: Date = Date()) -> String? {
+        guard let row = report.recommendation else { return nil }
+        var lines = [
+            "# tuner recommendation for study '\(report.study)' (\(specPath))",
+            "# written \(ISO8601DateFormatter().string(from: date)); rule: \(report.rule.description(objectiveNames: report.objectives.map(\.metric.rawValue), directions: report.objectives.map(\.direction)))",
+            "# \(report.recommendationExplanation)",
+            "# measured against the Go default (GOGC=100, no limit), \(row.measuredTrials) repeats:",
+        ]
+        for change in report.changesVersusDefault {
+            lines.append("#   \(change.metric.rawValue): \(percent(change.relative))")
+        }
+        if report.changesVersusDefault.isEmpty { lines.append("#   (the default was not measured successfully: no comparison)") }
+        lines.append("GOGC=\(row.setting.gogcValue)")
+        lines.append("GOMEMLIMIT=\(row.setting.memoryLimitValue)")
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// A JSON export of the report (one object; rows with every metric's estimate).
+    public static func json(_ report: FrontierReport) throws -> Data {
+        struct Export: Encodable {
+            struct Row: Encodable {
+                var gogc: String; var gomemlimit: String; var measured: Int; var failed: Int
+                var on_frontier: Bool; var frontier_probability: Double; var membership: String
+                var feasible: Bool; var violated: [String]
+                var metrics: [String: Estimate]
+            }
+            var study: String; var objectives: [String]; var constraints: [String]; var rule: String
+            var recommended: String?; var explanation: String
+            var change_vs_default: [String: Estimate]; var baseline_cv: [String: Double]
+            var tuner_cpu_seconds_per_trial_median: Double?
+            var rows: [Row]
+        }
+        let export = Export(
+            study: report.study,
+            objectives: report.objectives.map { "\($0.direction.rawValue) \($0.metric.rawValue)" },
+            constraints: report.constraints.map(\.description),
+            rule: report.rule.description(objectiveNames: report.objectives.map(\.metric.rawValue), directions: report.objectives.map(\.direction)),
+            recommended: report.recommendation?.setting.description, explanation: report.recommendationExplanation,
+            change_vs_default: Dictionary(uniqueKeysWithValues: report.changesVersusDefault.map { ($0.metric.rawValue, $0.relative) }),
+            baseline_cv: Dictionary(uniqueKeysWithValues: report.baselineNoise.map { ($0.key.rawValue, $0.value) }),
+            tuner_cpu_seconds_per_trial_median: report.tunerCPUSecondsPerTrialMedian,
+            rows: report.rows.map { row in
+                Export.Row(gogc: row.setting.gogcValue, gomemlimit: row.setting.memoryLimitValue,
+                           measured: row.measuredTrials, failed: row.failedTrials, on_frontier: row.onFrontier,
+                           frontier_probability: row.frontierProbability, membership: row.membership.rawValue,
+                           feasible: row.isFeasible, violated: row.violatedConstraints.map(\.description),
+                           metrics: Dictionary(uniqueKeysWithValues: row.metrics.map { ($0.key.rawValue, $0.value) }))
+            })
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        return try encoder.encode(export)
+    }
+}

@@ -1,0 +1,59 @@
+import Foundation
+
+/// What to start: a command, its directory, its environment and where its output goes.
+public struct LaunchRequest: Sendable {
+    /// argv; `executable[0]` is resolved against `workingDirectory`, then PATH.
+    public var arguments: [String]
+    public var workingDirectory: String
+    /// Complete environment of the child.
+    public var environment: [String: String]
+    /// Files that receive the child's stdout and stderr (created or truncated).
+    public var stdoutPath: String
+    public var stderrPath: String
+
+    public init(arguments: [String], workingDirectory: String, environment: [String: String],
+                stdoutPath: String, stderrPath: String) {
+        self.arguments = arguments
+        self.workingDirectory = workingDirectory
+        self.environment = environment
+        self.stdoutPath = stdoutPath
+        self.stderrPath = stderrPath
+    }
+}
+
+/// How a process ended.
+public enum ProcessExit: Sendable, Equatable, CustomStringConvertible {
+    case exited(code: Int32)
+    case signalled(signal: Int32)
+
+    public var description: String {
+        switch self {
+        case .exited(let code): return "exited with status \(code)"
+        case .signalled(let signal): return "was killed by signal \(signal)\(signal == SIGKILL ? " (SIGKILL)" : signal == SIGTERM ? " (SIGTERM)" : "")"
+        }
+    }
+
+    public var succeeded: Bool { self == .exited(code: 0) }
+}
+
+/// A started process, leader of its own process group.
+public protocol RunningProcess: AnyObject, Sendable {
+    var pid: Int32 { get }
+    /// Non-blocking: the exit if the process has ended (it is then reaped), else nil.
+    func poll() -> ProcessExit?
+    /// Blocks until the process ends or `timeoutSeconds` pass; nil on timeout.
+    func wait(timeoutSeconds: Double) -> ProcessExit?
+    /// Ends the whole process group: SIGTERM, then SIGKILL after `graceSeconds`. Idempotent.
+    @discardableResult
+    func stop(graceSeconds: Double) -> ProcessExit
+}
+
+/// Starts processes. The real one spawns; tests substitute their own.
+public protocol Launcher: Sendable {
+    func launch(_ request: LaunchRequest) throws -> RunningProcess
+}
+
+/// Why a launch failed.
+public struct LaunchError: Error, CustomStringConvertible {
+    public var description: String
+}

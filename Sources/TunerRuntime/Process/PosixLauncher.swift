@@ -1,0 +1,204 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Spawns with `posix_spawn` into a new process group (so one signal reaches the server and
+/// anything it starts), stdout/stderr to files, and — where util-linux's `setpriv` exists —
+/// `PR_SET_PDEATHSIG=SIGKILL`, so the child dies with the tuner even if the tuner is SIGKILLed.
+///
+/// Why not Foundation.Process or swift-subprocess: neither sets a parent-death signal, and
+/// Foundation.Process cannot start a process group; this file is the whole of our process
+/// handling and stays small.
+public struct PosixLauncher: Launcher {
+    /// Every group this launcher started and has not yet seen end; stopped on exit/signals.
+    public static let registry = ProcessRegistry()
+
+    private let setprivPath: String?
+
+    public init() {
+        setprivPath = ["/usr/bin/setpriv", "/bin/setpriv"].first { FileManager.default.isExecutableFile(atPath: $0) }
+    }
+
+    public func launch(_ request: LaunchRequest) throws -> RunningProcess {
+        guard let program = request.arguments.first else { throw LaunchError(description: "empty command") }
+        let executable = try resolveExecutable(program, workingDirectory: request.workingDirectory,
+                                               path: request.environment["PATH"] ?? ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin")
+        var argv = [executable] + request.arguments.dropFirst()
+        if let setpriv = setprivPath {
+            argv = [setpriv, "--pdeathsig", "KILL", "--"] + argv
+        }
+
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, request.stdoutPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        posix_spawn_file_actions_addopen(&actions, 2, request.stderrPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        guard let addChdir = Self.addChdir else {
+            throw LaunchError(description: "this C library lacks posix_spawn_file_actions_addchdir_np (glibc 2.29 or later needed)")
+        }
+        _ = addChdir(&actions, request.workingDirectory)
+
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        posix_spawnattr_setpgroup(&attributes, 0)
+        // Children start with default signal dispositions and an empty mask, whatever ours are.
+        var defaults = sigset_t()
+        sigemptyset(&defaults)
+        for signal in [SIGINT, SIGTERM, SIGPIPE, SIGHUP] { sigaddset(&defaults, signal) }
+        posix_spawnattr_setsigdefault(&attributes, &defaults)
+        var emptyMask = sigset_t()
+        sigemptyset(&emptyMask)
+        posix_spawnattr_setsigmask(&attributes, &emptyMask)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK))
+
+        let environment = request.environment.map { "\($0.key)=\($0.value)" }.sorted()
+        var pid: pid_t = 0
+        let status = withCStrings(argv) { argvPointer in
+            withCStrings(environment) { envPointer in
+                posix_spawn(&pid, argv[0], &actions, &attributes, argvPointer, envPointer)
+            }
+        }
+        guard status == 0 else {
+            throw LaunchError(description: "cannot start \(program): \(String(cString: strerror(status)))")
+        }
+        let process = SpawnedProcess(pid: pid)
+        Self.registry.add(process)
+        return process
+    }
+
+    /// glibc's `posix_spawn_file_actions_addchdir_np` (2.29+), which Swift's Glibc module does
+    /// not export; looked up once by name.
+    private typealias AddChdir = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, UnsafePointer<CChar>) -> Int32
+    private static let addChdir: AddChdir? = {
+        guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "posix_spawn_file_actions_addchdir_np") else { return nil }
+        return unsafeBitCast(symbol, to: AddChdir.self)
+    }()
+
+    private func resolveExecutable(_ program: String, workingDirectory: String, path: String) throws -> String {
+        if program.contains("/") {
+            let candidate = program.hasPrefix("/") ? program : (workingDirectory as NSString).appendingPathComponent(program)
+            guard FileManager.default.isExecutableFile(atPath: candidate) else {
+                throw LaunchError(description: "\(candidate) does not exist or is not executable (was the target built? check target.build and target.workdir)")
+            }
+            return candidate
+        }
+        for directory in path.split(separator: ":") {
+            let candidate = "\(directory)/\(program)"
+            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
+        }
+        throw LaunchError(description: "\(program) is not on PATH")
+    }
+}
+
+private func withCStrings<R>(_ strings: [String], _ body: (UnsafePointer<UnsafeMutablePointer<CChar>?>) -> R) -> R {
+    var pointers: [UnsafeMutablePointer<CChar>?] = strings.map { strdup($0) }
+    pointers.append(nil)
+    defer { for pointer in pointers { free(pointer) } }
+    return pointers.withUnsafeBufferPointer { body($0.baseAddress!) }
+}
+
+/// A child spawned by `PosixLauncher`; its pid is also its process-group id.
+public final class SpawnedProcess: RunningProcess, @unchecked Sendable {
+    public let pid: Int32
+    private let lock = NSLock()
+    private var exit: ProcessExit?
+
+    init(pid: Int32) { self.pid = pid }
+
+    public func poll() -> ProcessExit? {
+        lock.lock()
+        defer { lock.unlock() }
+        if let exit { return exit }
+        var status: Int32 = 0
+        let result = waitpid(pid, &status, WNOHANG)
+        guard result == pid else {
+            if result < 0 && errno == ECHILD { exit = .exited(code: -1) }
+            return exit
+        }
+        exit = Self.decode(status)
+        PosixLauncher.registry.remove(pid)
+        return exit
+    }
+
+    public func wait(timeoutSeconds: Double) -> ProcessExit? {
+        let deadline = monotonicSeconds() + timeoutSeconds
+        var interval = 0.002
+        while true {
+            if let exit = poll() { return exit }
+            if monotonicSeconds() >= deadline { return nil }
+            Thread.sleep(forTimeInterval: interval)
+            interval = min(interval * 2, 0.05)
+        }
+    }
+
+    @discardableResult
+    public func stop(graceSeconds: Double) -> ProcessExit {
+        if poll() == nil {
+            kill(-pid, SIGTERM)
+            if let exit = wait(timeoutSeconds: graceSeconds) {
+                kill(-pid, SIGKILL) // anything left in the group
+                return exit
+            }
+            kill(-pid, SIGKILL)
+            if let exit = wait(timeoutSeconds: 5) { return exit }
+        }
+        kill(-pid, SIGKILL)
+        return poll() ?? .signalled(signal: SIGKILL)
+    }
+
+    private static func decode(_ status: Int32) -> ProcessExit {
+        let signal = status & 0x7f
+        if signal == 0 { return .exited(code: (status >> 8) & 0xff) }
+        return .signalled(signal: signal)
+    }
+}
+
+/// Process groups alive right now, so that exit paths and signal handlers can end them.
+public final class ProcessRegistry: @unchecked Sendable {
+    private let lock = NSLock()
+    private var groups: Set<Int32> = []
+
+    func add(_ process: SpawnedProcess) {
+        lock.lock(); groups.insert(process.pid); lock.unlock()
+    }
+
+    func remove(_ pid: Int32) {
+        lock.lock(); groups.remove(pid); lock.unlock()
+    }
+
+    /// Process-group ids still registered.
+    public var live: [Int32] {
+        lock.lock(); defer { lock.unlock() }
+        return Array(groups)
+    }
+
+    /// SIGKILLs every registered group (async-signal-unsafe parts avoided by the caller).
+    public func killAll() {
+        for pid in live { kill(-pid, SIGKILL) }
+    }
+}
+
+/// Seconds on a monotonic clock.
+public func monotonicSeconds() -> Double {
+    var time = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &time)
+    return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
+}
+
+/// Unix time in nanoseconds.
+public func unixNanos() -> Int64 {
+    var time = timespec()
+    clock_gettime(CLOCK_REALTIME, &time)
+    return Int64(time.tv_sec) * 1_000_000_000 + Int64(time.tv_nsec)
+}
+
+/// CPU seconds (user + system) used by this process so far, children excluded.
+public func ownCPUSeconds() -> Double {
+    var usage = rusage()
+    getrusage(RUSAGE_SELF.rawValue, &usage)
+    return Double(usage.ru_utime.tv_sec) + Double(usage.ru_utime.tv_usec) / 1e6
+        + Double(usage.ru_stime.tv_sec) + Double(usage.ru_stime.tv_usec) / 1e6
+}

@@ -1,0 +1,33 @@
+import Foundation
+
+/// Reads /proc to find live processes (zombies excluded: they hold no resources and vanish
+/// once reaped).
+public enum ProcessTable {
+    /// Pids of live, non-zombie processes whose process group is `group`.
+    public static func liveMembers(ofGroup group: Int32) -> [Int32] {
+        guard let entries = try? FileManager.default.contentsOfDirectory(atPath: "/proc") else { return [] }
+        var members: [Int32] = []
+        for entry in entries {
+            guard let pid = Int32(entry),
+                  let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+                  let close = stat.lastIndex(of: ")")
+            else { continue }
+            // After "(comm)": state ppid pgrp ...
+            let fields = stat[stat.index(after: close)...].split(separator: " ")
+            guard fields.count > 2, fields[0] != "Z", Int32(fields[2]) == group else { continue }
+            members.append(pid)
+        }
+        return members
+    }
+
+    /// Waits up to `timeoutSeconds` for every listed group to have no live member; returns the
+    /// groups that still do.
+    public static func waitUntilGone(groups: [Int32], timeoutSeconds: Double) -> [Int32] {
+        let deadline = monotonicSeconds() + timeoutSeconds
+        while true {
+            let left = groups.filter { !liveMembers(ofGroup: $0).isEmpty }
+            if left.isEmpty || monotonicSeconds() >= deadline { return left }
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+    }
+}

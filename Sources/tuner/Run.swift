@@ -1,0 +1,103 @@
+import ArgumentParser
+import Foundation
+import TunerCore
+import TunerRuntime
+
+extension Tuner {
+    struct Run: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Run a study: measure every planned setting, print the frontier, write the env file.")
+
+        @Argument(help: "Study spec (YAML), e.g. experiments/baseline.yml.")
+        var spec: String
+
+        @Option(name: .customLong("seed"), help: "Override the spec's seed.")
+        var seed: UInt64?
+
+        @Option(help: "Where to write the env file (default: data/<study>/recommended.env).")
+        var envFile: String?
+
+        func run() throws {
+            var studySpec: StudySpec
+            do { studySpec = try SpecLoader.load(path: spec) } catch {
+                Diagnostics.error(error.description)
+                throw ExitCode.failure
+            }
+            if let seed { studySpec.seed = seed }
+            let stop = StopFlag.install()
+            let started = monotonicSeconds()
+            let runner: StudyRunner
+            do { runner = try StudyRunner.standard(spec: studySpec, log: say) } catch {
+                Diagnostics.error("cannot prepare \(studySpec.dataDirectory)/\(studySpec.study): \(error)")
+                throw ExitCode.failure
+            }
+            let samples: [TrialSample]
+            do {
+                try runner.build()
+                samples = try runner.runTrials(shouldStop: { stop.isSet })
+            } catch {
+                PosixLauncher.registry.killAll()
+                Diagnostics.error("\(error)")
+                let kept = (try? runner.store.samples().count) ?? 0
+                if kept > 0 { Diagnostics.note("\(kept) finished trial(s) are kept in \(runner.studyDirectory)/trials.jsonl") }
+                throw ExitCode.failure
+            }
+            let report = runner.report(samples: samples)
+            let envPath = envFile ?? "\(runner.studyDirectory)/recommended.env"
+            var written: String?
+            if let text = ReportRenderer.envFile(report, specPath: spec) {
+                do {
+                    try text.write(toFile: envPath, atomically: true, encoding: .utf8)
+                    written = envPath
+                } catch {
+                    Diagnostics.error("cannot write the env file --env-file \(envPath): \(error)")
+                }
+            }
+            if let json = try? ReportRenderer.json(report) {
+                try? json.write(to: URL(fileURLWithPath: "\(runner.studyDirectory)/report.json"))
+            }
+            say("")
+            say(ReportRenderer.summary(report, envFilePath: written))
+            say("Study wall time: \(formatFixed(monotonicSeconds() - started, decimals: 1)) s; samples: \(runner.studyDirectory)/trials.jsonl")
+            if samples.allSatisfy({ !$0.isMeasured }) { throw ExitCode.failure }
+        }
+    }
+}
+
+/// Ctrl-C handling: the first SIGINT asks the study to stop after the running trial; a second
+/// SIGINT, or SIGTERM/SIGHUP, ends every child process group at once and exits.
+final class StopFlag: @unchecked Sendable {
+    private let lock = NSLock()
+    private var requests = 0
+    private var sources: [DispatchSourceSignal] = []
+
+    var isSet: Bool {
+        lock.lock(); defer { lock.unlock() }
+        return requests > 0
+    }
+
+    static func install() -> StopFlag {
+        let flag = StopFlag()
+        let queue = DispatchQueue(label: "tuner.signals")
+        for signalNumber in [SIGINT, SIGTERM, SIGHUP] {
+            signal(signalNumber, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: queue)
+            source.setEventHandler {
+                flag.lock.lock()
+                flag.requests += 1
+                let count = flag.requests
+                flag.lock.unlock()
+                if signalNumber == SIGINT && count == 1 {
+                    Diagnostics.note("\nstopping after the running trial (Ctrl-C again to abort now)")
+                    return
+                }
+                PosixLauncher.registry.killAll()
+                Diagnostics.note("aborted: child processes killed; finished trials are kept")
+                exit(signalNumber == SIGINT ? 130 : 128 + signalNumber)
+            }
+            source.resume()
+            flag.sources.append(source)
+        }
+        return flag
+    }
+}
