@@ -1,4 +1,4 @@
-// swift-tools-version:6.0
+// swift-tools-version:6.1
 import PackageDescription
 
 // Module split (see ../shared/STYLE.md):
@@ -18,6 +18,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
     ],
     targets: [
         .systemLibrary(
@@ -42,8 +43,12 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        .executableTarget(name: "tuner-bench", dependencies: ["TunerCore"]),
         .testTarget(name: "LinearAlgebraTests", dependencies: ["LinearAlgebra"]),
-        .testTarget(name: "TunerCoreTests", dependencies: ["TunerCore"]),
+        .testTarget(
+            name: "TunerCoreTests",
+            dependencies: ["TunerCore", .product(name: "PropertyBased", package: "swift-property-based")]
+        ),
         .testTarget(name: "TunerRuntimeTests", dependencies: ["TunerRuntime", "TunerCore"]),
         .testTarget(name: "EndToEndTests", dependencies: ["TunerRuntime", "TunerCore"]),
     ],

@@ -112,9 +112,18 @@ public struct FrontierReport: Sendable {
                 rows[r].frontierProbability = frontier.membershipProbability[f]
                 rows[r].membership = frontier.membership(f)
             }
+            // Choose from the frontier of the feasible settings: an infeasible setting (say,
+            // GOGC=off past the memory budget) must not hide a feasible one it dominates.
             let feasible = frontierRowIndex.map { rows[$0].isFeasible }
-            if let selection = rule.select(points: frontier.medians, directions: objectives.map(\.direction),
-                                           feasible: feasible, onFrontier: frontier.onFrontier) {
+            let medians = frontier.medians
+            let feasibleIndices = medians.indices.filter { feasible[$0] }
+            var feasibleFrontier = [Bool](repeating: false, count: medians.count)
+            for i in ParetoFront.nonDominatedIndices(feasibleIndices.map { medians[$0] }, directions: objectives.map(\.direction)) {
+                feasibleFrontier[feasibleIndices[i]] = true
+            }
+            if let selection = rule.select(points: medians, directions: objectives.map(\.direction),
+                                           feasible: feasible, onFrontier: feasibleFrontier,
+                                           objectiveNames: objectives.map(\.metric.rawValue)) {
                 recommendationIndex = frontierRowIndex[selection.index]
                 explanation = selection.explanation
             } else {
