@@ -18,6 +18,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
     ],
     targets: [
@@ -34,7 +35,11 @@ let package = Package(
         .target(name: "TunerCore", dependencies: ["LinearAlgebra"]),
         .target(
             name: "TunerRuntime",
-            dependencies: ["TunerCore", .product(name: "Yams", package: "Yams")]
+            dependencies: [
+                "TunerCore",
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]
         ),
         .executableTarget(
             name: "tuner",

@@ -5,7 +5,7 @@
 set -euo pipefail
 
 need_apt=()
-for pkg in libopenblas-dev liblapacke-dev pkg-config; do
+for pkg in libopenblas-dev liblapacke-dev pkg-config libsqlite3-dev; do
   dpkg -s "$pkg" >/dev/null 2>&1 || need_apt+=("$pkg")
 done
 if [ ${#need_apt[@]} -gt 0 ]; then

@@ -21,7 +21,7 @@ extension Tuner {
                 throw ExitCode.failure
             }
             let path = trials ?? "\(studySpec.dataDirectory)/\(studySpec.study)/trials.jsonl"
-            let samples = (try? JSONLinesStudyStore.read(path: path)) ?? []
+            let samples = (try? TrialsFile.read(path: path)) ?? []
             guard !samples.isEmpty else {
                 Diagnostics.error("no trials in \(path); run 'tuner run \(spec)' first or pass --trials FILE")
                 throw ExitCode.failure

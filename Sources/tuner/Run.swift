@@ -17,6 +17,9 @@ extension Tuner {
         @Option(help: "Where to write the env file (default: data/<study>/recommended.env).")
         var envFile: String?
 
+        @Flag(help: "Start the study afresh even if data/<study>/ holds trials (the old database is kept, renamed).")
+        var fresh = false
+
         func run() throws {
             var studySpec: StudySpec
             do { studySpec = try SpecLoader.load(path: spec) } catch {
@@ -27,8 +30,12 @@ extension Tuner {
             let stop = StopFlag.install()
             let started = monotonicSeconds()
             let runner: StudyRunner
-            do { runner = try StudyRunner.standard(spec: studySpec, log: say) } catch {
-                Diagnostics.error("cannot prepare \(studySpec.dataDirectory)/\(studySpec.study): \(error)")
+            do { runner = try StudyRunner.standard(spec: studySpec, fresh: fresh, log: say) } catch {
+                if let studyError = error as? StudyError {
+                    Diagnostics.error(studyError.description)
+                } else {
+                    Diagnostics.error("cannot prepare \(studySpec.dataDirectory)/\(studySpec.study): \(error)")
+                }
                 throw ExitCode.failure
             }
             let samples: [TrialSample]
@@ -39,7 +46,7 @@ extension Tuner {
                 PosixLauncher.registry.killAll()
                 Diagnostics.error("\(error)")
                 let kept = (try? runner.store.samples().count) ?? 0
-                if kept > 0 { Diagnostics.note("\(kept) finished trial(s) are kept in \(runner.studyDirectory)/trials.jsonl") }
+                if kept > 0 { Diagnostics.note("\(kept) finished trial(s) are kept in \(runner.studyDirectory)/ ('tuner run \(spec)' resumes)") }
                 throw ExitCode.failure
             }
             let report = runner.report(samples: samples)

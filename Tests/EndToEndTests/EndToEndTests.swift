@@ -75,7 +75,7 @@ struct TunerBinary {
         #expect(result.stdout.contains("Frontier of study 'e2e-tiny'"))
         #expect(result.stdout.contains("Tuner's own CPU per trial"))
 
-        let samples = try JSONLinesStudyStore.read(path: "\(directory)/data/e2e-tiny/trials.jsonl")
+        let samples = try TrialsFile.read(path: "\(directory)/data/e2e-tiny/trials.jsonl")
         #expect(samples.count == 2)
         #expect(Set(samples.map(\.setting)) == [GCSetting(gogc: 25, memoryLimitBytes: nil), .goDefault])
         for sample in samples {
@@ -155,7 +155,7 @@ struct TunerBinary {
         #expect(result.status != 0)
         #expect(result.stdout.contains("FAILED: server exited with status 2 at start: fatal: no config"))
         #expect(result.stderr.contains("study stopped"))
-        let samples = try JSONLinesStudyStore.read(path: "\(directory)/data/crashing/trials.jsonl")
+        let samples = try TrialsFile.read(path: "\(directory)/data/crashing/trials.jsonl")
         #expect(samples.count == 3)
         #expect(samples.allSatisfy { !$0.isMeasured })
     }

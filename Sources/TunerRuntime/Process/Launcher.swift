@@ -1,4 +1,5 @@
 import Foundation
+import TunerCore
 
 /// What to start: a command, its directory, its environment and where its output goes.
 public struct LaunchRequest: Sendable {
@@ -10,9 +11,12 @@ public struct LaunchRequest: Sendable {
     /// Files that receive the child's stdout and stderr (created or truncated).
     public var stdoutPath: String
     public var stderrPath: String
+    /// What the process is to the study (`server`, `load`, `build`), for records and reaping.
+    public var role: String
 
     public init(arguments: [String], workingDirectory: String, environment: [String: String],
-                stdoutPath: String, stderrPath: String) {
+                stdoutPath: String, stderrPath: String, role: String = "process") {
+        self.role = role
         self.arguments = arguments
         self.workingDirectory = workingDirectory
         self.environment = environment
@@ -56,4 +60,34 @@ public protocol Launcher: Sendable {
 /// Why a launch failed.
 public struct LaunchError: Error, CustomStringConvertible {
     public var description: String
+}
+
+/// A launcher that tells the study store about every process group a trial starts, so a
+/// later run can reap them if this tuner dies.
+public final class RecordingLauncher: Launcher, @unchecked Sendable {
+    private let base: Launcher
+    private let store: StudyStore
+    private let lock = NSLock()
+    private var current: (setting: GCSetting, repeatIndex: Int)?
+
+    public init(base: Launcher, store: StudyStore) {
+        self.base = base
+        self.store = store
+    }
+
+    /// The trial whose processes are being started now (nil between trials).
+    public func setCurrentTrial(_ trial: (setting: GCSetting, repeatIndex: Int)?) {
+        lock.lock(); current = trial; lock.unlock()
+    }
+
+    public func launch(_ request: LaunchRequest) throws -> RunningProcess {
+        let process = try base.launch(request)
+        lock.lock()
+        let trial = current
+        lock.unlock()
+        if let trial {
+            try? store.recordProcess(group: process.pid, role: request.role, setting: trial.setting, repeatIndex: trial.repeatIndex)
+        }
+        return process
+    }
 }

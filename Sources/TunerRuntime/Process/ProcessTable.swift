@@ -20,6 +20,16 @@ public enum ProcessTable {
         return members
     }
 
+    /// The process's start time in clock ticks since boot (/proc/PID/stat field 22), which
+    /// tells a process apart from a later one that reuses its pid.
+    public static func startTicks(of pid: Int32) -> Int? {
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+              let close = stat.lastIndex(of: ")") else { return nil }
+        let fields = stat[stat.index(after: close)...].split(separator: " ")
+        // fields[0] is field 3 (state); field 22 is fields[19].
+        return fields.count > 19 ? Int(fields[19]) : nil
+    }
+
     /// Waits up to `timeoutSeconds` for every listed group to have no live member; returns the
     /// groups that still do.
     public static func waitUntilGone(groups: [Int32], timeoutSeconds: Double) -> [Int32] {

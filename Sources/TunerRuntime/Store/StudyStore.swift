@@ -3,65 +3,37 @@ import TunerCore
 
 /// Where a study's trials are kept. Each finished trial is durable before the next starts.
 public protocol StudyStore: Sendable {
-    /// Records one finished trial durably.
+    /// Marks a trial as running (so a crash leaves a trace that resume can find).
+    func begin(trialIndex: Int, setting: GCSetting, repeatIndex: Int) throws
+    /// Remembers a process group the running trial started, for reaping after a crash.
+    func recordProcess(group: Int32, role: String, setting: GCSetting, repeatIndex: Int) throws
+    /// Records one finished trial durably (replacing its running mark).
     func append(_ sample: TrialSample) throws
-    /// Every trial recorded so far, in order.
+    /// Every finished trial, in trial order.
     func samples() throws -> [TrialSample]
 }
 
-/// One JSON object per line in `data/<study>/trials.jsonl`, fsynced after each trial.
-/// A previous run's file is kept, renamed with its start time, so nothing is overwritten.
-public final class JSONLinesStudyStore: StudyStore, @unchecked Sendable {
-    public let path: String
-    private let lock = NSLock()
-    private let encoder: JSONEncoder = {
+/// The JSON-lines export `data/<study>/trials.jsonl`: one trial per line, rewritten whole
+/// (atomically) after every trial so a crash never leaves it half-written.
+public enum TrialsFile {
+    public static func write(_ samples: [TrialSample], to path: String) throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return encoder
-    }()
-
-    /// Opens a fresh store at `directory/trials.jsonl`, moving any existing file aside.
-    public init(directory: String, fresh: Bool = true) throws {
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        path = "\(directory)/trials.jsonl"
-        if fresh, FileManager.default.fileExists(atPath: path) {
-            let attributes = try? FileManager.default.attributesOfItem(atPath: path)
-            let date = (attributes?[.modificationDate] as? Date) ?? Date()
-            let stamp = ISO8601DateFormatter().string(from: date).replacingOccurrences(of: ":", with: "")
-            try FileManager.default.moveItem(atPath: path, toPath: "\(directory)/trials-\(stamp).jsonl")
+        var data = Data()
+        for sample in samples {
+            data.append(try encoder.encode(sample))
+            data.append(UInt8(ascii: "\n"))
         }
-        if !FileManager.default.fileExists(atPath: path) {
-            FileManager.default.createFile(atPath: path, contents: nil)
-        }
+        try data.write(to: URL(fileURLWithPath: path), options: .atomic)
     }
 
-    public func append(_ sample: TrialSample) throws {
-        var line = try encoder.encode(sample)
-        line.append(UInt8(ascii: "\n"))
-        lock.lock()
-        defer { lock.unlock() }
-        guard let handle = FileHandle(forWritingAtPath: path) else {
-            throw TrialFailure("cannot open \(path) for writing")
-        }
-        defer { try? handle.close() }
-        try handle.seekToEnd()
-        try handle.write(contentsOf: line)
-        try handle.synchronize()
-    }
-
-    public func samples() throws -> [TrialSample] {
-        try Self.read(path: path)
-    }
-
-    /// Reads a trials.jsonl file; a torn last line (crash mid-write) is skipped.
+    /// Reads a trials.jsonl file; unreadable lines are skipped.
     public static func read(path: String) throws -> [TrialSample] {
         guard let data = FileManager.default.contents(atPath: path) else { return [] }
         let decoder = JSONDecoder()
-        var result: [TrialSample] = []
-        for line in data.split(separator: UInt8(ascii: "\n")) where !line.isEmpty {
-            if let sample = try? decoder.decode(TrialSample.self, from: Data(line)) { result.append(sample) }
+        return data.split(separator: UInt8(ascii: "\n")).compactMap { line in
+            line.isEmpty ? nil : try? decoder.decode(TrialSample.self, from: Data(line))
         }
-        return result
     }
 }
 
@@ -69,12 +41,30 @@ public final class JSONLinesStudyStore: StudyStore, @unchecked Sendable {
 public final class InMemoryStudyStore: StudyStore, @unchecked Sendable {
     private let lock = NSLock()
     private var stored: [TrialSample] = []
+    /// (trial index, role, group) of every recorded process.
+    public private(set) var processes: [(Int, String, Int32)] = []
+    public private(set) var running: Set<Int> = []
+
     public init() {}
-    public func append(_ sample: TrialSample) throws {
-        lock.lock(); stored.append(sample); lock.unlock()
+
+    public func begin(trialIndex: Int, setting: GCSetting, repeatIndex: Int) throws {
+        lock.lock(); running.insert(trialIndex); lock.unlock()
     }
+
+    public func recordProcess(group: Int32, role: String, setting: GCSetting, repeatIndex: Int) throws {
+        lock.lock(); processes.append((repeatIndex, role, group)); lock.unlock()
+    }
+
+    public func append(_ sample: TrialSample) throws {
+        lock.lock()
+        running.remove(sample.trialIndex)
+        stored.removeAll { $0.setting == sample.setting && $0.repeatIndex == sample.repeatIndex }
+        stored.append(sample)
+        lock.unlock()
+    }
+
     public func samples() throws -> [TrialSample] {
         lock.lock(); defer { lock.unlock() }
-        return stored
+        return stored.sorted { $0.trialIndex < $1.trialIndex }
     }
 }

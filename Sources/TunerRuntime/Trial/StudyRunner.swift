@@ -10,6 +10,9 @@ public struct StudyRunner {
     public let trialRunner: TrialRunner
     /// Receives one line per event (trial finished, phase changes).
     public let log: (String) -> Void
+    /// Set by `standard`: tells the store which trial started a process.
+    var recordingLauncher: RecordingLauncher?
+    var sqliteStore: SQLiteStudyStore?
 
     /// The study's folder, `data/<study>/`.
     public var studyDirectory: String { "\(spec.dataDirectory)/\(spec.study)" }
@@ -22,19 +25,59 @@ public struct StudyRunner {
         self.log = log
     }
 
-    /// The real wiring: posix_spawn, sync-bench, gctrace, `data/<study>/trials.jsonl`.
-    public static func standard(spec: StudySpec, log: @escaping (String) -> Void) throws -> StudyRunner {
-        let launcher = PosixLauncher()
+    /// The real wiring: posix_spawn, sync-bench, gctrace, `data/<study>/study.sqlite`.
+    /// - Parameter fresh: start a new study even if one with an incomparable spec exists
+    ///   (the old database is moved aside, not deleted).
+    public static func standard(spec: StudySpec, fresh: Bool = false, log: @escaping (String) -> Void) throws -> StudyRunner {
         let directory = "\(spec.dataDirectory)/\(spec.study)"
         let logs = "\(directory)/logs"
         try FileManager.default.createDirectory(atPath: logs, withIntermediateDirectories: true)
-        let store = try JSONLinesStudyStore(directory: directory)
+        let databasePath = "\(directory)/study.sqlite"
+        if fresh { try moveAside(databasePath) }
+        let store = try SQLiteStudyStore(path: databasePath, machine: .current(goVersion: goVersion()))
+        let fingerprint = StudyFingerprint.of(spec)
+        if let stored = try store.storedFingerprint() {
+            if let difference = StudyFingerprint.difference(stored: stored, current: fingerprint) {
+                throw StudyError.incomparable("\(databasePath) holds trials of a different study: \(difference). Old and new trials would not be comparable; run again with --fresh to start over (the old database is kept, renamed)")
+            }
+        } else {
+            try store.saveFingerprint(fingerprint)
+        }
+        let launcher = RecordingLauncher(base: PosixLauncher(), store: store)
         let trialRunner = TrialRunner(
             target: spec.target, launcher: launcher,
             load: SyncBenchDriver(spec: spec.load, launcher: launcher, workingDirectory: spec.target.workdir),
             pauses: GCTracePauseSource(), logDirectory: logs,
             warmupSeconds: spec.budget.warmupSeconds, durationSeconds: spec.budget.durationSeconds)
-        return StudyRunner(spec: spec, launcher: launcher, store: store, trialRunner: trialRunner, log: log)
+        var runner = StudyRunner(spec: spec, launcher: launcher, store: store, trialRunner: trialRunner, log: log)
+        runner.recordingLauncher = launcher
+        runner.sqliteStore = store
+        return runner
+    }
+
+    /// Renames a database (and its WAL files) with a timestamp.
+    static func moveAside(_ path: String) throws {
+        guard FileManager.default.fileExists(atPath: path) else { return }
+        let stamp = ISO8601DateFormatter().string(from: Date()).replacingOccurrences(of: ":", with: "")
+        let base = (path as NSString).deletingPathExtension
+        for suffix in ["", "-wal", "-shm"] where FileManager.default.fileExists(atPath: path + suffix) {
+            try FileManager.default.moveItem(atPath: path + suffix, toPath: "\(base)-\(stamp).sqlite\(suffix)")
+        }
+    }
+
+    /// `go version` of the toolchain on PATH, for the trial records.
+    static func goVersion() -> String? {
+        let pipe = Pipe()
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["go", "env", "GOVERSION"]
+        process.standardOutput = pipe
+        process.standardError = FileHandle.nullDevice
+        guard (try? process.run()) != nil else { return nil }
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else { return nil }
+        let text = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        return text.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
     /// The settings the budget's sampler plans (the Go default first).
@@ -72,23 +115,43 @@ public struct StudyRunner {
         }
     }
 
-    /// Runs every planned trial and returns all samples (failed ones included).
+    /// Runs every planned trial not already finished and returns all finished samples of the
+    /// study (earlier runs' included). Trials a killed tuner left running are run again; their
+    /// leftover processes are killed first.
     /// - Parameter shouldStop: polled between trials (first Ctrl-C).
     public func runTrials(shouldStop: () -> Bool = { false }) throws -> [TrialSample] {
+        if let sqliteStore {
+            let killed = try sqliteStore.reapLeftovers()
+            if !killed.isEmpty { log("killed \(killed.count) process group(s) left by an interrupted run: \(killed.map(String.init).joined(separator: ", "))") }
+            for trial in try sqliteStore.interruptedTrials() {
+                log("trial \(trial.trialIndex + 1) (GOGC=\(trial.gogc) GOMEMLIMIT=\(trial.gomemlimit) rep \(trial.repeatIndex + 1)) was interrupted; it runs again")
+            }
+        }
         let settings = plannedSettings()
         let schedule = interleavedSchedule(settings: settings, repeats: spec.budget.repeats, seed: spec.seed)
+        var samples = try store.samples()
+        let finished = Set(samples.map { TrialKey(setting: $0.setting, repeatIndex: $0.repeatIndex) })
+        let remaining = schedule.enumerated().filter { !finished.contains(TrialKey(setting: $0.element.setting, repeatIndex: $0.element.repeatIndex)) }
+        if !samples.isEmpty {
+            log("resuming study '\(spec.study)': \(samples.count) trial(s) already recorded, \(remaining.count) to run")
+        }
         log("plan: \(settings.count) settings × \(spec.budget.repeats) repeats = \(schedule.count) trials (\(spec.budget.sampler.rawValue)), each \(DurationText.format(spec.budget.warmupSeconds)) warm-up + \(DurationText.format(spec.budget.durationSeconds)) measured; order interleaved by repeat")
-        var samples: [TrialSample] = []
         var consecutiveFailures = 0
-        for (index, entry) in schedule.enumerated() {
+        var ranThisTime = 0
+        for (index, entry) in remaining {
             if shouldStop() {
-                log("stopped by request after \(samples.count) of \(schedule.count) trials; every finished trial is in \(studyDirectory)/trials.jsonl")
+                log("stopped by request with \(remaining.count - ranThisTime) trial(s) left; finished trials are kept in \(studyDirectory)/ and 'tuner run' resumes")
                 break
             }
             let seed = spec.seed &+ UInt64(index) &* 7919
+            try store.begin(trialIndex: index, setting: entry.setting, repeatIndex: entry.repeatIndex)
+            recordingLauncher?.setCurrentTrial((entry.setting, entry.repeatIndex))
             let sample = trialRunner.run(setting: entry.setting, trialIndex: index, repeatIndex: entry.repeatIndex, seed: seed)
+            recordingLauncher?.setCurrentTrial(nil)
             try store.append(sample)
             samples.append(sample)
+            ranThisTime += 1
+            try? TrialsFile.write(samples.sorted { $0.trialIndex < $1.trialIndex }, to: "\(studyDirectory)/trials.jsonl")
             log(Self.trialLine(sample, total: schedule.count))
             consecutiveFailures = sample.isMeasured ? 0 : consecutiveFailures + 1
             if consecutiveFailures >= 3 && samples.allSatisfy({ !$0.isMeasured }) {
@@ -98,7 +161,7 @@ public struct StudyRunner {
                 throw StudyError.tooManyFailures("\(consecutiveFailures) trials in a row failed; last: \(sample.outcome.failureReason ?? "")")
             }
         }
-        return samples
+        return samples.sorted { $0.trialIndex < $1.trialIndex }
     }
 
     /// One line per finished trial.
@@ -127,11 +190,53 @@ public enum StudyError: Error, CustomStringConvertible {
     case buildFailed(String)
     /// Too many trials failed in a row to go on.
     case tooManyFailures(String)
+    /// The stored study was measured under a spec whose trials are not comparable.
+    case incomparable(String)
 
     public var description: String {
         switch self {
         case .buildFailed(let message): return "build failed: \(message)"
         case .tooManyFailures(let message): return "study stopped: \(message)"
+        case .incomparable(let message): return message
         }
+    }
+}
+
+/// A trial's identity within a study: the same setting and repeat is the same trial.
+struct TrialKey: Hashable {
+    var setting: GCSetting
+    var repeatIndex: Int
+}
+
+/// The parts of a spec that make trials comparable: a change to any of them makes old trials
+/// incomparable with new ones. (Parameters, repeats and the number of settings may change: they
+/// only add or drop trials.)
+public enum StudyFingerprint {
+    public static func of(_ spec: StudySpec) -> [String: String] {
+        let fingerprint: [String: String] = [
+            "target.command": spec.target.command.joined(separator: " "),
+            "target.workdir": spec.target.workdir,
+            "target.build": spec.target.build?.joined(separator: " ") ?? "",
+            "target.env": spec.target.environment.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " "),
+            "load.binary": spec.load.binary,
+            "load.mode": spec.load.mode.rawValue,
+            "load.clients": String(spec.load.clients),
+            "load.rate_hz": String(spec.load.rateHz),
+            "load.docs": String(spec.load.docs),
+            "load.doc_size": String(spec.load.docSizeBytes),
+            "load.args": spec.load.extraArguments.joined(separator: " "),
+            "budget.warmup": DurationText.format(spec.budget.warmupSeconds),
+            "budget.duration": DurationText.format(spec.budget.durationSeconds),
+            "objectives": spec.objectives.map { "\($0.direction.rawValue) \($0.metric.rawValue)" }.joined(separator: ", "),
+        ]
+        return fingerprint
+    }
+
+    /// The first difference, as "KEY changed from 'A' to 'B'", or nil when comparable.
+    public static func difference(stored: [String: String], current: [String: String]) -> String? {
+        for key in Set(stored.keys).union(current.keys).sorted() where stored[key] != current[key] {
+            return "\(key) changed from '\(stored[key] ?? "(unset)")' to '\(current[key] ?? "(unset)")'"
+        }
+        return nil
     }
 }

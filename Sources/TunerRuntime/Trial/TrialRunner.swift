@@ -67,7 +67,8 @@ public struct TrialRunner: Sendable {
         let stderrPath = "\(logDirectory)/\(name).server.stderr"
         let request = LaunchRequest(arguments: command, workingDirectory: target.workdir,
                                     environment: serverEnvironment(for: setting),
-                                    stdoutPath: "\(logDirectory)/\(name).server.stdout", stderrPath: stderrPath)
+                                    stdoutPath: "\(logDirectory)/\(name).server.stdout", stderrPath: stderrPath,
+                                    role: "server")
         let launchNanos = unixNanos()
         let server: RunningProcess
         do { server = try launcher.launch(request) } catch {

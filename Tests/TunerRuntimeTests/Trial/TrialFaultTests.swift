@@ -4,7 +4,7 @@ import Testing
 @testable import TunerRuntime
 
 /// Launches through PosixLauncher and remembers every process group it started.
-final class RecordingLauncher: Launcher, @unchecked Sendable {
+final class SurvivorTrackingLauncher: Launcher, @unchecked Sendable {
     private let real = PosixLauncher()
     private let lock = NSLock()
     private(set) var groups: [Int32] = []
@@ -82,7 +82,7 @@ struct ReplayedPauseSource: PauseSource {
     }
 
     @Test func serverThatExitsAtStartFailsTheTrialWithItsOutput() throws {
-        let launcher = RecordingLauncher()
+        let launcher = SurvivorTrackingLauncher()
         let server = try script("crash.sh", "echo 'panic: cannot open database' >&2; exit 3")
         let sample = runner(target([server]), launcher: launcher, load: FakeLoadDriver())
             .run(setting: .goDefault, trialIndex: 0, repeatIndex: 0, seed: 1)
@@ -93,7 +93,7 @@ struct ReplayedPauseSource: PauseSource {
     }
 
     @Test func serverThatNeverBecomesReadyIsStoppedAfterTheBoundedWait() throws {
-        let launcher = RecordingLauncher()
+        let launcher = SurvivorTrackingLauncher()
         let server = try script("silent.sh", "exec sleep 60")
         let started = monotonicSeconds()
         let sample = runner(target([server], timeout: 1), launcher: launcher, load: FakeLoadDriver())
@@ -104,7 +104,7 @@ struct ReplayedPauseSource: PauseSource {
     }
 
     @Test func failingLoadGeneratorFailsTheTrialAndStopsTheServerGroup() throws {
-        let launcher = RecordingLauncher()
+        let launcher = SurvivorTrackingLauncher()
         // The server also starts a background child in its group, which must die with it.
         let server = try script("server.sh", "sleep 120 &\nexec python3 -m http.server \"$1\" --bind 127.0.0.1")
         let loadBinary = try script("load.sh", "echo 'dial tcp: connection refused' >&2; exit 1")
@@ -119,7 +119,7 @@ struct ReplayedPauseSource: PauseSource {
     }
 
     @Test func hungLoadGeneratorIsKilledAtItsDeadline() throws {
-        let launcher = RecordingLauncher()
+        let launcher = SurvivorTrackingLauncher()
         let loadBinary = try script("hang.sh", "exec sleep 60")
         let load = LoadSpec(binary: loadBinary, mode: .closed, clients: 1, rateHz: 1, docs: 1, docSizeBytes: 1024, extraArguments: [])
         var driver = SyncBenchDriver(spec: load, launcher: launcher, workingDirectory: directory)
@@ -131,7 +131,7 @@ struct ReplayedPauseSource: PauseSource {
     }
 
     @Test func divergentClientsFailTheTrialLoudly() throws {
-        let launcher = RecordingLauncher()
+        let launcher = SurvivorTrackingLauncher()
         let loadBinary = try script("diverge.sh", """
             while [ "$1" != "-out" ]; do shift; done
             echo '{"operations":1,"throughput_ops_per_sec":1,"latency_ms":{"p50":1,"p90":1,"p99":1,"max":1},"errors":0,"converged":false,"divergent_clients":2,"window_start_unix_nano":1,"window_end_unix_nano":2}' > "$2"
@@ -146,7 +146,7 @@ struct ReplayedPauseSource: PauseSource {
     }
 
     @Test func measuredTrialCarriesLoadMemoryAndPauses() throws {
-        let launcher = RecordingLauncher()
+        let launcher = SurvivorTrackingLauncher()
         let trace = "gc 1 @0.1s 1%: 0.5+1.0+0.25 ms clock, 1+0.1/0.2/0.3+0.5 ms cpu, 4->5->2 MB, 5 MB goal, 0 MB stacks, 0 MB globals, 2 P"
         var trial = runner(target(pythonServer), launcher: launcher, load: FakeLoadDriver())
         trial = TrialRunner(target: trial.target, launcher: launcher, load: FakeLoadDriver(),

@@ -1,0 +1,206 @@
+import Foundation
+import GRDB
+import TunerCore
+
+/// The study store of record: SQLite through GRDB, WAL mode, at `data/<study>/study.sqlite`.
+///
+/// Schema (version 1):
+/// - `study`: one row; the spec's comparable parts as JSON (`fingerprint`), creation time,
+///   tuner version.
+/// - `trial`: one row per (setting, repeat); `status` is `running`, `measured` or `failed`;
+///   the full sample as JSON; timings; tuner version, the target's Go version, machine facts.
+/// - `process`: process groups a running trial started (pgid plus its start time in clock ticks
+///   since boot, so a reused pid is never mistaken for ours), for reaping after a crash.
+///
+/// Each finished trial is committed in one transaction before the next trial starts.
+public final class SQLiteStudyStore: StudyStore, @unchecked Sendable {
+    public let path: String
+    private let database: DatabaseQueue
+    private let machine: MachineFacts
+
+    /// Opens (creating if needed) the store at `path`.
+    public init(path: String, machine: MachineFacts = .current()) throws {
+        self.path = path
+        self.machine = machine
+        try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent,
+                                                withIntermediateDirectories: true)
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(5)
+        database = try DatabaseQueue(path: path, configuration: configuration)
+        try database.writeWithoutTransaction { db in
+            _ = try String.fetchOne(db, sql: "PRAGMA journal_mode = WAL")
+            try db.execute(sql: "PRAGMA synchronous = FULL")
+        }
+        try Self.migrator.migrate(database)
+    }
+
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1") { db in
+            try db.create(table: "study") { t in
+                t.column("id", .integer).primaryKey()
+                t.column("fingerprint", .text).notNull()
+                t.column("created_at", .double).notNull()
+                t.column("tuner_version", .text).notNull()
+            }
+            try db.create(table: "trial") { t in
+                t.column("gogc", .text).notNull()
+                t.column("gomemlimit", .text).notNull()
+                t.column("repeat_index", .integer).notNull()
+                t.column("trial_index", .integer).notNull()
+                t.column("status", .text).notNull()
+                t.column("reason", .text)
+                t.column("sample", .text)
+                t.column("started_at", .double).notNull()
+                t.column("finished_at", .double)
+                t.column("tuner_pid", .integer).notNull()
+                t.column("tuner_version", .text).notNull()
+                t.column("go_version", .text)
+                t.column("cpu_model", .text).notNull()
+                t.column("cores", .integer).notNull()
+                t.column("hostname", .text).notNull()
+                t.primaryKey(["gogc", "gomemlimit", "repeat_index"])
+            }
+            try db.create(table: "process") { t in
+                t.column("pgid", .integer).notNull()
+                t.column("start_ticks", .integer).notNull()
+                t.column("gogc", .text).notNull()
+                t.column("gomemlimit", .text).notNull()
+                t.column("repeat_index", .integer).notNull()
+                t.column("role", .text).notNull()
+            }
+        }
+        return migrator
+    }
+
+    // MARK: - Study identity
+
+    /// The fingerprint stored with the study, or nil for a new store.
+    public func storedFingerprint() throws -> [String: String]? {
+        try database.read { db in
+            guard let text = try String.fetchOne(db, sql: "SELECT fingerprint FROM study LIMIT 1") else { return nil }
+            return try JSONDecoder().decode([String: String].self, from: Data(text.utf8))
+        }
+    }
+
+    /// Records the study's fingerprint (first run only).
+    public func saveFingerprint(_ fingerprint: [String: String]) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        let text = String(decoding: try encoder.encode(fingerprint), as: UTF8.self)
+        try database.write { db in
+            try db.execute(sql: "DELETE FROM study")
+            try db.execute(sql: "INSERT INTO study (id, fingerprint, created_at, tuner_version) VALUES (1, ?, ?, ?)",
+                           arguments: [text, Date().timeIntervalSince1970, TunerVersion.current])
+        }
+    }
+
+    // MARK: - Trials
+
+    public func begin(trialIndex: Int, setting: GCSetting, repeatIndex: Int) throws {
+        try database.write { db in
+            try db.execute(sql: "DELETE FROM process WHERE gogc = ? AND gomemlimit = ? AND repeat_index = ?",
+                           arguments: [setting.gogcValue, setting.memoryLimitValue, repeatIndex])
+            try db.execute(sql: """
+                INSERT OR REPLACE INTO trial (gogc, gomemlimit, repeat_index, trial_index, status, started_at,
+                    tuner_pid, tuner_version, go_version, cpu_model, cores, hostname)
+                VALUES (?, ?, ?, ?, 'running', ?, ?, ?, ?, ?, ?, ?)
+                """, arguments: [setting.gogcValue, setting.memoryLimitValue, repeatIndex, trialIndex,
+                                 Date().timeIntervalSince1970, Int(getpid()), TunerVersion.current,
+                                 machine.targetGoVersion, machine.cpuModel, machine.cores, machine.hostname])
+        }
+    }
+
+    public func recordProcess(group: Int32, role: String, setting: GCSetting, repeatIndex: Int) throws {
+        let ticks = ProcessTable.startTicks(of: group) ?? 0
+        try database.write { db in
+            try db.execute(sql: "INSERT INTO process (pgid, start_ticks, gogc, gomemlimit, repeat_index, role) VALUES (?, ?, ?, ?, ?, ?)",
+                           arguments: [Int(group), ticks, setting.gogcValue, setting.memoryLimitValue, repeatIndex, role])
+        }
+    }
+
+    public func append(_ sample: TrialSample) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        let json = String(decoding: try encoder.encode(sample), as: UTF8.self)
+        try database.write { db in
+            try db.execute(sql: """
+                INSERT OR REPLACE INTO trial (gogc, gomemlimit, repeat_index, trial_index, status, reason, sample,
+                    started_at, finished_at, tuner_pid, tuner_version, go_version, cpu_model, cores, hostname)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """, arguments: [sample.setting.gogcValue, sample.setting.memoryLimitValue, sample.repeatIndex,
+                                 sample.trialIndex, sample.isMeasured ? "measured" : "failed",
+                                 sample.outcome.failureReason, json, sample.startedAtUnixSeconds,
+                                 Date().timeIntervalSince1970, Int(getpid()), TunerVersion.current,
+                                 machine.targetGoVersion, machine.cpuModel, machine.cores, machine.hostname])
+            try db.execute(sql: "DELETE FROM process WHERE gogc = ? AND gomemlimit = ? AND repeat_index = ?",
+                           arguments: [sample.setting.gogcValue, sample.setting.memoryLimitValue, sample.repeatIndex])
+        }
+    }
+
+    /// Finished trials (measured and failed), in trial order.
+    public func samples() throws -> [TrialSample] {
+        let decoder = JSONDecoder()
+        return try database.read { db in
+            try String.fetchAll(db, sql: "SELECT sample FROM trial WHERE status != 'running' AND sample IS NOT NULL ORDER BY trial_index")
+                .compactMap { try? decoder.decode(TrialSample.self, from: Data($0.utf8)) }
+        }
+    }
+
+    /// Trials left `running` by a tuner that died: (trial index, setting label, repeat).
+    public func interruptedTrials() throws -> [(trialIndex: Int, gogc: String, gomemlimit: String, repeatIndex: Int)] {
+        try database.read { db in
+            try Row.fetchAll(db, sql: "SELECT trial_index, gogc, gomemlimit, repeat_index FROM trial WHERE status = 'running' ORDER BY trial_index")
+                .map { ($0["trial_index"], $0["gogc"], $0["gomemlimit"], $0["repeat_index"]) }
+        }
+    }
+
+    /// Process groups recorded for running trials: (pgid, role).
+    public func recordedProcessGroups() throws -> [(group: Int32, role: String)] {
+        try database.read { db in
+            try Row.fetchAll(db, sql: "SELECT pgid, role FROM process").map { (Int32($0["pgid"] as Int), $0["role"]) }
+        }
+    }
+
+    /// Kills process groups recorded by interrupted trials that are still alive (and are
+    /// still the same processes: their start time matches). Returns the groups it killed.
+    @discardableResult
+    public func reapLeftovers() throws -> [Int32] {
+        let rows = try database.read { db in
+            try Row.fetchAll(db, sql: "SELECT pgid, start_ticks FROM process")
+        }
+        var killed: [Int32] = []
+        for row in rows {
+            let group = Int32(row["pgid"] as Int)
+            let ticks: Int = row["start_ticks"]
+            guard !ProcessTable.liveMembers(ofGroup: group).isEmpty else { continue }
+            if ticks != 0, let current = ProcessTable.startTicks(of: group), current != ticks { continue }
+            kill(-group, SIGKILL)
+            killed.append(group)
+        }
+        try database.write { db in try db.execute(sql: "DELETE FROM process") }
+        return killed
+    }
+}
+
+/// This build's version, recorded with every trial.
+public enum TunerVersion {
+    public static let current = "0.2.0"
+}
+
+/// Facts about the machine a trial ran on, recorded with every trial.
+public struct MachineFacts: Sendable {
+    public var cpuModel: String
+    public var cores: Int
+    public var hostname: String
+    /// `go version` of the target's toolchain, when `go` is on PATH.
+    public var targetGoVersion: String?
+
+    public static func current(goVersion: String? = nil) -> MachineFacts {
+        let cpuinfo = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)) ?? ""
+        let model = cpuinfo.split(separator: "\n").first { $0.hasPrefix("model name") }
+            .map { String($0.split(separator: ":", maxSplits: 1).last ?? "").trimmingCharacters(in: .whitespaces) } ?? "unknown"
+        return MachineFacts(cpuModel: model, cores: ProcessInfo.processInfo.activeProcessorCount,
+                            hostname: ProcessInfo.processInfo.hostName, targetGoVersion: goVersion)
+    }
+}

@@ -1,0 +1,112 @@
+import Foundation
+import Testing
+@testable import TunerCore
+@testable import TunerRuntime
+
+/// Kill -9 in the middle of a trial, then resume.
+@Suite(.serialized) struct ResumeTests {
+    let directory: String
+
+    init() throws {
+        directory = NSTemporaryDirectory() + "tuner-resume-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+    }
+
+    func waitFor(_ timeoutSeconds: Double, _ condition: () -> Bool) -> Bool {
+        let deadline = monotonicSeconds() + timeoutSeconds
+        while monotonicSeconds() < deadline {
+            if condition() { return true }
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+        return condition()
+    }
+
+    @Test func sigkillMidTrialLeavesNoProcessesAndResumeLosesNothing() throws {
+        let workload = TunerBinary.repositoryRoot.appendingPathComponent("experiments/workload").path
+        let specPath = "\(directory)/resume.yml"
+        try """
+            study: resume
+            seed: 5
+            target:
+              workdir: \(workload)
+              build: [go, build, -o, bin/, ./cmd/...]
+              command: [bin/collab-server, -addr, "127.0.0.1:{port}"]
+              ready: {http: "http://127.0.0.1:{port}/healthz", timeout: 15s}
+            load: {binary: bin/sync-bench, mode: closed, clients: 8, docs: 2, doc_size: 16KiB}
+            parameters:
+              gogc: {values: [50, 100, 200]}
+            budget: {settings: 3, repeats: 1, warmup: 500ms, duration: 3s}
+            output: {data_dir: \(directory)/data}
+            """.write(toFile: specPath, atomically: true, encoding: .utf8)
+        let studyDirectory = "\(directory)/data/resume"
+
+        // First run: kill -9 while the second trial is under load.
+        let stdoutPath = "\(directory)/first.stdout"
+        let tuner = try PosixLauncher().launch(LaunchRequest(
+            arguments: [TunerBinary.path, "run", specPath], workingDirectory: directory,
+            environment: ProcessInfo.processInfo.environment, stdoutPath: stdoutPath, stderrPath: "\(directory)/first.stderr"))
+        let firstTrialDone = waitFor(120) {
+            ((try? String(contentsOfFile: stdoutPath, encoding: .utf8)) ?? "").contains("[1/3]")
+        }
+        #expect(firstTrialDone, "first trial did not finish: \((try? String(contentsOfFile: "\(directory)/first.stderr", encoding: .utf8)) ?? "")")
+        Thread.sleep(forTimeInterval: 2.0) // inside trial 2's load (0.5 s warm-up + 3 s window)
+        let store = try SQLiteStudyStore(path: "\(studyDirectory)/study.sqlite")
+        let groups = try store.recordedProcessGroups()
+        #expect(Set(groups.map(\.role)) == ["server", "load"], "trial 2 should be under load: \(groups)")
+        let before = try store.samples()
+        #expect(before.count == 1)
+
+        let killedAt = monotonicSeconds()
+        kill(tuner.pid, SIGKILL)
+        _ = tuner.wait(timeoutSeconds: 5)
+        let survivors = ProcessTable.waitUntilGone(groups: groups.map(\.group), timeoutSeconds: 2)
+        let goneAfter = monotonicSeconds() - killedAt
+        #expect(survivors.isEmpty, "process groups still alive 2 s after SIGKILL: \(survivors)")
+        #expect(try store.interruptedTrials().count == 1)
+
+        // Second run resumes: only the missing trials run.
+        let resumeStarted = monotonicSeconds()
+        let result = try TunerBinary.run(["run", specPath], timeoutSeconds: 180)
+        let resumeSeconds = monotonicSeconds() - resumeStarted
+        #expect(result.status == 0, "\(result.stderr)\n\(result.stdout)")
+        #expect(result.stdout.contains("was interrupted; it runs again"))
+        #expect(result.stdout.contains("resuming study 'resume': 1 trial(s) already recorded, 2 to run"))
+
+        let after = try store.samples()
+        #expect(after.count == 3)
+        let keys = after.map { "\($0.setting) \($0.repeatIndex)" }
+        #expect(Set(keys).count == 3, "every planned trial exactly once: \(keys)")
+        #expect(after.allSatisfy { $0.isMeasured })
+        #expect(after.contains(before[0]), "the trial finished before the kill is kept unchanged")
+        #expect(try store.interruptedTrials().isEmpty)
+        #expect(try TrialsFile.read(path: "\(studyDirectory)/trials.jsonl").count == 3)
+        print("resume timings: processes gone \(formatFixed(goneAfter, decimals: 3)) s after SIGKILL; resumed run took \(formatFixed(resumeSeconds, decimals: 1)) s for 2 trials")
+    }
+
+    @Test func changedTargetIsRefusedUntilFresh() throws {
+        let script = "\(directory)/server.sh"
+        try "#!/bin/sh\nexit 1\n".write(toFile: script, atomically: true, encoding: .utf8)
+        chmod(script, 0o755)
+        func spec(_ command: String) throws -> String {
+            let path = "\(directory)/changing.yml"
+            try """
+                study: changing
+                target: {workdir: \(directory), command: [\(command)], ready: {timeout: 1s}}
+                load: {binary: ./server.sh}
+                parameters: {gogc: {values: [100]}}
+                budget: {settings: 2, repeats: 1, warmup: 0s, duration: 1s}
+                output: {data_dir: \(directory)/data}
+                """.write(toFile: path, atomically: true, encoding: .utf8)
+            return path
+        }
+        _ = try TunerBinary.run(["run", try spec("./server.sh")], timeoutSeconds: 60)
+        let refused = try TunerBinary.run(["run", try spec("./server.sh, --other")], timeoutSeconds: 60)
+        #expect(refused.status != 0)
+        #expect(refused.stderr.contains("target.command changed from './server.sh' to './server.sh --other'"))
+        #expect(refused.stderr.contains("--fresh"))
+        let fresh = try TunerBinary.run(["run", try spec("./server.sh, --other"), "--fresh"], timeoutSeconds: 60)
+        #expect(!fresh.stderr.contains("changed from"))
+        let kept = try FileManager.default.contentsOfDirectory(atPath: "\(directory)/data/changing")
+        #expect(kept.contains { $0.hasPrefix("study-") && $0.hasSuffix(".sqlite") }, "old database kept: \(kept)")
+    }
+}
