@@ -68,12 +68,15 @@ public struct GCObservation: Sendable, Codable, Equatable {
     public var processors: Int?
     /// Trace lines that looked like gctrace but could not be read, over the whole run.
     public var malformedLines: Int
+    /// GC cycles over the server's whole run (start-up and warm-up included).
+    public var cyclesInRun: Int
 
-    public init(cycles: [GCCycle], windowSeconds: Double, processors: Int?, malformedLines: Int) {
+    public init(cycles: [GCCycle], windowSeconds: Double, processors: Int?, malformedLines: Int, cyclesInRun: Int? = nil) {
         self.cycles = cycles
         self.windowSeconds = windowSeconds
         self.processors = processors
         self.malformedLines = malformedLines
+        self.cyclesInRun = cyclesInRun ?? cycles.count
     }
 
     /// Every stop-the-world pause in the window (two per cycle), milliseconds, in order.

@@ -32,6 +32,6 @@ public struct GCTracePauseSource: PauseSource {
             return time >= windowStart && time <= windowEnd
         }
         return GCObservation(cycles: inside, windowSeconds: Double(windowEnd - windowStart) / 1e9,
-                             processors: cycles.last?.processors, malformedLines: malformed)
+                             processors: cycles.last?.processors, malformedLines: malformed, cyclesInRun: cycles.count)
     }
 }

@@ -175,6 +175,7 @@ public struct StudyRunner {
         return "\(head): \(formatFixed(load.throughputOpsPerSecond, decimals: 0)) ops/s, latency p99 \(formatFixed(load.latencyP99Millis, decimals: 1)) ms, "
             + "\(gc.cycles.count) GCs, pause p99 \(formatFixed(p99, decimals: 3)) ms, peak RSS \(rss), "
             + "tuner CPU \(formatFixed(sample.tunerCPUSeconds, decimals: 3)) s, \(formatFixed(sample.wallSeconds, decimals: 1)) s"
+            + (gc.cycles.isEmpty ? " (no GC in the window: pause figures are 0)" : "")
     }
 
     public func report(samples: [TrialSample]) -> FrontierReport {

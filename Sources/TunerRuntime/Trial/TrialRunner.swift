@@ -62,7 +62,20 @@ public struct TrialRunner: Sendable {
     }
 
     private func measure(setting: GCSetting, name: String, seed: UInt64, into sample: inout TrialSample) throws {
-        let port = try Loopback.freePort()
+        // A port found free can be taken by someone else before the server binds it; such a
+        // start is retried on a new port (twice at most).
+        var attempt = 0
+        while true {
+            do {
+                try measure(setting: setting, name: name, seed: seed, port: try Loopback.freePort(), into: &sample)
+                return
+            } catch let failure as TrialFailure where failure.portTaken && attempt < 2 {
+                attempt += 1
+            }
+        }
+    }
+
+    private func measure(setting: GCSetting, name: String, seed: UInt64, port: Int, into sample: inout TrialSample) throws {
         let command = target.command.map { $0.replacingOccurrences(of: "{port}", with: String(port)) }
         let stderrPath = "\(logDirectory)/\(name).server.stderr"
         let request = LaunchRequest(arguments: command, workingDirectory: target.workdir,
@@ -115,8 +128,22 @@ public struct TrialRunner: Sendable {
                                     windowStart: loadResult.windowStartUnixNanos,
                                     windowEnd: loadResult.windowEndUnixNanos)
         sample.gc = gc
+        try Self.check(gc, setting: setting, stderrPath: stderrPath)
         if loadResult.errors > 0 {
             throw TrialFailure("load saw \(loadResult.errors) failed request(s) in the window; see \(logDirectory)/\(name).load.stderr")
+        }
+    }
+
+    /// Refuses GC observations that cannot be trusted: unreadable trace lines (pauses would be
+    /// missing), or no trace at all from a setting that collects (the trace is not reaching
+    /// stderr). GOGC=off without a limit legitimately never collects.
+    static func check(_ gc: GCObservation, setting: GCSetting, stderrPath: String) throws {
+        if gc.malformedLines > 0 {
+            throw TrialFailure("\(gc.malformedLines) gctrace line(s) in \(stderrPath) could not be read; their pauses would be missing, so the trial is not counted")
+        }
+        let collects = setting.gogc != nil || setting.memoryLimitBytes != nil
+        if collects && gc.cyclesInRun == 0 {
+            throw TrialFailure("the server printed no gctrace line (GODEBUG=gctrace=1) to stderr during the whole trial: does it reset GODEBUG or redirect stderr? see \(stderrPath)")
         }
     }
 
@@ -124,7 +151,10 @@ public struct TrialRunner: Sendable {
         let deadline = monotonicSeconds() + target.readiness.timeoutSeconds
         while true {
             if let exit = server.poll() {
-                throw TrialFailure("server \(exit) at start: \(lastLines(of: stderrPath))")
+                let output = lastLines(of: stderrPath)
+                var failure = TrialFailure("server \(exit) at start: \(output)")
+                failure.portTaken = output.lowercased().contains("address already in use")
+                throw failure
             }
             let ready: Bool
             switch target.readiness.kind {

@@ -49,6 +49,7 @@ struct ReplayedPauseSource: PauseSource {
 }
 
 @Suite(.serialized) struct TrialFaultTests {
+    static let oneCycle = "gc 1 @0.1s 1%: 0.5+1.0+0.25 ms clock, 1+0.1/0.2/0.3+0.5 ms cpu, 4->5->2 MB, 5 MB goal, 0 MB stacks, 0 MB globals, 2 P"
     let directory: String
 
     init() throws {
@@ -72,7 +73,7 @@ struct ReplayedPauseSource: PauseSource {
 
     func runner(_ target: TargetSpec, launcher: Launcher, load: LoadDriver) -> TrialRunner {
         TrialRunner(target: target, launcher: launcher, load: load,
-                    pauses: ReplayedPauseSource(trace: ""), logDirectory: directory,
+                    pauses: ReplayedPauseSource(trace: Self.oneCycle), logDirectory: directory,
                     warmupSeconds: 0, durationSeconds: 0.3)
     }
 
@@ -170,5 +171,66 @@ struct ReplayedPauseSource: PauseSource {
         let environment = trial.serverEnvironment(for: GCSetting(gogc: 200, memoryLimitBytes: 512 << 20))
         #expect(environment == ["PATH": "/bin", "TUNER_TEST": "1", "GOGC": "200", "GOMEMLIMIT": "512MiB",
                                 "GODEBUG": "madvdontneed=1,gctrace=1"])
+    }
+
+    @Test func serverKilledUnderLoadFailsTheTrialWithTheSignal() throws {
+        let launcher = SurvivorTrackingLauncher()
+        // The leader SIGKILLs itself 0.8 s in (as the OOM killer would), leaving its child.
+        let server = try script("oom.sh", "python3 -m http.server \"$1\" --bind 127.0.0.1 &\nsleep 0.8\nkill -9 $$")
+        let sample = runner(target([server, "{port}"]), launcher: launcher, load: FakeLoadDriver(delaySeconds: 1.5))
+            .run(setting: .goDefault, trialIndex: 0, repeatIndex: 0, seed: 1)
+        #expect(sample.outcome.failureReason?.contains("server was killed by signal 9 (SIGKILL)") == true, "\(sample.outcome)")
+        #expect(launcher.survivors.isEmpty)
+    }
+
+    @Test func serverPastTheRSSCapIsKilledAndTheTrialFails() throws {
+        let launcher = SurvivorTrackingLauncher()
+        let server = try script("hog.sh", "exec python3 -c 'import http.server, sys; hog = bytearray(200 << 20); hog[::4096] = b\"x\" * len(hog[::4096]); http.server.test(HandlerClass=http.server.SimpleHTTPRequestHandler, port=int(sys.argv[1]), bind=\"127.0.0.1\")' \"$1\"")
+        var spec = target([server, "{port}"], timeout: 5)
+        spec.maxRSSBytes = 64 << 20
+        let sample = runner(spec, launcher: launcher, load: FakeLoadDriver(delaySeconds: 1.5))
+            .run(setting: .goDefault, trialIndex: 0, repeatIndex: 0, seed: 1)
+        let reason = try #require(sample.outcome.failureReason)
+        #expect(reason.contains("max_rss") || reason.contains("signal 9"), "\(reason)")
+        #expect(launcher.survivors.isEmpty)
+    }
+
+    @Test func portTakenAtStartIsRetriedOnAnotherPort() throws {
+        let launcher = SurvivorTrackingLauncher()
+        let marker = "\(directory)/tried-once"
+        let server = try script("busy.sh", """
+            if [ ! -e \(marker) ]; then touch \(marker); echo "listen tcp 127.0.0.1:$1: bind: address already in use" >&2; exit 1; fi
+            exec python3 -m http.server "$1" --bind 127.0.0.1
+            """)
+        let sample = runner(target([server, "{port}"]), launcher: launcher, load: FakeLoadDriver())
+            .run(setting: .goDefault, trialIndex: 0, repeatIndex: 0, seed: 1)
+        #expect(sample.isMeasured, "\(sample.outcome)")
+        #expect(launcher.groups.count == 2)
+        #expect(launcher.survivors.isEmpty)
+    }
+
+    @Test func unreadableTraceLinesFailTheTrial() throws {
+        let observation = GCObservation(cycles: [], windowSeconds: 1, processors: 2, malformedLines: 2, cyclesInRun: 5)
+        #expect(throws: TrialFailure.self) { try TrialRunner.check(observation, setting: .goDefault, stderrPath: "x") }
+        let launcher = SurvivorTrackingLauncher()
+        let trial = TrialRunner(target: target(pythonServer), launcher: launcher, load: FakeLoadDriver(),
+                                pauses: ReplayedPauseSource(trace: "gc 3 @0.5s 2%: 0.1+0.2"), logDirectory: directory,
+                                warmupSeconds: 0, durationSeconds: 0.3)
+        let sample = trial.run(setting: .goDefault, trialIndex: 0, repeatIndex: 0, seed: 1)
+        #expect(sample.outcome.failureReason?.contains("1 gctrace line(s)") == true, "\(sample.outcome)")
+        #expect(launcher.survivors.isEmpty)
+    }
+
+    @Test func missingTraceFailsUnlessTheSettingNeverCollects() throws {
+        let silent = GCObservation(cycles: [], windowSeconds: 1, processors: nil, malformedLines: 0, cyclesInRun: 0)
+        #expect(throws: TrialFailure.self) { try TrialRunner.check(silent, setting: .goDefault, stderrPath: "x") }
+        #expect(throws: TrialFailure.self) {
+            try TrialRunner.check(silent, setting: GCSetting(gogc: nil, memoryLimitBytes: 64 << 20), stderrPath: "x")
+        }
+        // GOGC=off with no limit never collects: zero cycles is the truth, not a fault.
+        try TrialRunner.check(silent, setting: GCSetting(gogc: nil, memoryLimitBytes: nil), stderrPath: "x")
+        // Cycles before the window but none inside it are a measurement (pauses 0), not a fault.
+        let quietWindow = GCObservation(cycles: [], windowSeconds: 1, processors: 2, malformedLines: 0, cyclesInRun: 4)
+        try TrialRunner.check(quietWindow, setting: .goDefault, stderrPath: "x")
     }
 }
