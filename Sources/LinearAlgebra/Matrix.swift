@@ -32,6 +32,11 @@ public struct Matrix: Sendable, Equatable, CustomStringConvertible {
         self.init(rows: nestedRows.count, columns: columns, rowMajor: nestedRows.flatMap { $0 })
     }
 
+    /// An n × 1 column matrix holding `values`.
+    public init(column values: [Double]) {
+        self.init(rows: values.count, columns: 1, rowMajor: values)
+    }
+
     /// The n × n identity.
     public static func identity(_ n: Int) -> Matrix {
         var m = Matrix(rows: n, columns: n)
@@ -42,6 +47,16 @@ public struct Matrix: Sendable, Equatable, CustomStringConvertible {
     public subscript(row: Int, column: Int) -> Double {
         get { storage[row * columns + column] }
         set { storage[row * columns + column] = newValue }
+    }
+
+    /// Row `i` as `columns` values.
+    public func row(_ i: Int) -> [Double] {
+        Array(storage[(i * columns)..<((i + 1) * columns)])
+    }
+
+    /// The main diagonal, min(rows, columns) values.
+    public var diagonal: [Double] {
+        (0..<min(rows, columns)).map { self[$0, $0] }
     }
 
     /// The transpose, columns × rows.
@@ -62,9 +77,12 @@ public struct Matrix: Sendable, Equatable, CustomStringConvertible {
 
 /// Errors surfaced from LAPACK's `info` codes and from shape mismatches.
 public enum LinearAlgebraError: Error, Equatable, CustomStringConvertible {
-    /// `dpotrf` found the leading minor of order `order` not positive definite.
+    /// `dpotrf` found the leading minor of order `order` not positive definite (also thrown by
+    /// ``Matrix/choleskyWithJitter(initialJitter:maxAttempts:)`` once its largest jitter fails,
+    /// and by ``Matrix/choleskyInverse(lowerFactor:)`` for a zero on the factor's diagonal).
     case notPositiveDefinite(order: Int)
-    /// A LAPACK routine rejected its argument number `argument` (a programming error).
+    /// A LAPACK routine rejected its argument number `argument`, counted as in the LAPACKE C
+    /// signature (1 is the layout). LAPACKE also reports a NaN in an input matrix this way.
     case illegalArgument(routine: String, argument: Int)
     /// Operand shapes do not fit, e.g. "3 × 2 times 3 × 2".
     case shapeMismatch(String)

@@ -1,13 +1,5 @@
 import CLapack
 
-/// Threading: OpenBLAS defaults to one thread per core. tuner's matrices are small (a few
-/// hundred rows at most) and run beside the service being measured, so extra BLAS threads
-/// only add wake-ups and contend with the measured process. `LinearAlgebra` pins OpenBLAS to
-/// one thread the first time any routine runs.
-private let singleThreaded: Void = {
-    openblas_set_num_threads(1)
-}()
-
 extension Matrix {
     /// Matrix product `alpha · op(self) · op(other)` via `cblas_dgemm`.
     /// - Parameters: shapes must agree: (m × k) · (k × n) = m × n after the optional transposes.
@@ -15,7 +7,7 @@ extension Matrix {
     public func multiplied(
         by other: Matrix, transposeSelf: Bool = false, transposeOther: Bool = false, alpha: Double = 1
     ) throws(LinearAlgebraError) -> Matrix {
-        _ = singleThreaded
+        ensureSingleThreaded()
         let m = transposeSelf ? columns : rows
         let k = transposeSelf ? rows : columns
         let k2 = transposeOther ? other.columns : other.rows
@@ -49,7 +41,7 @@ extension Matrix {
     /// - Throws: `.notPositiveDefinite` with the failing order, `.shapeMismatch` if not square.
     /// - Complexity: O(n³ / 3).
     public func choleskyLower() throws(LinearAlgebraError) -> Matrix {
-        _ = singleThreaded
+        ensureSingleThreaded()
         guard rows == columns else { throw .shapeMismatch("Cholesky of a \(rows) × \(columns) matrix") }
         var factor = self
         let n = rows
@@ -75,7 +67,7 @@ extension Matrix {
     public func solveTriangular(
         _ rhs: Matrix, lower: Bool = true, transpose: Bool = false
     ) throws(LinearAlgebraError) -> Matrix {
-        _ = singleThreaded
+        ensureSingleThreaded()
         guard rows == columns, rhs.rows == rows else {
             throw .shapeMismatch("triangular \(rows) × \(columns) against \(rhs.rows) × \(rhs.columns)")
         }
@@ -94,11 +86,5 @@ extension Matrix {
             }
         }
         return solution
-    }
-
-    /// Solves `self · X = rhs` given `self`'s lower Cholesky factor (L · Lᵀ · X = rhs).
-    public static func choleskySolve(lowerFactor: Matrix, _ rhs: Matrix) throws(LinearAlgebraError) -> Matrix {
-        let y = try lowerFactor.solveTriangular(rhs, lower: true, transpose: false)
-        return try lowerFactor.solveTriangular(y, lower: true, transpose: true)
     }
 }
