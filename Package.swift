@@ -14,6 +14,9 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .executable(name: "tuner", targets: ["tuner"]),
+        // Libraries for tools built beside tuner (the fuzzers under Fuzz/).
+        .library(name: "TunerCore", targets: ["TunerCore"]),
+        .library(name: "TunerRuntime", targets: ["TunerRuntime"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
