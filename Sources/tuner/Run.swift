@@ -38,10 +38,15 @@ extension Tuner {
                 }
                 throw ExitCode.failure
             }
-            let samples: [TrialSample]
+            var samples: [TrialSample]
+            var surrogate: SurrogateRecommendation?
+            var confirmation: Confirmation?
             do {
                 try runner.build()
                 samples = try runner.runTrials(shouldStop: { stop.isSet })
+                if !stop.isSet {
+                    (surrogate, confirmation) = try recommendAndConfirm(runner: runner, samples: &samples, shouldStop: { stop.isSet })
+                }
             } catch {
                 PosixLauncher.registry.killAll()
                 Diagnostics.error("\(error)")
@@ -49,7 +54,8 @@ extension Tuner {
                 if kept > 0 { Diagnostics.note("\(kept) finished trial(s) are kept in \(runner.studyDirectory)/ ('tuner run \(spec)' resumes)") }
                 throw ExitCode.failure
             }
-            let report = runner.report(samples: samples)
+            var report = runner.report(samples: samples)
+            report.apply(surrogate: surrogate, confirmation: confirmation)
             let envPath = envFile ?? "\(runner.studyDirectory)/recommended.env"
             var written: String?
             if let text = ReportRenderer.envFile(report, specPath: spec) {
@@ -69,6 +75,25 @@ extension Tuner {
             if samples.allSatisfy({ !$0.isMeasured }) { throw ExitCode.failure }
         }
     }
+}
+
+/// The candidate to confirm: the surrogate's posterior optimum after a surrogate search,
+/// otherwise the rule's pick among measured settings; then the alternating confirmation runs.
+func recommendAndConfirm(runner: StudyRunner, samples: inout [TrialSample], shouldStop: () -> Bool) throws
+    -> (SurrogateRecommendation?, Confirmation?) {
+    var surrogate: SurrogateRecommendation?
+    var candidate: GCSetting?
+    if runner.spec.budget.sampler == .surrogate {
+        surrogate = runner.surrogateSearch.recommend(samples: samples.filter { $0.phase != "confirm" }, rule: runner.spec.recommend)
+        candidate = surrogate?.setting
+        if let surrogate { runner.log("surrogate optimum: \(surrogate.setting) (\(surrogate.explanation))") }
+    }
+    if candidate == nil {
+        candidate = runner.report(samples: samples).recommendation?.setting
+    }
+    guard let candidate else { return (surrogate, nil) }
+    let confirmation = try runner.confirm(candidate: candidate, samples: &samples, shouldStop: shouldStop)
+    return (surrogate, confirmation)
 }
 
 /// Ctrl-C handling: the first SIGINT asks the study to stop after the running trial; a second

@@ -136,6 +136,8 @@ public struct TrialSample: Sendable, Codable, Equatable {
     public var load: LoadResult?
     public var gc: GCObservation?
     public var memory: MemoryObservation?
+    /// Why the trial ran: `search` (default), `noise-check` or `confirm`.
+    public var phase: String?
 
     public init(trialIndex: Int, setting: GCSetting, repeatIndex: Int, outcome: TrialOutcome,
                 startedAtUnixSeconds: Double, wallSeconds: Double, readySeconds: Double?,

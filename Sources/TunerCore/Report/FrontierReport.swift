@@ -48,6 +48,10 @@ public struct FrontierReport: Sendable {
     public var tunerCPUSecondsPerTrialMax: Double?
     public var totalTrials: Int
     public var failedTrials: Int
+    /// The surrogate's own recommendation (posterior-mean optimum), when a search ran.
+    public var surrogateRecommendation: SurrogateRecommendation?
+    /// The alternating runs against the default, when they ran.
+    public var confirmation: Confirmation?
 
     /// The objectives and metrics every row shows.
     public static let tableMetrics: [Metric] = [
@@ -160,6 +164,26 @@ public struct FrontierReport: Sendable {
             recommendationExplanation: explanation, changesVersusDefault: changes, baselineNoise: noise,
             tunerCPUSecondsPerTrialMedian: Statistics.median(cpu), tunerCPUSecondsPerTrialMax: cpu.max(),
             totalTrials: samples.count, failedTrials: samples.filter { !$0.isMeasured }.count)
+    }
+
+    /// Folds the surrogate's recommendation and its confirmation into the report: a confirmed
+    /// candidate becomes the recommendation, with the paired changes as its gain; an
+    /// unconfirmed one is reported and the best measured setting (by the rule) stands.
+    public mutating func apply(surrogate: SurrogateRecommendation?, confirmation: Confirmation?) {
+        surrogateRecommendation = surrogate
+        self.confirmation = confirmation
+        if let confirmation {
+            if confirmation.confirmed, let index = rows.firstIndex(where: { $0.setting == confirmation.candidate }) {
+                recommendationIndex = index
+                recommendationExplanation = (surrogate.map { "surrogate optimum (\($0.explanation)); " } ?? "") + confirmation.verdict
+                changesVersusDefault = confirmation.changes.map { Change(metric: $0.metric, relative: $0.change) }
+            } else if !confirmation.confirmed {
+                recommendationExplanation = "candidate \(confirmation.candidate) was \(confirmation.verdict); falling back to the best measured setting: \(recommendationExplanation)"
+            }
+        } else if let surrogate, surrogate.setting.isGoDefault, let index = baselineIndex {
+            recommendationIndex = index
+            recommendationExplanation = "the surrogate predicts Go's default is best (\(surrogate.explanation)); nothing to confirm"
+        }
     }
 
     /// Relative change of medians (candidate vs baseline) with a two-sample percentile bootstrap:

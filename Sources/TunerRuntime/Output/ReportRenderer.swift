@@ -83,6 +83,14 @@ public enum ReportRenderer {
         out.append("")
         let names = report.objectives.map(\.metric.rawValue)
         out.append("Rule: \(report.rule.description(objectiveNames: names, directions: report.objectives.map(\.direction))).")
+        if let surrogate = report.surrogateRecommendation {
+            let predicted = surrogate.predicted.sorted { $0.key.rawValue < $1.key.rawValue }
+                .map { "\($0.key.rawValue) ≈ \($0.key.format($0.value))" }.joined(separator: ", ")
+            out.append("Surrogate optimum: \(surrogate.setting) (predicted \(predicted)).")
+        }
+        if let confirmation = report.confirmation {
+            out.append("Confirmation (\(confirmation.changes.first?.change.sampleCount ?? 0) alternating pairs against the default): \(confirmation.verdict).")
+        }
         if let row = report.recommendation {
             out.append("Recommended: \(row.setting)  — \(report.recommendationExplanation)")
             if row.setting.isGoDefault {

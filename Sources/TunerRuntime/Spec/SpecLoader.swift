@@ -371,20 +371,32 @@ struct NodeReader {
     }
 
     func budgetSpec(_ node: Node) throws(SpecError) -> BudgetSpec {
-        let entries = try mapping(node, "budget", allowed: ["sampler", "settings", "repeats", "warmup", "duration"])
+        let entries = try mapping(node, "budget", allowed: ["sampler", "settings", "repeats", "warmup", "duration", "trials", "initial", "confirm"])
         var sampler = BudgetSpec.SamplerKind.grid
         if let samplerNode = entries["sampler"] {
             let text = try string(samplerNode, "budget.sampler")
             guard let kind = BudgetSpec.SamplerKind(rawValue: text) else {
-                throw error(samplerNode, "budget.sampler", "'\(text)' is not a sampler; use grid or lhs")
+                throw error(samplerNode, "budget.sampler", "'\(text)' is not a sampler; use surrogate, grid or lhs")
             }
             sampler = kind
         }
-        let settings = try integer(try required(entries, "settings", "budget", in: node), "budget.settings", range: 2...1000)
-        let repeats = try entries["repeats"].map { n throws(SpecError) in try integer(n, "budget.repeats", range: 1...100) } ?? 3
+        let repeats = try entries["repeats"].map { n throws(SpecError) in try integer(n, "budget.repeats", range: 1...100) } ?? (sampler == .surrogate ? 1 : 3)
+        let settings: Int
+        if sampler == .surrogate {
+            settings = try entries["settings"].map { n throws(SpecError) in try integer(n, "budget.settings", range: 2...1000) } ?? 0
+        } else {
+            settings = try integer(try required(entries, "settings", "budget", in: node), "budget.settings", range: 2...1000)
+        }
         let warmup = try entries["warmup"].map { n throws(SpecError) in try seconds(n, "budget.warmup", range: 0...600) } ?? 2
         let duration = try seconds(try required(entries, "duration", "budget", in: node), "budget.duration", range: 0.5...3600)
-        return BudgetSpec(sampler: sampler, settings: settings, repeats: repeats, warmupSeconds: warmup, durationSeconds: duration)
+        let trials = try entries["trials"].map { n throws(SpecError) in try integer(n, "budget.trials", range: 2...10_000) } ?? max(settings * repeats, 12)
+        let initial = try entries["initial"].map { n throws(SpecError) in try integer(n, "budget.initial", range: 2...1000) } ?? 5
+        guard initial <= trials else {
+            throw error(entries["initial"], "budget.initial", "\(initial) initial settings do not fit in budget.trials \(trials); lower it or raise budget.trials")
+        }
+        let confirm = try entries["confirm"].map { n throws(SpecError) in try integer(n, "budget.confirm", range: 0...100) } ?? (sampler == .surrogate ? 3 : 0)
+        return BudgetSpec(sampler: sampler, settings: settings, repeats: repeats, warmupSeconds: warmup, durationSeconds: duration,
+                          trials: trials, initialDesign: initial, confirmPairs: confirm)
     }
 
     func resolve(_ path: String, against directory: String) -> String {

@@ -7,17 +7,19 @@ public struct StudyRunner {
     public let spec: StudySpec
     public let launcher: Launcher
     public let store: StudyStore
-    public let trialRunner: TrialRunner
+    public let trialRunner: any TrialEvaluator
     /// Receives one line per event (trial finished, phase changes).
     public let log: (String) -> Void
     /// Set by `standard`: tells the store which trial started a process.
     var recordingLauncher: RecordingLauncher?
     var sqliteStore: SQLiteStudyStore?
+    /// Whether trials.jsonl and other files are written (not for replays).
+    public var storesFiles = true
 
     /// The study's folder, `data/<study>/`.
     public var studyDirectory: String { "\(spec.dataDirectory)/\(spec.study)" }
 
-    public init(spec: StudySpec, launcher: Launcher, store: StudyStore, trialRunner: TrialRunner, log: @escaping (String) -> Void) {
+    public init(spec: StudySpec, launcher: Launcher, store: StudyStore, trialRunner: any TrialEvaluator, log: @escaping (String) -> Void) {
         self.spec = spec
         self.launcher = launcher
         self.store = store
@@ -85,7 +87,14 @@ public struct StudyRunner {
         switch spec.budget.sampler {
         case .grid: return PlannedSampler.grid(space: spec.space, settingCount: spec.budget.settings).plan
         case .lhs: return PlannedSampler.latinHypercube(space: spec.space, settingCount: spec.budget.settings, seed: spec.seed).plan
+        case .surrogate: return surrogateSearch.designPlan
         }
+    }
+
+    /// The surrogate search this spec describes.
+    public var surrogateSearch: SurrogateSearch {
+        SurrogateSearch(space: spec.space, objectives: spec.objectives.map { ($0.metric, $0.direction) },
+                        constraints: spec.constraints, seed: spec.seed, initialDesign: spec.budget.initialDesign)
     }
 
     /// Runs the build command, if any; throws with its output when it fails.
@@ -115,9 +124,9 @@ public struct StudyRunner {
         }
     }
 
-    /// Runs every planned trial not already finished and returns all finished samples of the
-    /// study (earlier runs' included). Trials a killed tuner left running are run again; their
-    /// leftover processes are killed first.
+    /// Runs the study's trials (planned grid/LHS, or the surrogate search) that are not already
+    /// finished and returns all finished samples of the study (earlier runs' included). Trials a
+    /// killed tuner left running are run again; their leftover processes are killed first.
     /// - Parameter shouldStop: polled between trials (first Ctrl-C).
     public func runTrials(shouldStop: () -> Bool = { false }) throws -> [TrialSample] {
         if let sqliteStore {
@@ -127,41 +136,123 @@ public struct StudyRunner {
                 log("trial \(trial.trialIndex + 1) (GOGC=\(trial.gogc) GOMEMLIMIT=\(trial.gomemlimit) rep \(trial.repeatIndex + 1)) was interrupted; it runs again")
             }
         }
+        var state = RunState(samples: try store.samples())
+        if !state.samples.isEmpty {
+            log("resuming study '\(spec.study)': \(state.samples.count) trial(s) already recorded")
+        }
+        if spec.budget.sampler == .surrogate {
+            try runSurrogate(&state, shouldStop: shouldStop)
+        } else {
+            try runPlanned(&state, shouldStop: shouldStop)
+        }
+        return state.samples.sorted { $0.trialIndex < $1.trialIndex }
+    }
+
+    /// Trials so far and the run's failure streak.
+    struct RunState {
+        var samples: [TrialSample]
+        var consecutiveFailures = 0
+        var nextIndex: Int { (samples.map(\.trialIndex).max() ?? -1) + 1 }
+    }
+
+    /// Runs one trial, records it durably, logs it, and enforces the failure limits.
+    @discardableResult
+    func runOne(_ setting: GCSetting, repeatIndex: Int, index: Int, total: Int, phase: String, _ state: inout RunState) throws -> TrialSample {
+        let seed = spec.seed &+ UInt64(index) &* 7919
+        try store.begin(trialIndex: index, setting: setting, repeatIndex: repeatIndex)
+        recordingLauncher?.setCurrentTrial((setting, repeatIndex))
+        var sample = trialRunner.run(setting: setting, trialIndex: index, repeatIndex: repeatIndex, seed: seed)
+        recordingLauncher?.setCurrentTrial(nil)
+        sample.phase = phase
+        try store.append(sample)
+        state.samples.removeAll { $0.setting == sample.setting && $0.repeatIndex == sample.repeatIndex }
+        state.samples.append(sample)
+        if storesFiles {
+            try? TrialsFile.write(state.samples.sorted { $0.trialIndex < $1.trialIndex }, to: "\(studyDirectory)/trials.jsonl")
+        }
+        log(Self.trialLine(sample, total: total))
+        state.consecutiveFailures = sample.isMeasured ? 0 : state.consecutiveFailures + 1
+        if state.consecutiveFailures >= 3 && state.samples.allSatisfy({ !$0.isMeasured }) {
+            throw StudyError.tooManyFailures("the first \(state.consecutiveFailures) trials all failed; last: \(sample.outcome.failureReason ?? "")")
+        }
+        if state.consecutiveFailures >= 5 {
+            throw StudyError.tooManyFailures("\(state.consecutiveFailures) trials in a row failed; last: \(sample.outcome.failureReason ?? "")")
+        }
+        return sample
+    }
+
+    /// Grid or Latin hypercube: every planned setting × repeat, in interleaved rounds.
+    func runPlanned(_ state: inout RunState, shouldStop: () -> Bool) throws {
         let settings = plannedSettings()
         let schedule = interleavedSchedule(settings: settings, repeats: spec.budget.repeats, seed: spec.seed)
-        var samples = try store.samples()
-        let finished = Set(samples.map { TrialKey(setting: $0.setting, repeatIndex: $0.repeatIndex) })
+        let finished = Set(state.samples.map { TrialKey(setting: $0.setting, repeatIndex: $0.repeatIndex) })
         let remaining = schedule.enumerated().filter { !finished.contains(TrialKey(setting: $0.element.setting, repeatIndex: $0.element.repeatIndex)) }
-        if !samples.isEmpty {
-            log("resuming study '\(spec.study)': \(samples.count) trial(s) already recorded, \(remaining.count) to run")
-        }
-        log("plan: \(settings.count) settings × \(spec.budget.repeats) repeats = \(schedule.count) trials (\(spec.budget.sampler.rawValue)), each \(DurationText.format(spec.budget.warmupSeconds)) warm-up + \(DurationText.format(spec.budget.durationSeconds)) measured; order interleaved by repeat")
-        var consecutiveFailures = 0
-        var ranThisTime = 0
-        for (index, entry) in remaining {
+        log("plan: \(settings.count) settings × \(spec.budget.repeats) repeats = \(schedule.count) trials (\(spec.budget.sampler.rawValue)), each \(DurationText.format(spec.budget.warmupSeconds)) warm-up + \(DurationText.format(spec.budget.durationSeconds)) measured; order interleaved by repeat; \(remaining.count) to run")
+        for (position, (index, entry)) in remaining.enumerated() {
             if shouldStop() {
-                log("stopped by request with \(remaining.count - ranThisTime) trial(s) left; finished trials are kept in \(studyDirectory)/ and 'tuner run' resumes")
-                break
+                log("stopped by request with \(remaining.count - position) trial(s) left; finished trials are kept in \(studyDirectory)/ and 'tuner run' resumes")
+                return
             }
-            let seed = spec.seed &+ UInt64(index) &* 7919
-            try store.begin(trialIndex: index, setting: entry.setting, repeatIndex: entry.repeatIndex)
-            recordingLauncher?.setCurrentTrial((entry.setting, entry.repeatIndex))
-            let sample = trialRunner.run(setting: entry.setting, trialIndex: index, repeatIndex: entry.repeatIndex, seed: seed)
-            recordingLauncher?.setCurrentTrial(nil)
-            try store.append(sample)
-            samples.append(sample)
-            ranThisTime += 1
-            try? TrialsFile.write(samples.sorted { $0.trialIndex < $1.trialIndex }, to: "\(studyDirectory)/trials.jsonl")
-            log(Self.trialLine(sample, total: schedule.count))
-            consecutiveFailures = sample.isMeasured ? 0 : consecutiveFailures + 1
-            if consecutiveFailures >= 3 && samples.allSatisfy({ !$0.isMeasured }) {
-                throw StudyError.tooManyFailures("the first \(consecutiveFailures) trials all failed; last: \(sample.outcome.failureReason ?? "")")
+            try runOne(entry.setting, repeatIndex: entry.repeatIndex, index: index, total: schedule.count, phase: "search", &state)
+        }
+    }
+
+    /// Surrogate search: the initial design, then one proposal at a time until the trial budget
+    /// is spent or the stopping rule fires. Each decision is logged with its reason.
+    func runSurrogate(_ state: inout RunState, shouldStop: () -> Bool) throws {
+        let search = surrogateSearch
+        let budget = spec.budget.trials
+        log("plan: surrogate search (Gaussian processes, \(spec.objectives.count == 2 ? "expected hypervolume improvement" : "ParEGO") × probability of meeting the constraints), at most \(budget) trials, \(search.designPlan.count) in the initial design; each \(DurationText.format(spec.budget.warmupSeconds)) warm-up + \(DurationText.format(spec.budget.durationSeconds)) measured")
+        while true {
+            let searchTrials = state.samples.filter { $0.phase != "confirm" }
+            guard searchTrials.count < budget else {
+                log("search: trial budget of \(budget) spent")
+                return
             }
-            if consecutiveFailures >= 5 {
-                throw StudyError.tooManyFailures("\(consecutiveFailures) trials in a row failed; last: \(sample.outcome.failureReason ?? "")")
+            if shouldStop() {
+                log("stopped by request; finished trials are kept in \(studyDirectory)/ and 'tuner run' resumes")
+                return
+            }
+            switch search.next(completed: searchTrials) {
+            case .stop(let reason):
+                log("search stops: \(reason)")
+                return
+            case .measure(let setting, let reason):
+                log("next: \(setting) — \(reason)")
+                let repeatIndex = (state.samples.filter { $0.setting == setting }.map(\.repeatIndex).max() ?? -1) + 1
+                try runOne(setting, repeatIndex: repeatIndex, index: state.nextIndex, total: budget, phase: "search", &state)
             }
         }
-        return samples.sorted { $0.trialIndex < $1.trialIndex }
+    }
+
+    /// Confirms a recommendation on the real service: the default and the candidate alternate
+    /// (default first in each pair) for `budget.confirm` pairs; pairs already recorded by an
+    /// earlier run count. Returns the analysis, or nil when there is nothing to confirm.
+    public func confirm(candidate: GCSetting, samples: inout [TrialSample], shouldStop: () -> Bool = { false }) throws -> Confirmation? {
+        let pairsWanted = spec.budget.confirmPairs
+        guard pairsWanted > 0, !candidate.isGoDefault else { return nil }
+        var state = RunState(samples: samples)
+        func confirmTrials(_ setting: GCSetting) -> [TrialSample] {
+            state.samples.filter { $0.phase == "confirm" && $0.setting == setting }.sorted { $0.trialIndex < $1.trialIndex }
+        }
+        log("confirmation: \(candidate) against the Go default, \(pairsWanted) alternating pairs (ABAB…)")
+        while min(confirmTrials(.goDefault).count, confirmTrials(candidate).count) < pairsWanted {
+            if shouldStop() { break }
+            for setting in [GCSetting.goDefault, candidate] where confirmTrials(setting).count < min(confirmTrials(.goDefault).count, confirmTrials(candidate).count) + 1 {
+                let repeatIndex = (state.samples.filter { $0.setting == setting }.map(\.repeatIndex).max() ?? -1) + 1
+                try runOne(setting, repeatIndex: repeatIndex, index: state.nextIndex, total: state.nextIndex + 1, phase: "confirm", &state)
+            }
+        }
+        samples = state.samples.sorted { $0.trialIndex < $1.trialIndex }
+        let baseline = confirmTrials(.goDefault).filter(\.isMeasured)
+        let candidates = confirmTrials(candidate).filter(\.isMeasured)
+        let pairs = Array(zip(baseline, candidates))
+        guard !pairs.isEmpty else { return nil }
+        let decisive: Int
+        if case .best(let k) = spec.recommend { decisive = k } else { decisive = spec.objectives.firstIndex { $0.metric == .throughputOpsPerSecond } ?? 0 }
+        return Confirmation.analyse(candidate: candidate, pairs: pairs.map { ($0.0, $0.1) },
+                                    objectives: spec.objectives.map { ($0.metric, $0.direction) },
+                                    constraints: spec.constraints, decisive: decisive, seed: spec.seed)
     }
 
     /// One line per finished trial.

@@ -4,7 +4,13 @@ import TunerCore
 /// Runs one trial: start the server under a setting, wait until ready, drive the load, stop
 /// the server, and turn what was observed into a `TrialSample`. While the load runs, the tuner
 /// only waits on the load process and reads /proc five times a second.
-public struct TrialRunner: Sendable {
+/// Produces one trial's sample for a setting: by running the service (`TrialRunner`) or by
+/// replaying recorded measurements (`ReplayEvaluator`).
+public protocol TrialEvaluator: Sendable {
+    func run(setting: GCSetting, trialIndex: Int, repeatIndex: Int, seed: UInt64) -> TrialSample
+}
+
+public struct TrialRunner: TrialEvaluator {
     public let target: TargetSpec
     public let launcher: Launcher
     public let load: LoadDriver

@@ -1,0 +1,159 @@
+import Foundation
+
+/// The setting the surrogate predicts is best for the user's rule, before confirmation.
+public struct SurrogateRecommendation: Sendable, Equatable {
+    public var setting: GCSetting
+    /// Posterior mean of every objective and constrained metric at the setting, in the
+    /// metric's own units.
+    public var predicted: [Metric: Double]
+    public var explanation: String
+}
+
+extension SurrogateSearch {
+    /// Maximises the rule's preference on the posterior mean by multi-start gradient search in
+    /// every arm (or over the finite candidates), subject to the constraints on their posterior
+    /// means (a squared-hinge penalty in model units). Rules the posterior mean cannot express
+    /// (knee, largest contribution) return nil: the caller then uses the measured frontier.
+    public func recommend(samples: [TrialSample], rule: SelectionRule) -> SurrogateRecommendation? {
+        let measured = samples.filter { sample in sample.isMeasured && objectives.allSatisfy { $0.metric.value(of: sample) != nil } }
+        guard measured.count >= 2 else { return nil }
+        let inputs = measured.map { encoding.encode($0.setting) }
+        func fit(_ metric: Metric, _ direction: ObjectiveDirection, salt: UInt64) -> GaussianProcess? {
+            let pairs = measured.compactMap { sample in metric.value(of: sample).map { (encoding.encode(sample.setting), Self.modelled(metric, $0, direction)) } }
+            guard pairs.count >= 2 else { return nil }
+            return try? GaussianProcess.fit(inputs: pairs.map(\.0), outputs: pairs.map(\.1), seed: seed &+ 7777 &+ salt)
+        }
+        let models = objectives.enumerated().map { fit($0.element.metric, $0.element.direction, salt: UInt64($0.offset)) }
+        guard models.allSatisfy({ $0 != nil }) else { return nil }
+        let objectiveModels = models.map { $0! }
+        let constraintModels: [(Constraint, GaussianProcess, Double)] = constraints.enumerated().compactMap { c, constraint in
+            guard let model = fit(constraint.metric, .minimize, salt: 100 &+ UInt64(c)) else { return nil }
+            return (constraint, model, Self.modelled(constraint.metric, constraint.bound, .minimize))
+        }
+
+        // Per-objective scales from the measured points, so weights and penalties are unitless.
+        let observed = inputs.map { x in objectiveModels.map { $0.predict(x).mean } }
+        let lows = objectives.indices.map { k in observed.map { $0[k] }.min()! }
+        let spans = objectives.indices.map { k in max(observed.map { $0[k] }.max()! - lows[k], 1e-9) }
+        let weights: [Double]
+        let description: String
+        switch rule {
+        case .best(let k):
+            weights = objectives.indices.map { $0 == k ? 1 : 0 }
+            description = "the posterior mean of \(objectives[k].metric.rawValue) is best"
+        case .weightedLoss(let w):
+            weights = w
+            description = "the weighted loss of normalised posterior means is smallest"
+        default:
+            return nil
+        }
+
+        // Score to maximise: −Σ w_k·(μ_k − low_k)/span_k − 100·Σ hinge(μ_c − b_c)².
+        func score(_ x: [Double]) -> (value: Double, gradient: [Double]) {
+            var value = 0.0
+            var gradient = [Double](repeating: 0, count: x.count)
+            for (k, model) in objectiveModels.enumerated() where weights[k] != 0 {
+                let p = model.predictWithGradient(x)
+                value -= weights[k] * (p.mean - lows[k]) / spans[k]
+                for j in x.indices { gradient[j] -= weights[k] * p.meanGradient[j] / spans[k] }
+            }
+            for (constraint, model, bound) in constraintModels {
+                let p = model.predictWithGradient(x)
+                let excess = constraint.comparison == .atMost ? p.mean - bound : bound - p.mean
+                guard excess > 0 else { continue }
+                let sign = constraint.comparison == .atMost ? 1.0 : -1.0
+                value -= 100 * excess * excess
+                for j in x.indices { gradient[j] -= 200 * excess * sign * p.meanGradient[j] }
+            }
+            return (value, gradient)
+        }
+
+        var best: (setting: GCSetting, value: Double)?
+        func consider(_ setting: GCSetting) {
+            guard encoding.allows(setting) else { return }
+            let value = score(encoding.encode(setting)).value
+            if best == nil || value > best!.value || (value == best!.value && setting < best!.setting) { best = (setting, value) }
+        }
+        if let candidates = encoding.candidates {
+            candidates.forEach(consider)
+        } else {
+            for (armIndex, arm) in encoding.arms.enumerated() {
+                let result = GradientSearch.maximize(dimension: 2, starts: 12, seed: seed &+ 4242 &+ UInt64(armIndex),
+                                                     bounds: arm.bounds, rawSamples: 256, objective: score)
+                for candidate in result.candidates.prefix(4) { consider(encoding.decode(candidate.point)) }
+            }
+            Set(measured.map(\.setting)).sorted().forEach(consider)
+        }
+        guard let chosen = best else { return nil }
+        var predicted: [Metric: Double] = [:]
+        let x = encoding.encode(chosen.setting)
+        for (k, objective) in objectives.enumerated() {
+            predicted[objective.metric] = Self.unmodelled(objective.metric, objectiveModels[k].predict(x).mean, objective.direction)
+        }
+        for (constraint, model, _) in constraintModels {
+            predicted[constraint.metric] = Self.unmodelled(constraint.metric, model.predict(x).mean, .minimize)
+        }
+        return SurrogateRecommendation(setting: chosen.setting, predicted: predicted,
+                                       explanation: "\(description) among settings whose predicted constraint metrics meet the bounds")
+    }
+
+    /// Inverse of `modelled`.
+    static func unmodelled(_ metric: Metric, _ value: Double, _ direction: ObjectiveDirection) -> Double {
+        let plain = direction == .minimize ? value : -value
+        return metric.isLogModelled ? exp(plain) - metric.logOffset : plain
+    }
+}
+
+/// The result of alternating the candidate and the default (ABAB…) on the real service.
+public struct Confirmation: Sendable {
+    public var candidate: GCSetting
+    /// Relative change candidate vs default per metric, from the median of the per-pair ratios
+    /// with a seeded bootstrap interval over pairs (pairs absorb slow drift of the machine).
+    public var changes: [(metric: Metric, change: Estimate)]
+    /// Whether the rule's objective improved with confidence and the constraints held.
+    public var confirmed: Bool
+    public var verdict: String
+
+    /// Analyses paired trials: `pairs[i]` = (default trial, candidate trial) run back to back.
+    public static func analyse(
+        candidate: GCSetting, pairs: [(baseline: TrialSample, candidate: TrialSample)],
+        objectives: [(metric: Metric, direction: ObjectiveDirection)], constraints: [Constraint],
+        decisive: Int, level: Double = 0.95, seed: UInt64
+    ) -> Confirmation {
+        var changes: [(Metric, Estimate)] = []
+        var metrics = objectives.map(\.metric)
+        if !metrics.contains(.rssPeakBytes) { metrics.append(.rssPeakBytes) }
+        for (i, metric) in metrics.enumerated() {
+            let ratios = pairs.compactMap { pair -> Double? in
+                guard let b = metric.value(of: pair.baseline), let c = metric.value(of: pair.candidate), b != 0 else { return nil }
+                return (c - b) / abs(b)
+            }
+            if let estimate = Bootstrap.interval(ratios, level: level, resamples: 4000, seed: seed &+ UInt64(i)) {
+                changes.append((metric, estimate))
+            }
+        }
+        let objective = objectives[decisive]
+        let decisiveChange = changes.first { $0.0 == objective.metric }?.1
+        let improved: Bool
+        if let change = decisiveChange, change.sampleCount >= 2 {
+            improved = objective.direction == .maximize ? change.lower > 0 : change.upper < 0
+        } else {
+            improved = false
+        }
+        var violated: [String] = []
+        for constraint in constraints {
+            let values = pairs.compactMap { constraint.metric.value(of: $0.candidate) }
+            if let median = Statistics.median(values), !constraint.isMet(by: median) { violated.append(constraint.description) }
+        }
+        let confirmed = improved && violated.isEmpty
+        let verdict: String
+        if confirmed {
+            verdict = "confirmed: \(objective.metric.rawValue) improved in \(pairs.count) alternating pairs with a \(Int(level * 100)) % interval that excludes no change"
+        } else if !violated.isEmpty {
+            verdict = "not confirmed: in the confirmation runs the candidate broke \(violated.joined(separator: ", "))"
+        } else {
+            verdict = "not confirmed: the \(Int(level * 100)) % interval of the \(objective.metric.rawValue) change over \(pairs.count) alternating pairs includes no improvement"
+        }
+        return Confirmation(candidate: candidate, changes: changes, confirmed: confirmed, verdict: verdict)
+    }
+}

@@ -1,0 +1,162 @@
+import Foundation
+import Testing
+@testable import TunerCore
+
+/// A synthetic trial: one GC cycle whose two pauses are `pause` ms, and the given load.
+func syntheticTrial(_ setting: GCSetting, index: Int, pause: Double, throughput: Double,
+                    latency: Double = 10, rssBytes: Int64 = 100 << 20, phase: String? = nil) -> TrialSample {
+    let cycle = GCCycle(number: 1, startSeconds: 1, cumulativeCPUPercent: 1, sweepTerminationMillis: pause,
+                        concurrentMarkMillis: 1, markTerminationMillis: pause, cpuMillis: 1, heapStartMiB: 4,
+                        heapEndMiB: 5, liveHeapMiB: 2, heapGoalMiB: 5, processors: 2, forced: false)
+    var sample = TrialSample(
+        trialIndex: index, setting: setting, repeatIndex: 0, outcome: .measured, startedAtUnixSeconds: 0,
+        wallSeconds: 1, readySeconds: 0.1, tunerCPUSeconds: 0.01,
+        load: LoadResult(operations: 100, throughputOpsPerSecond: throughput, latencyP50Millis: latency / 2,
+                         latencyP90Millis: latency, latencyP99Millis: latency, latencyMaxMillis: latency * 2,
+                         errors: 0, converged: true, windowStartUnixNanos: 0, windowEndUnixNanos: 1_000_000_000),
+        gc: GCObservation(cycles: [cycle], windowSeconds: 1, processors: 2, malformedLines: 0),
+        memory: MemoryObservation(peakBytes: rssBytes, windowStartBytes: rssBytes, windowEndBytes: rssBytes, sampleCount: 5))
+    sample.phase = phase
+    return sample
+}
+
+/// A smooth trade-off: larger GOGC buys throughput with longer pauses; a tight memory limit
+/// costs throughput (the collector runs more often near the limit).
+func syntheticSurface(_ setting: GCSetting, noise: Double, generator: inout SeededGenerator) -> (pause: Double, throughput: Double) {
+    let g = Double(setting.gogc ?? 3200)
+    let limitMiB = setting.memoryLimitBytes.map { Double($0) / 1_048_576 } ?? 4096
+    let squeeze = min(1, limitMiB / 256)
+    let throughput = 6000 * (1 - 0.6 * 25 / (g + 25)) * (0.5 + 0.5 * squeeze)
+    let pause = 0.05 + 0.02 * (g * squeeze).squareRoot() / 10
+    let jitter = 1 + noise * (generator.nextUnit() - 0.5)
+    return (pause * jitter, throughput * jitter)
+}
+
+@Suite struct SurrogateSearchTests {
+    let space = SearchSpace(gogc: .range(min: 25, max: 1600, includesOff: true),
+                            memoryLimit: .range(min: 64 << 20, max: 1 << 30, includesOff: true))
+    let objectives: [(metric: Metric, direction: ObjectiveDirection)] = [(.pauseP99Millis, .minimize), (.throughputOpsPerSecond, .maximize)]
+
+    @Test func encodingRoundTripsAndPinsOffArms() {
+        let encoding = SettingEncoding(space: space)
+        let setting = GCSetting(gogc: 200, memoryLimitBytes: 256 << 20)
+        #expect(encoding.decode(encoding.encode(setting)) == setting)
+        #expect(encoding.encode(GCSetting(gogc: nil, memoryLimitBytes: nil)) == [1.25, 1.25])
+        #expect(encoding.decode([1.25, 0]) == GCSetting(gogc: nil, memoryLimitBytes: 64 << 20))
+        #expect(encoding.arms.count == 4)
+        #expect(encoding.candidates == nil)
+        let listed = SettingEncoding(space: SearchSpace(gogc: .values([50, 100, nil]), memoryLimit: .values([nil])))
+        #expect(listed.candidates?.count == 3)
+    }
+
+    @Test func initialDesignStartsWithTheGoDefault() {
+        let search = SurrogateSearch(space: space, objectives: objectives, constraints: [], seed: 1)
+        guard case .measure(let first, let reason) = search.next(completed: []) else {
+            Issue.record("expected a measurement"); return
+        }
+        #expect(first == .goDefault)
+        #expect(reason.contains("initial design 1/5"))
+    }
+
+    /// Runs the search against the synthetic surface.
+    func runSearch(seed: UInt64, trials: Int, constraints: [Constraint] = []) -> (samples: [TrialSample], reasons: [String]) {
+        let search = SurrogateSearch(space: space, objectives: objectives, constraints: constraints, seed: seed)
+        var generator = SeededGenerator(seed: seed &+ 99)
+        var samples: [TrialSample] = []
+        var reasons: [String] = []
+        while samples.count < trials {
+            switch search.next(completed: samples) {
+            case .stop(let reason):
+                reasons.append("stop: \(reason)")
+                return (samples, reasons)
+            case .measure(let setting, let reason):
+                reasons.append(reason)
+                let value = syntheticSurface(setting, noise: 0.04, generator: &generator)
+                samples.append(syntheticTrial(setting, index: samples.count, pause: value.pause, throughput: value.throughput))
+            }
+        }
+        return (samples, reasons)
+    }
+
+    @Test func sameSeedGivesTheSameDecisions() {
+        let a = runSearch(seed: 4, trials: 9)
+        let b = runSearch(seed: 4, trials: 9)
+        #expect(a.samples.map(\.setting) == b.samples.map(\.setting))
+        #expect(a.reasons == b.reasons)
+    }
+
+    @Test func searchProposesInsideTheSpaceAndExplainsEveryDecision() {
+        let run = runSearch(seed: 2, trials: 12)
+        #expect(run.samples.allSatisfy { space.contains($0.setting) })
+        #expect(run.reasons.count >= run.samples.count)
+        #expect(run.reasons.dropFirst(5).allSatisfy { $0.contains("expected hypervolume improvement") || $0.contains("measured again") || $0.hasPrefix("stop") })
+        let counts = Dictionary(grouping: run.samples, by: \.setting).mapValues(\.count)
+        #expect(counts.values.allSatisfy { $0 <= 3 }, "no setting beyond the repeat cap")
+    }
+
+    @Test func searchCoversMoreOfTheTrueFrontThanRandomWithTheSameBudget() {
+        // Truth on a dense grid of the space.
+        var generator = SeededGenerator(seed: 1)
+        let gogcs: [Int?] = [25, 35, 50, 70, 100, 140, 200, 280, 400, 560, 800, 1100, 1600, nil]
+        let limits: [Int64?] = [64 << 20, 128 << 20, 256 << 20, 512 << 20, 1 << 30, nil]
+        var truth: [GCSetting: [Double]] = [:]
+        for g in gogcs { for l in limits {
+            let s = GCSetting(gogc: g, memoryLimitBytes: l)
+            let v = syntheticSurface(s, noise: 0, generator: &generator)
+            truth[s] = [v.pause, v.throughput]
+        } }
+        let directions: [ObjectiveDirection] = [.minimize, .maximize]
+        let reference = [truth.values.map { $0[0] }.max()!, truth.values.map { $0[1] }.min()!]
+        func volume(_ settings: [GCSetting]) -> Double {
+            let points = Set(settings).map { s in Array(syntheticSurfaceNoiseless(s)) }
+            return Hypervolume.volume(points, reference: reference, directions: directions)
+        }
+        var searchVolumes: [Double] = []
+        var randomVolumes: [Double] = []
+        for seed in 1...4 {
+            searchVolumes.append(volume(runSearch(seed: UInt64(seed), trials: 14).samples.map(\.setting)))
+            var random = SeededGenerator(seed: UInt64(seed))
+            randomVolumes.append(volume(Array(truth.keys.sorted().shuffled(using: &random).prefix(14))))
+        }
+        #expect(Statistics.mean(searchVolumes)! > Statistics.mean(randomVolumes)!)
+    }
+
+    @Test func recommendationRespectsAConstraintOnThePosteriorMean() {
+        let cap = Constraint(metric: .pauseP99Millis, comparison: .atMost, bound: 0.2)
+        let run = runSearch(seed: 3, trials: 14)
+        let search = SurrogateSearch(space: space, objectives: objectives, constraints: [cap], seed: 3)
+        let free = search.recommend(samples: run.samples, rule: .best(objective: 1))
+        #expect(free != nil)
+        let predictedPause = free?.predicted[.pauseP99Millis] ?? .infinity
+        #expect(predictedPause <= 0.2 * 1.1, "predicted pause \(predictedPause) should respect the 0.2 ms cap")
+        #expect(search.recommend(samples: run.samples, rule: .knee) == nil)
+    }
+
+    @Test func confirmationNeedsAnIntervalThatExcludesNoChange() {
+        let candidate = GCSetting(gogc: 400, memoryLimitBytes: nil)
+        func pairs(gain: Double) -> [(baseline: TrialSample, candidate: TrialSample)] {
+            (0..<4).map { i in
+                let wobble = Double(i % 2) * 20
+                return (syntheticTrial(.goDefault, index: 2 * i, pause: 0.1, throughput: 4000 + wobble),
+                        syntheticTrial(candidate, index: 2 * i + 1, pause: 0.2, throughput: (4000 + wobble) * (1 + gain) + Double(i) * 3))
+            }
+        }
+        let better = Confirmation.analyse(candidate: candidate, pairs: pairs(gain: 0.2), objectives: objectives, constraints: [], decisive: 1, seed: 1)
+        #expect(better.confirmed)
+        let change = better.changes.first { $0.metric == .throughputOpsPerSecond }!.change
+        #expect(change.lower > 0.15 && change.upper < 0.25)
+        let same = Confirmation.analyse(candidate: candidate, pairs: pairs(gain: 0), objectives: objectives, constraints: [], decisive: 1, seed: 1)
+        #expect(!same.confirmed)
+        #expect(same.verdict.contains("not confirmed"))
+        let capped = Confirmation.analyse(candidate: candidate, pairs: pairs(gain: 0.2), objectives: objectives,
+                                          constraints: [Constraint(metric: .pauseP99Millis, comparison: .atMost, bound: 0.15)], decisive: 1, seed: 1)
+        #expect(!capped.confirmed)
+        #expect(capped.verdict.contains("pause_p99_ms"))
+    }
+}
+
+func syntheticSurfaceNoiseless(_ setting: GCSetting) -> [Double] {
+    var generator = SeededGenerator(seed: 0)
+    let value = syntheticSurface(setting, noise: 0, generator: &generator)
+    return [value.pause, value.throughput]
+}

@@ -1,0 +1,94 @@
+import Foundation
+import Testing
+@testable import TunerCore
+@testable import TunerRuntime
+
+@Suite struct ReplayStudyTests {
+    /// A recorded surface of synthetic trials: 3 repeats of every grid setting.
+    static func surface() -> [TrialSample] {
+        var samples: [TrialSample] = []
+        for (g, gogc) in [25, 50, 100, 200, 400, 800].enumerated() {
+            for limit: Int64? in [128 << 20, nil] {
+                for r in 0..<3 {
+                    let setting = GCSetting(gogc: gogc, memoryLimitBytes: limit)
+                    let throughput = 3000 + 400 * Double(g) + Double(r) * 10 - (limit == nil ? 0 : 150)
+                    let pause = 0.1 + 0.05 * Double(g) + Double(r) * 0.002
+                    var sample = TrialSample(trialIndex: samples.count, setting: setting, repeatIndex: r, outcome: .measured,
+                                             startedAtUnixSeconds: 0, wallSeconds: 1, readySeconds: 0.1, tunerCPUSeconds: 0.01,
+                                             load: nil, gc: nil, memory: nil)
+                    sample.load = LoadResult(operations: 1, throughputOpsPerSecond: throughput, latencyP50Millis: 1, latencyP90Millis: 2,
+                                             latencyP99Millis: 3, latencyMaxMillis: 4, errors: 0, converged: true,
+                                             windowStartUnixNanos: 0, windowEndUnixNanos: 1_000_000_000)
+                    let cycle = GCCycle(number: 1, startSeconds: 1, cumulativeCPUPercent: 1, sweepTerminationMillis: pause, concurrentMarkMillis: 1,
+                                        markTerminationMillis: pause, cpuMillis: 1, heapStartMiB: 1, heapEndMiB: 1, liveHeapMiB: 1,
+                                        heapGoalMiB: 1, processors: 2, forced: false)
+                    sample.gc = GCObservation(cycles: [cycle], windowSeconds: 1, processors: 2, malformedLines: 0)
+                    sample.memory = MemoryObservation(peakBytes: 50 << 20, windowStartBytes: 50 << 20, windowEndBytes: 50 << 20, sampleCount: 5)
+                    samples.append(sample)
+                }
+            }
+        }
+        return samples
+    }
+
+    func spec(space: SearchSpace) throws -> StudySpec {
+        var spec = try SpecLoader.parse(yaml: """
+            study: replay
+            target: {command: [none]}
+            load: {}
+            parameters: {gogc: {values: [100]}}
+            budget: {sampler: surrogate, trials: 9, initial: 4, confirm: 2, duration: 1s}
+            """, file: "replay.yml", absolutePath: "/tmp/replay.yml")
+        spec.space = space
+        return spec
+    }
+
+    @Test func replayReturnsARecordedRepeatChosenBySeed() throws {
+        let replay = ReplayEvaluator(samples: Self.surface())
+        let setting = GCSetting(gogc: 200, memoryLimitBytes: nil)
+        let a = replay.run(setting: setting, trialIndex: 7, repeatIndex: 0, seed: 11)
+        let b = replay.run(setting: setting, trialIndex: 7, repeatIndex: 0, seed: 11)
+        #expect(a == b)
+        #expect(a.trialIndex == 7 && a.setting == setting && a.isMeasured)
+        let missing = replay.run(setting: GCSetting(gogc: 300, memoryLimitBytes: nil), trialIndex: 0, repeatIndex: 0, seed: 1)
+        #expect(missing.outcome.failureReason?.contains("no measurement") == true)
+        #expect(replay.space == SearchSpace(gogc: .values([25, 50, 100, 200, 400, 800]), memoryLimit: .values([128 << 20, nil])))
+    }
+
+    @Test func surrogateStudyOnAReplayLogsEveryDecisionAndConfirmsByAlternating() throws {
+        let replay = ReplayEvaluator(samples: Self.surface())
+        var lines: [String] = []
+        let store = InMemoryStudyStore()
+        var runner = StudyRunner(spec: try spec(space: replay.space), launcher: PosixLauncher(), store: store,
+                                 trialRunner: replay, log: { lines.append($0) })
+        runner.storesFiles = false
+        var samples = try runner.runTrials()
+        #expect(samples.count <= 9)
+        #expect(samples.first?.setting == .goDefault)
+        #expect(lines.filter { $0.hasPrefix("next: ") }.count == samples.count)
+        let candidate = GCSetting(gogc: 800, memoryLimitBytes: nil)
+        let confirmation = try #require(try runner.confirm(candidate: candidate, samples: &samples))
+        let confirmTrials = samples.filter { $0.phase == "confirm" }.sorted { $0.trialIndex < $1.trialIndex }
+        #expect(confirmTrials.map(\.setting) == [.goDefault, candidate, .goDefault, candidate])
+        #expect(confirmation.confirmed, "\(confirmation.verdict)")
+        // A second confirm call finds the pairs already recorded and runs nothing new.
+        let count = samples.count
+        _ = try runner.confirm(candidate: candidate, samples: &samples)
+        #expect(samples.count == count)
+    }
+
+    @Test func benchmarkTracesNeverDecreaseAndGridStartsAtTheDefault() {
+        let bench = SearchBenchmark(evaluator: ReplayEvaluator(samples: Self.surface()),
+                                    objectives: [(.pauseP99Millis, .minimize), (.throughputOpsPerSecond, .maximize)])
+        #expect(bench.trueVolume > 0)
+        let grid = bench.gridSequence(seed: 1, budget: 12)
+        #expect(grid.first == .goDefault)
+        #expect(Set(grid).count == 12)
+        let trace = bench.trace(grid)
+        #expect(zip(trace, trace.dropFirst()).allSatisfy { $0 <= $1 })
+        #expect(abs(trace.last! - bench.trueVolume) < 1e-9 * bench.trueVolume)
+        #expect(bench.trialsToReach(0.95, trace) != nil)
+        let tuner = bench.surrogateSequence(seed: 1, budget: 10)
+        #expect(tuner.count == 10 && tuner.first == .goDefault)
+    }
+}
