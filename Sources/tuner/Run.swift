@@ -17,6 +17,9 @@ extension Tuner {
         @Option(help: "Where to write the env file (default: data/<study>/recommended.env).")
         var envFile: String?
 
+        @Flag(help: "Stop (instead of raising repeats) when the noise check finds the machine too noisy.")
+        var stopIfNoisy = false
+
         @Flag(help: "Start the study afresh even if data/<study>/ holds trials (the old database is kept, renamed).")
         var fresh = false
 
@@ -27,9 +30,10 @@ extension Tuner {
                 throw ExitCode.failure
             }
             if let seed { studySpec.seed = seed }
+            if stopIfNoisy { studySpec.budget.noiseCheck?.action = .stop }
             let stop = StopFlag.install()
             let started = monotonicSeconds()
-            let runner: StudyRunner
+            var runner: StudyRunner
             do { runner = try StudyRunner.standard(spec: studySpec, fresh: fresh, log: say) } catch {
                 if let studyError = error as? StudyError {
                     Diagnostics.error(studyError.description)

@@ -66,7 +66,7 @@ struct TunerBinary {
             load: {binary: bin/sync-bench, mode: closed, clients: 16, docs: 2, doc_size: 32KiB}
             parameters:
               gogc: {values: [25, 100]}
-            budget: {settings: 2, repeats: 1, warmup: 500ms, duration: 2s}
+            budget: {settings: 2, repeats: 1, warmup: 500ms, duration: 2s, noise_check: off}
             output: {data_dir: \(directory)/data}
             """)
         let result = try TunerBinary.run(["run", spec])
@@ -148,7 +148,7 @@ struct TunerBinary {
             target: {workdir: \(directory), command: [./crash.sh], ready: {timeout: 2s}}
             load: {binary: ./load.sh}
             parameters: {gogc: {values: [50, 100, 200]}}
-            budget: {settings: 3, repeats: 1, warmup: 0s, duration: 1s}
+            budget: {settings: 3, repeats: 1, warmup: 0s, duration: 1s, noise_check: off}
             output: {data_dir: \(directory)/data}
             """, name: "crashing.yml")
         let result = try TunerBinary.run(["run", spec], timeoutSeconds: 60)

@@ -35,7 +35,7 @@ import Testing
             load: {binary: bin/sync-bench, mode: closed, clients: 8, docs: 2, doc_size: 16KiB}
             parameters:
               gogc: {values: [50, 100, 200]}
-            budget: {settings: 3, repeats: 1, warmup: 500ms, duration: 3s}
+            budget: {settings: 3, repeats: 1, warmup: 500ms, duration: 3s, noise_check: off}
             output: {data_dir: \(directory)/data}
             """.write(toFile: specPath, atomically: true, encoding: .utf8)
         let studyDirectory = "\(directory)/data/resume"
@@ -94,7 +94,7 @@ import Testing
                 target: {workdir: \(directory), command: [\(command)], ready: {timeout: 1s}}
                 load: {binary: ./server.sh}
                 parameters: {gogc: {values: [100]}}
-                budget: {settings: 2, repeats: 1, warmup: 0s, duration: 1s}
+                budget: {settings: 2, repeats: 1, warmup: 0s, duration: 1s, noise_check: off}
                 output: {data_dir: \(directory)/data}
                 """.write(toFile: path, atomically: true, encoding: .utf8)
             return path
@@ -108,5 +108,76 @@ import Testing
         #expect(!fresh.stderr.contains("changed from"))
         let kept = try FileManager.default.contentsOfDirectory(atPath: "\(directory)/data/changing")
         #expect(kept.contains { $0.hasPrefix("study-") && $0.hasSuffix(".sqlite") }, "old database kept: \(kept)")
+    }
+}
+
+@Suite(.serialized) struct SignalTests {
+    /// A study whose trial hangs in its load for a long time, so signals arrive mid-trial.
+    func hangingStudy(_ directory: String) throws -> String {
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        try "#!/bin/sh\nexec python3 -m http.server \"$1\" --bind 127.0.0.1\n".write(toFile: "\(directory)/server.sh", atomically: true, encoding: .utf8)
+        try "#!/bin/sh\nexec sleep 60\n".write(toFile: "\(directory)/load.sh", atomically: true, encoding: .utf8)
+        chmod("\(directory)/server.sh", 0o755)
+        chmod("\(directory)/load.sh", 0o755)
+        let spec = "\(directory)/hang.yml"
+        try """
+            study: hang
+            target: {workdir: \(directory), command: [./server.sh, "{port}"], ready: {timeout: 5s}}
+            load: {binary: ./load.sh}
+            parameters: {gogc: {values: [50, 100]}}
+            budget: {settings: 2, repeats: 1, warmup: 0s, duration: 20s, noise_check: off}
+            output: {data_dir: \(directory)/data}
+            """.write(toFile: spec, atomically: true, encoding: .utf8)
+        return spec
+    }
+
+    func start(_ spec: String, _ directory: String) throws -> RunningProcess {
+        try PosixLauncher().launch(LaunchRequest(
+            arguments: [TunerBinary.path, "run", spec], workingDirectory: directory,
+            environment: ProcessInfo.processInfo.environment,
+            stdoutPath: "\(directory)/out", stderrPath: "\(directory)/err"))
+    }
+
+    /// Waits until the trial's server and load are both recorded, and returns their groups.
+    func groupsUnderLoad(_ directory: String) throws -> [Int32] {
+        let deadline = monotonicSeconds() + 60
+        while monotonicSeconds() < deadline {
+            if FileManager.default.fileExists(atPath: "\(directory)/data/hang/study.sqlite"),
+               let groups = try? SQLiteStudyStore(path: "\(directory)/data/hang/study.sqlite").recordedProcessGroups(),
+               Set(groups.map(\.role)) == ["server", "load"] {
+                return groups.map(\.group)
+            }
+            Thread.sleep(forTimeInterval: 0.1)
+        }
+        Issue.record("the trial never got under load")
+        return []
+    }
+
+    @Test func sigtermEndsTheStudyAndEveryChildAtOnce() throws {
+        let directory = NSTemporaryDirectory() + "tuner-sigterm-\(UUID().uuidString)"
+        let spec = try hangingStudy(directory)
+        let tuner = try start(spec, directory)
+        let groups = try groupsUnderLoad(directory)
+        kill(tuner.pid, SIGTERM)
+        let exit = tuner.wait(timeoutSeconds: 5)
+        #expect(exit == .exited(code: 143))
+        #expect(ProcessTable.waitUntilGone(groups: groups, timeoutSeconds: 2).isEmpty)
+        let stderr = (try? String(contentsOfFile: "\(directory)/err", encoding: .utf8)) ?? ""
+        #expect(stderr.contains("aborted: child processes killed"))
+    }
+
+    @Test func secondCtrlCAbortsAtOnce() throws {
+        let directory = NSTemporaryDirectory() + "tuner-sigint-\(UUID().uuidString)"
+        let spec = try hangingStudy(directory)
+        let tuner = try start(spec, directory)
+        let groups = try groupsUnderLoad(directory)
+        kill(tuner.pid, SIGINT)
+        Thread.sleep(forTimeInterval: 0.3)
+        #expect(tuner.poll() == nil, "the first Ctrl-C lets the running trial finish")
+        kill(tuner.pid, SIGINT)
+        #expect(tuner.wait(timeoutSeconds: 5) == .exited(code: 130))
+        #expect(ProcessTable.waitUntilGone(groups: groups, timeoutSeconds: 2).isEmpty)
+        let stderr = (try? String(contentsOfFile: "\(directory)/err", encoding: .utf8)) ?? ""
+        #expect(stderr.contains("stopping after the running trial"))
     }
 }

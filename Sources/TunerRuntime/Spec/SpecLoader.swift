@@ -371,7 +371,7 @@ struct NodeReader {
     }
 
     func budgetSpec(_ node: Node) throws(SpecError) -> BudgetSpec {
-        let entries = try mapping(node, "budget", allowed: ["sampler", "settings", "repeats", "warmup", "duration", "trials", "initial", "confirm"])
+        let entries = try mapping(node, "budget", allowed: ["sampler", "settings", "repeats", "warmup", "duration", "trials", "initial", "confirm", "noise_check"])
         var sampler = BudgetSpec.SamplerKind.grid
         if let samplerNode = entries["sampler"] {
             let text = try string(samplerNode, "budget.sampler")
@@ -395,8 +395,25 @@ struct NodeReader {
             throw error(entries["initial"], "budget.initial", "\(initial) initial settings do not fit in budget.trials \(trials); lower it or raise budget.trials")
         }
         let confirm = try entries["confirm"].map { n throws(SpecError) in try integer(n, "budget.confirm", range: 0...100) } ?? (sampler == .surrogate ? 3 : 0)
+        var noiseCheck: NoiseCheck? = NoiseCheck(repeats: 3, maxCV: 0.1, action: .raise)
+        if let checkNode = entries["noise_check"] {
+            if case .scalar = checkNode, checkNode.string == "off" {
+                noiseCheck = nil
+            } else {
+                let check = try mapping(checkNode, "budget.noise_check", allowed: ["repeats", "max_cv", "action"])
+                if let n = check["repeats"] { noiseCheck?.repeats = try integer(n, "budget.noise_check.repeats", range: 2...50) }
+                if let n = check["max_cv"] { noiseCheck?.maxCV = try number(n, "budget.noise_check.max_cv", range: 0.001...10) }
+                if let n = check["action"] {
+                    let text = try string(n, "budget.noise_check.action")
+                    guard let action = NoiseCheck.Action(rawValue: text) else {
+                        throw error(n, "budget.noise_check.action", "'\(text)' is not an action; use warn, raise or stop")
+                    }
+                    noiseCheck?.action = action
+                }
+            }
+        }
         return BudgetSpec(sampler: sampler, settings: settings, repeats: repeats, warmupSeconds: warmup, durationSeconds: duration,
-                          trials: trials, initialDesign: initial, confirmPairs: confirm)
+                          trials: trials, initialDesign: initial, confirmPairs: confirm, noiseCheck: noiseCheck)
     }
 
     func resolve(_ path: String, against directory: String) -> String {

@@ -88,4 +88,17 @@ public struct BudgetSpec: Sendable {
     public var initialDesign: Int
     /// Alternating (default, recommended) pairs run to confirm the recommendation; 0 = none.
     public var confirmPairs: Int
+    /// The noisy-machine guard run before the search; nil = off.
+    public var noiseCheck: NoiseCheck?
+}
+
+/// Before the search, the Go default is measured `repeats` times; when the coefficient of
+/// variation of its throughput or p99 pause exceeds `maxCV`, the study warns and then
+/// raises its repeats, or stops.
+public struct NoiseCheck: Sendable, Equatable {
+    public enum Action: String, Sendable { case warn, raise, stop }
+    public var repeats: Int
+    /// e.g. 0.1 for 10 %.
+    public var maxCV: Double
+    public var action: Action
 }

@@ -4,7 +4,7 @@ import TunerCore
 /// Runs a whole study: build the target, plan settings, run every trial in an interleaved
 /// order recording each as it finishes, then compute the report.
 public struct StudyRunner {
-    public let spec: StudySpec
+    public var spec: StudySpec
     public let launcher: Launcher
     public let store: StudyStore
     public let trialRunner: any TrialEvaluator
@@ -128,7 +128,7 @@ public struct StudyRunner {
     /// finished and returns all finished samples of the study (earlier runs' included). Trials a
     /// killed tuner left running are run again; their leftover processes are killed first.
     /// - Parameter shouldStop: polled between trials (first Ctrl-C).
-    public func runTrials(shouldStop: () -> Bool = { false }) throws -> [TrialSample] {
+    public mutating func runTrials(shouldStop: () -> Bool = { false }) throws -> [TrialSample] {
         if let sqliteStore {
             let killed = try sqliteStore.reapLeftovers()
             if !killed.isEmpty { log("killed \(killed.count) process group(s) left by an interrupted run: \(killed.map(String.init).joined(separator: ", "))") }
@@ -140,10 +140,19 @@ public struct StudyRunner {
         if !state.samples.isEmpty {
             log("resuming study '\(spec.study)': \(state.samples.count) trial(s) already recorded")
         }
+        var effective = self
+        if let check = spec.budget.noiseCheck {
+            if let raised = try noiseGuard(check, &state, shouldStop: shouldStop) {
+                effective.spec.budget.repeats = raised
+                effective.spec.budget.confirmPairs = max(spec.budget.confirmPairs, raised)
+            }
+        }
+        spec = effective.spec
+        if shouldStop() { return state.samples.sorted { $0.trialIndex < $1.trialIndex } }
         if spec.budget.sampler == .surrogate {
-            try runSurrogate(&state, shouldStop: shouldStop)
+            try effective.runSurrogate(&state, shouldStop: shouldStop)
         } else {
-            try runPlanned(&state, shouldStop: shouldStop)
+            try effective.runPlanned(&state, shouldStop: shouldStop)
         }
         return state.samples.sorted { $0.trialIndex < $1.trialIndex }
     }
@@ -179,6 +188,47 @@ public struct StudyRunner {
             throw StudyError.tooManyFailures("\(state.consecutiveFailures) trials in a row failed; last: \(sample.outcome.failureReason ?? "")")
         }
         return sample
+    }
+
+    /// The noisy-machine guard: measures the Go default `check.repeats` times first (these
+    /// trials count as the default's repeats), then compares the coefficient of variation of its
+    /// throughput and p99 pause with `check.maxCV`. Returns the raised repeat count when the
+    /// machine is too noisy and the action is `raise`; throws when it is `stop`.
+    func noiseGuard(_ check: NoiseCheck, _ state: inout RunState, shouldStop: () -> Bool) throws -> Int? {
+        func defaults() -> [TrialSample] { state.samples.filter { $0.setting.isGoDefault && $0.phase != "confirm" } }
+        var announced = false
+        while defaults().count < check.repeats {
+            if shouldStop() { return nil }
+            if !announced {
+                log("noise check: measuring the Go default \(check.repeats) times before the search")
+                announced = true
+            }
+            let repeatIndex = (defaults().map(\.repeatIndex).max() ?? -1) + 1
+            try runOne(.goDefault, repeatIndex: repeatIndex, index: state.nextIndex, total: check.repeats, phase: "noise-check", &state)
+        }
+        let measured = defaults().filter(\.isMeasured)
+        let cvs = [Metric.throughputOpsPerSecond, .pauseP99Millis].compactMap { metric in
+            Statistics.coefficientOfVariation(measured.compactMap { metric.value(of: $0) }).map { (metric, $0) }
+        }
+        let text = cvs.map { "\($0.0.rawValue) \(formatFixed($0.1 * 100, decimals: 1)) %" }.joined(separator: ", ")
+        guard let worst = cvs.map(\.1).max(), worst > check.maxCV else {
+            log("noise check: coefficient of variation over \(measured.count) default runs: \(text) (limit \(formatFixed(check.maxCV * 100, decimals: 0)) %)")
+            return nil
+        }
+        let warning = "noise check: this machine is noisy: coefficient of variation over \(measured.count) default runs: \(text), above the \(formatFixed(check.maxCV * 100, decimals: 0)) % limit (budget.noise_check)"
+        switch check.action {
+        case .stop:
+            throw StudyError.tooNoisy("\(warning); stopping as asked. Quiet the machine, or set budget.noise_check.action to raise or warn")
+        case .warn:
+            log("WARNING: \(warning); results will carry wide intervals")
+            return nil
+        case .raise:
+            // Repeats grow with the squared ratio of noise to limit (interval width ∝ CV/√n), capped.
+            let factor = (worst / check.maxCV) * (worst / check.maxCV)
+            let raised = min(max(spec.budget.repeats + 1, Int((Double(spec.budget.repeats) * factor).rounded(.up))), spec.budget.repeats * 3, 10)
+            log("WARNING: \(warning); raising repeats from \(spec.budget.repeats) to \(max(raised, spec.budget.repeats)) and confirmation pairs to at least that")
+            return max(raised, spec.budget.repeats)
+        }
     }
 
     /// Grid or Latin hypercube: every planned setting × repeat, in interleaved rounds.
@@ -284,12 +334,15 @@ public enum StudyError: Error, CustomStringConvertible {
     case tooManyFailures(String)
     /// The stored study was measured under a spec whose trials are not comparable.
     case incomparable(String)
+    /// The noise check found the machine too noisy and was told to stop.
+    case tooNoisy(String)
 
     public var description: String {
         switch self {
         case .buildFailed(let message): return "build failed: \(message)"
         case .tooManyFailures(let message): return "study stopped: \(message)"
         case .incomparable(let message): return message
+        case .tooNoisy(let message): return message
         }
     }
 }

@@ -37,7 +37,7 @@ import Testing
             target: {command: [none]}
             load: {}
             parameters: {gogc: {values: [100]}}
-            budget: {sampler: surrogate, trials: 9, initial: 4, confirm: 2, duration: 1s}
+            budget: {sampler: surrogate, trials: 9, initial: 4, confirm: 2, duration: 1s, noise_check: off}
             """, file: "replay.yml", absolutePath: "/tmp/replay.yml")
         spec.space = space
         return spec
