@@ -26,7 +26,15 @@ extension Tuner {
             let settings = runner.plannedSettings()
             let perTrial = studySpec.budget.warmupSeconds + studySpec.budget.durationSeconds
             say("\(spec): valid. Study '\(studySpec.study)', seed \(studySpec.seed).")
-            say("\(settings.count) settings × \(studySpec.budget.repeats) repeats = \(settings.count * studySpec.budget.repeats) trials, at least \(DurationText.format(perTrial * Double(settings.count * studySpec.budget.repeats))) of load:")
+            let budget = studySpec.budget
+            if budget.sampler == .surrogate {
+                let trials = budget.trials + 2 * budget.confirmPairs
+                say("surrogate search: at most \(budget.trials) search trials + \(budget.confirmPairs) confirmation pairs = \(trials) trials, at most \(DurationText.format(perTrial * Double(trials))) of load.")
+                if let check = budget.noiseCheck { say("noise check: the Go default \(check.repeats) times first (max CV \(formatFixed(check.maxCV * 100, decimals: 0)) %, then \(check.action.rawValue)).") }
+                say("initial design:")
+            } else {
+                say("\(settings.count) settings × \(budget.repeats) repeats = \(settings.count * budget.repeats) trials, at least \(DurationText.format(perTrial * Double(settings.count * budget.repeats))) of load:")
+            }
             for setting in settings { say("  \(setting)\(setting.isGoDefault ? "  (Go default, baseline)" : "")") }
         }
     }
