@@ -164,14 +164,14 @@ extension SelectionRule {
             let adjective = directions[k] == .minimize ? "lowest" : "highest"
             return Selection(
                 index: best,
-                explanation: "setting \(best) has the \(adjective) \(name(k)) (\(format(points[best][k]))) among \(pool)"
+                explanation: "it has the \(adjective) \(name(k)) (\(format(points[best][k]))) among \(pool)"
             )
         case .knee:
             let (best, score) = argmin { s in normalized[s]!.reduce(0, +) }
             let distance = (1 - score) / Double(m).squareRoot()
             return Selection(
                 index: best,
-                explanation: "setting \(best) is the knee among \(pool): normalised distance \(format(distance)) from the \(m == 2 ? "line" : "plane") through the extremes"
+                explanation: "it is the knee among \(pool): normalised distance \(format(distance)) from the \(m == 2 ? "line" : "plane") through the extremes"
             )
         case .largestContribution:
             let rows = candidates.map { normalized[$0]! }
@@ -182,14 +182,14 @@ extension SelectionRule {
             let (best, score) = argmin { -contributions[position[$0]!] }
             return Selection(
                 index: best,
-                explanation: "setting \(best) adds the most hypervolume among \(pool) (normalised contribution \(format(-score)))"
+                explanation: "it adds the most hypervolume among \(pool) (normalised contribution \(format(-score)))"
             )
         case .weightedLoss(let weights):
             precondition(weights.count == m, "\(weights.count) weights for \(m) objectives")
             let (best, score) = argmin { s in (0..<m).reduce(0) { $0 + weights[$1] * normalized[s]![$1] } }
             return Selection(
                 index: best,
-                explanation: "setting \(best) has the smallest weighted normalised loss (\(format(score))) among \(pool)"
+                explanation: "it has the smallest weighted normalised loss (\(format(score))) among \(pool)"
             )
         case .weightedRawLoss(let weights):
             precondition(weights.count == m, "\(weights.count) weights for \(m) objectives")
@@ -201,7 +201,7 @@ extension SelectionRule {
             }
             return Selection(
                 index: best,
-                explanation: "setting \(best) has the smallest loss (\(format(score))) among \(pool)"
+                explanation: "it has the smallest loss (\(format(score))) among \(pool)"
             )
         }
     }

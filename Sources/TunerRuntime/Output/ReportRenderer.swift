@@ -14,8 +14,8 @@ public enum ReportRenderer {
 
     /// The frontier table: every setting, frontier members first.
     public static func table(_ report: FrontierReport) -> String {
-        let headers = ["", "GOGC", "GOMEMLIMIT", "n", "pause p50 ms", "pause p99 ms [95% CI]", "pause max ms",
-                       "throughput ops/s [95% CI]", "latency p99 ms", "peak RSS", "GCs", "P(front)", "constraints"]
+        let headers = ["", "GOGC", "GOMEMLIMIT", "n", "pause p50 ms", "pause p99 ms [95% CI]", "pause max ms", "pause ms/s",
+                       "throughput ops/s [95% CI]", "latency p99 ms", "peak RSS", "RSS growth", "GCs", "P(front)", "constraints"]
         let order = report.rows.indices.sorted { a, b in
             let ra = report.rows[a], rb = report.rows[b]
             if ra.onFrontier != rb.onFrontier { return ra.onFrontier }
@@ -40,9 +40,11 @@ public enum ReportRenderer {
                 row.metrics[.pauseP50Millis].map { Metric.pauseP50Millis.format($0.value) } ?? "-",
                 cell(row.metrics[.pauseP99Millis], .pauseP99Millis),
                 row.metrics[.pauseMaxMillis].map { Metric.pauseMaxMillis.format($0.value) } ?? "-",
+                row.metrics[.pauseMillisPerSecond].map { Metric.pauseMillisPerSecond.format($0.value) } ?? "-",
                 cell(row.metrics[.throughputOpsPerSecond], .throughputOpsPerSecond),
                 row.metrics[.latencyP99Millis].map { Metric.latencyP99Millis.format($0.value) } ?? "-",
                 row.metrics[.rssPeakBytes].map { Metric.rssPeakBytes.format($0.value) } ?? "-",
+                row.metrics[.rssGrowthPercent].map { "\(formatFixed($0.value, decimals: 0)) %" } ?? "-",
                 row.metrics[.gcCount].map { Metric.gcCount.format($0.value) } ?? "-",
                 row.measuredTrials > 0 ? formatFixed(row.frontierProbability, decimals: 2) : "-",
                 constraints,
@@ -56,7 +58,7 @@ public enum ReportRenderer {
         let widths = (0..<(rows.first?.count ?? 0)).map { column in rows.map { $0[column].count }.max() ?? 0 }
         return rows.map { row in
             row.enumerated().map { $1.padding(toLength: widths[$0], withPad: " ", startingAt: 0) }
-                .joined(separator: "  ").trimmingCharacters(in: .whitespaces)
+                .joined(separator: "  ").replacingOccurrences(of: "\\s+$", with: "", options: .regularExpression)
         }.joined(separator: "\n")
     }
 
