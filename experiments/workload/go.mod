@@ -1,0 +1,3 @@
+module tuner.local/workload
+
+go 1.22
