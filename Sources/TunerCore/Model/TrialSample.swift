@@ -131,8 +131,13 @@ public struct TrialSample: Sendable, Codable, Equatable {
     public var wallSeconds: Double
     /// Seconds from launch until the readiness probe succeeded.
     public var readySeconds: Double?
-    /// CPU seconds (user + system) the tuner itself used during the trial.
+    /// CPU seconds (user + system) the tuner itself used during the trial, start to stop.
     public var tunerCPUSeconds: Double
+    /// CPU seconds the tuner used while the load ran (warm-up and measured window): what
+    /// could disturb the measurement. The rest is start-up probing and parsing afterwards.
+    public var tunerCPUSecondsDuringLoad: Double?
+    /// Wall seconds the load generator ran (warm-up, window, drain and convergence check).
+    public var loadWallSeconds: Double?
     public var load: LoadResult?
     public var gc: GCObservation?
     public var memory: MemoryObservation?

@@ -46,6 +46,8 @@ public struct FrontierReport: Sendable {
     /// Median / max tuner CPU seconds per trial.
     public var tunerCPUSecondsPerTrialMedian: Double?
     public var tunerCPUSecondsPerTrialMax: Double?
+    /// Median tuner CPU seconds per second of load (warm-up + window), a fraction of one core.
+    public var tunerCPUShareDuringLoad: Double?
     public var totalTrials: Int
     public var failedTrials: Int
     /// The surrogate's own recommendation (posterior-mean optimum), when a search ran.
@@ -158,12 +160,18 @@ public struct FrontierReport: Sendable {
             }
         }
         let cpu = samples.map(\.tunerCPUSeconds)
-        return FrontierReport(
+        let shares = samples.compactMap { sample -> Double? in
+            guard let during = sample.tunerCPUSecondsDuringLoad, let wall = sample.loadWallSeconds, wall > 0 else { return nil }
+            return during / wall
+        }
+        var report = FrontierReport(
             study: study, objectives: objectives, constraints: constraints, rule: rule, rows: rows,
             baselineIndex: baselineIndex, recommendationIndex: recommendationIndex,
             recommendationExplanation: explanation, changesVersusDefault: changes, baselineNoise: noise,
             tunerCPUSecondsPerTrialMedian: Statistics.median(cpu), tunerCPUSecondsPerTrialMax: cpu.max(),
             totalTrials: samples.count, failedTrials: samples.filter { !$0.isMeasured }.count)
+        report.tunerCPUShareDuringLoad = Statistics.median(shares)
+        return report
     }
 
     /// Folds the surrogate's recommendation and its confirmation into the report: a confirmed

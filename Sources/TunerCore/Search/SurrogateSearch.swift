@@ -140,11 +140,10 @@ public struct SurrogateSearch: Sendable {
             return .stop(reason: "best \(criterion) is \(formatFixed(relative * 100, decimals: 3)) % of the current hypervolume, below the \(formatFixed(stopFraction * 100, decimals: 1)) % threshold")
         }
         let counts = Dictionary(grouping: completed, by: \.setting).mapValues(\.count)
-        let valueText = "\(criterion) \(formatFixed(relative * 100, decimals: 2)) % of current hypervolume"
         for candidate in scored where candidate.value.isFinite {
             let count = counts[candidate.setting] ?? 0
             if count == 0 {
-                return .measure(candidate.setting, reason: "maximises \(valueText) (\(formatFixed(candidate.value / max(currentVolume, 1e-12) * 100, decimals: 2)) %)")
+                return .measure(candidate.setting, reason: "maximises \(criterion): \(formatFixed(candidate.value / max(currentVolume, 1e-12) * 100, decimals: 2)) % of the current hypervolume")
             }
             if count < maxRepeatsPerSetting, isUndecided(candidate.setting, measured: measured) {
                 return .measure(candidate.setting, reason: "measured again: the most promising setting's interval is too wide to decide (\(count) trial(s))")

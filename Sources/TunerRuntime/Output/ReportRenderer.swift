@@ -97,9 +97,10 @@ public enum ReportRenderer {
             out.append("Recommended: \(row.setting)  — \(report.recommendationExplanation)")
             if row.setting.isGoDefault {
                 out.append("The Go default is the best setting the rule found: keep it.")
-            }
-            for change in report.changesVersusDefault {
-                out.append("  \(change.metric.label) vs default: \(percent(change.relative))")
+            } else {
+                for change in report.changesVersusDefault {
+                    out.append("  \(change.metric.label) vs default: \(percent(change.relative))")
+                }
             }
         } else {
             out.append("No recommendation: \(report.recommendationExplanation)")
@@ -110,7 +111,8 @@ public enum ReportRenderer {
             out.append("Noise (coefficient of variation across \(n) repeats of the default): \(parts.joined(separator: ", ")).")
         }
         if let median = report.tunerCPUSecondsPerTrialMedian, let max = report.tunerCPUSecondsPerTrialMax {
-            out.append("Tuner's own CPU per trial: median \(formatFixed(median, decimals: 3)) s, max \(formatFixed(max, decimals: 3)) s.")
+            let share = report.tunerCPUShareDuringLoad.map { "; while the load ran: \(formatFixed($0 * 100, decimals: 2)) % of one core (median)" } ?? ""
+            out.append("Tuner's own CPU per trial: median \(formatFixed(median, decimals: 3)) s, max \(formatFixed(max, decimals: 3)) s\(share).")
         }
         if let envFilePath { out.append("Env file: \(envFilePath)") }
         return out.joined(separator: "\n")
@@ -125,10 +127,15 @@ public enum ReportRenderer {
             "# \(report.recommendationExplanation)",
             "# measured against the Go default (GOGC=100, no limit), \(row.measuredTrials) repeats:",
         ]
-        for change in report.changesVersusDefault {
-            lines.append("#   \(change.metric.rawValue): \(percent(change.relative))")
+        if row.setting.isGoDefault {
+            lines.append("#   this is Go's default: no measured setting beat it by the rule")
+        } else {
+            for change in report.changesVersusDefault {
+                lines.append("#   \(change.metric.rawValue): \(percent(change.relative))")
+            }
+            if report.changesVersusDefault.isEmpty { lines.append("#   (the default was not measured successfully: no comparison)") }
         }
-        if report.changesVersusDefault.isEmpty { lines.append("#   (the default was not measured successfully: no comparison)") }
+        if let confirmation = report.confirmation { lines.append("# confirmation: \(confirmation.verdict)") }
         lines.append("GOGC=\(row.setting.gogcValue)")
         lines.append("GOMEMLIMIT=\(row.setting.memoryLimitValue)")
         return lines.joined(separator: "\n") + "\n"

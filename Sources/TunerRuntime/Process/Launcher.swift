@@ -13,10 +13,13 @@ public struct LaunchRequest: Sendable {
     public var stderrPath: String
     /// What the process is to the study (`server`, `load`, `build`), for records and reaping.
     public var role: String
+    /// CPUs to pin the process to (taskset syntax, e.g. `1` or `0,2-3`); nil = any.
+    public var cpus: String?
 
     public init(arguments: [String], workingDirectory: String, environment: [String: String],
-                stdoutPath: String, stderrPath: String, role: String = "process") {
+                stdoutPath: String, stderrPath: String, role: String = "process", cpus: String? = nil) {
         self.role = role
+        self.cpus = cpus
         self.arguments = arguments
         self.workingDirectory = workingDirectory
         self.environment = environment

@@ -25,6 +25,12 @@ public struct PosixLauncher: Launcher {
         let executable = try resolveExecutable(program, workingDirectory: request.workingDirectory,
                                                path: request.environment["PATH"] ?? ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin")
         var argv = [executable] + request.arguments.dropFirst()
+        if let cpus = request.cpus {
+            guard let taskset = ["/usr/bin/taskset", "/bin/taskset"].first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else {
+                throw LaunchError(description: "pinning to CPUs \(cpus) needs taskset (util-linux); install it or remove the cpus key")
+            }
+            argv = [taskset, "-c", cpus] + argv
+        }
         if let setpriv = setprivPath {
             argv = [setpriv, "--pdeathsig", "KILL", "--"] + argv
         }

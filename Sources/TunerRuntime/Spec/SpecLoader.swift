@@ -173,7 +173,7 @@ struct NodeReader {
 
     func targetSpec(_ node: Node, specDirectory: String) throws(SpecError) -> TargetSpec {
         let path = "target"
-        let entries = try mapping(node, path, allowed: ["name", "workdir", "build", "command", "env", "ready", "stop_grace", "max_rss"])
+        let entries = try mapping(node, path, allowed: ["name", "workdir", "build", "command", "env", "ready", "stop_grace", "max_rss", "cpus"])
         let name = try entries["name"].map { n throws(SpecError) in try string(n, "target.name") } ?? "service"
         let workdir = resolve(try entries["workdir"].map { n throws(SpecError) in try string(n, "target.workdir") } ?? ".", against: specDirectory)
         let build = try entries["build"].map { n throws(SpecError) in try stringList(n, "target.build") }
@@ -205,13 +205,15 @@ struct NodeReader {
         }
         let grace = try entries["stop_grace"].map { n throws(SpecError) in try seconds(n, "target.stop_grace", range: 0...60) } ?? 3
         let maxRSS = try entries["max_rss"].map { n throws(SpecError) in try bytes(n, "target.max_rss") } ?? (8 << 30)
-        return TargetSpec(name: name, workdir: workdir, build: build, command: command, environment: environment,
-                          readiness: readiness, stopGraceSeconds: grace, maxRSSBytes: maxRSS)
+        var target = TargetSpec(name: name, workdir: workdir, build: build, command: command, environment: environment,
+                                readiness: readiness, stopGraceSeconds: grace, maxRSSBytes: maxRSS)
+        target.cpus = try entries["cpus"].map { n throws(SpecError) in try cpuList(n, "target.cpus") }
+        return target
     }
 
     func loadSpec(_ node: Node, workdir: String) throws(SpecError) -> LoadSpec {
         let path = "load"
-        let entries = try mapping(node, path, allowed: ["kind", "binary", "mode", "clients", "rate_hz", "docs", "doc_size", "args"])
+        let entries = try mapping(node, path, allowed: ["kind", "binary", "mode", "clients", "rate_hz", "docs", "doc_size", "args", "cpus"])
         if let kind = entries["kind"] {
             let value = try string(kind, "load.kind")
             guard value == "sync-bench" else {
@@ -233,8 +235,10 @@ struct NodeReader {
         let docSize = try entries["doc_size"].map { n throws(SpecError) in try bytes(n, "load.doc_size") } ?? 131_072
         guard docSize <= 64 << 20 else { throw error(entries["doc_size"], "load.doc_size", "at most 64MiB") }
         let args = try entries["args"].map { n throws(SpecError) in try stringList(n, "load.args") } ?? []
-        return LoadSpec(binary: binary, mode: mode, clients: clients, rateHz: rate, docs: docs,
-                        docSizeBytes: docSize, extraArguments: args)
+        var load = LoadSpec(binary: binary, mode: mode, clients: clients, rateHz: rate, docs: docs,
+                            docSizeBytes: docSize, extraArguments: args)
+        load.cpus = try entries["cpus"].map { n throws(SpecError) in try cpuList(n, "load.cpus") }
+        return load
     }
 
     func searchSpace(_ node: Node) throws(SpecError) -> SearchSpace {
@@ -414,6 +418,23 @@ struct NodeReader {
         }
         return BudgetSpec(sampler: sampler, settings: settings, repeats: repeats, warmupSeconds: warmup, durationSeconds: duration,
                           trials: trials, initialDesign: initial, confirmPairs: confirm, noiseCheck: noiseCheck)
+    }
+
+    /// A CPU list in taskset syntax (`1`, `0,2`, `0-3`) naming CPUs this machine has.
+    func cpuList(_ node: Node, _ path: String) throws(SpecError) -> String {
+        let text = try string(node, path)
+        let cores = ProcessInfo.processInfo.activeProcessorCount
+        let parts = text.split(separator: ",", omittingEmptySubsequences: false)
+        for part in parts {
+            let bounds = part.split(separator: "-", omittingEmptySubsequences: false).map { Int($0) }
+            guard (1...2).contains(bounds.count), bounds.allSatisfy({ $0 != nil }), bounds.last!! >= bounds.first!! else {
+                throw error(node, path, "'\(text)' is not a CPU list; write e.g. \"1\" or \"0,2-3\"")
+            }
+            guard bounds.allSatisfy({ $0! < cores }) else {
+                throw error(node, path, "'\(text)' names a CPU this machine lacks (it has \(cores): 0-\(cores - 1))")
+            }
+        }
+        return text
     }
 
     func resolve(_ path: String, against directory: String) -> String {

@@ -36,6 +36,8 @@ public struct TargetSpec: Sendable {
     public var stopGraceSeconds: Double
     /// Safety cap on server RSS in bytes: a trial above it is stopped and marked failed.
     public var maxRSSBytes: Int64
+    /// CPUs the server is pinned to (taskset syntax); nil = any.
+    public var cpus: String? = nil
 }
 
 /// How tuner decides the server is ready.
@@ -64,6 +66,8 @@ public struct LoadSpec: Sendable {
     public var docSizeBytes: Int64
     /// Extra arguments passed to the load generator as they are.
     public var extraArguments: [String]
+    /// CPUs the load generator is pinned to (taskset syntax); nil = any.
+    public var cpus: String? = nil
 }
 
 /// One objective: a metric and whether to minimise or maximise it.

@@ -362,6 +362,8 @@ public enum StudyFingerprint {
             "target.command": spec.target.command.joined(separator: " "),
             "target.workdir": spec.target.workdir,
             "target.build": spec.target.build?.joined(separator: " ") ?? "",
+            "target.cpus": spec.target.cpus ?? "",
+            "load.cpus": spec.load.cpus ?? "",
             "target.env": spec.target.environment.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " "),
             "load.binary": spec.load.binary,
             "load.mode": spec.load.mode.rawValue,

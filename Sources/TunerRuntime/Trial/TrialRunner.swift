@@ -87,7 +87,7 @@ public struct TrialRunner: TrialEvaluator {
         let request = LaunchRequest(arguments: command, workingDirectory: target.workdir,
                                     environment: serverEnvironment(for: setting),
                                     stdoutPath: "\(logDirectory)/\(name).server.stdout", stderrPath: stderrPath,
-                                    role: "server")
+                                    role: "server", cpus: target.cpus)
         let launchNanos = unixNanos()
         let server: RunningProcess
         do { server = try launcher.launch(request) } catch {
@@ -109,6 +109,12 @@ public struct TrialRunner: TrialEvaluator {
         sample.readySeconds = monotonicSeconds() - launchMonotonic
 
         let loadResult: LoadResult
+        let cpuBeforeLoad = ownCPUSeconds()
+        let loadStarted = monotonicSeconds()
+        defer {
+            sample.tunerCPUSecondsDuringLoad = ownCPUSeconds() - cpuBeforeLoad
+            sample.loadWallSeconds = monotonicSeconds() - loadStarted
+        }
         do {
             loadResult = try load.run(port: port, warmupSeconds: warmupSeconds, durationSeconds: durationSeconds,
                                       seed: seed, logDirectory: logDirectory, trialName: name)
