@@ -133,13 +133,16 @@ public struct Confirmation: Sendable {
             }
         }
         let objective = objectives[decisive]
-        let decisiveChange = changes.first { $0.0 == objective.metric }?.1
-        let improved: Bool
-        if let change = decisiveChange, change.sampleCount >= 2 {
-            improved = objective.direction == .maximize ? change.lower > 0 : change.upper < 0
-        } else {
-            improved = false
-        }
+        // One-sided exact sign test over the pairs: with no real difference each pair favours
+        // the candidate with probability 1/2, so k of n favouring it has p = P(X ≥ k), X ~ B(n, ½).
+        // (A percentile-bootstrap interval from 3 pairs covers far less than its nominal 95 %;
+        // the sign test's p-value is exact for any n.)
+        let favouring = pairs.filter { pair in
+            guard let b = objective.metric.value(of: pair.baseline), let c = objective.metric.value(of: pair.candidate) else { return false }
+            return objective.direction == .maximize ? c > b : c < b
+        }.count
+        let pValue = signTestPValue(successes: favouring, trials: pairs.count)
+        let improved = pValue <= 1 - level
         var violated: [String] = []
         for constraint in constraints {
             let values = pairs.compactMap { constraint.metric.value(of: $0.candidate) }
@@ -147,13 +150,26 @@ public struct Confirmation: Sendable {
         }
         let confirmed = improved && violated.isEmpty
         let verdict: String
+        let evidence = "\(objective.metric.rawValue) better in \(favouring) of \(pairs.count) alternating pairs (one-sided sign test p = \(formatFixed(pValue, decimals: 3)))"
         if confirmed {
-            verdict = "confirmed: \(objective.metric.rawValue) improved in \(pairs.count) alternating pairs with a \(Int(level * 100)) % interval that excludes no change"
+            verdict = "confirmed: \(evidence)"
         } else if !violated.isEmpty {
-            verdict = "not confirmed: in the confirmation runs the candidate broke \(violated.joined(separator: ", "))"
+            verdict = "not confirmed: in the confirmation runs the candidate broke \(violated.joined(separator: ", ")); \(evidence)"
         } else {
-            verdict = "not confirmed: the \(Int(level * 100)) % interval of the \(objective.metric.rawValue) change over \(pairs.count) alternating pairs includes no improvement"
+            verdict = "not confirmed: \(evidence), above \(formatFixed(1 - level, decimals: 2))\(pairs.count < 5 ? "; fewer than 5 pairs can never reach it, raise budget.confirm" : "")"
         }
         return Confirmation(candidate: candidate, changes: changes, confirmed: confirmed, verdict: verdict)
     }
+}
+
+/// P(X ≥ successes) for X ~ Binomial(trials, ½): the one-sided exact sign-test p-value.
+public func signTestPValue(successes: Int, trials: Int) -> Double {
+    guard trials > 0 else { return 1 }
+    var total = 0.0
+    var coefficient = 1.0 // C(trials, 0)
+    for k in 0...trials {
+        if k >= successes { total += coefficient }
+        coefficient = coefficient * Double(trials - k) / Double(k + 1)
+    }
+    return total / pow(2, Double(trials))
 }

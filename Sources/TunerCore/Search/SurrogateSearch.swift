@@ -136,14 +136,19 @@ public struct SurrogateSearch: Sendable {
             return fallback(tried: tried, reason: "the acquisition had no finite maximum")
         }
         let relative = currentVolume > 0 ? best.value / currentVolume : .infinity
-        if relative < stopFraction {
+        // The stopping rule compares hypervolume with hypervolume: EHVI only (ParEGO's EI is
+        // on a scalarised scale and runs to the trial budget).
+        if objectives.count == 2 && relative < stopFraction {
             return .stop(reason: "best \(criterion) is \(formatFixed(relative * 100, decimals: 3)) % of the current hypervolume, below the \(formatFixed(stopFraction * 100, decimals: 1)) % threshold")
         }
         let counts = Dictionary(grouping: completed, by: \.setting).mapValues(\.count)
         for candidate in scored where candidate.value.isFinite {
             let count = counts[candidate.setting] ?? 0
             if count == 0 {
-                return .measure(candidate.setting, reason: "maximises \(criterion): \(formatFixed(candidate.value / max(currentVolume, 1e-12) * 100, decimals: 2)) % of the current hypervolume")
+                let amount = objectives.count == 2
+                    ? "\(formatFixed(candidate.value / max(currentVolume, 1e-12) * 100, decimals: 2)) % of the current hypervolume"
+                    : "\(formatFixed(candidate.value, decimals: 4)) on the scalarised objective"
+                return .measure(candidate.setting, reason: "maximises \(criterion): \(amount)")
             }
             if count < maxRepeatsPerSetting, isUndecided(candidate.setting, measured: measured) {
                 return .measure(candidate.setting, reason: "measured again: the most promising setting's interval is too wide to decide (\(count) trial(s))")

@@ -398,7 +398,7 @@ struct NodeReader {
         guard initial <= trials else {
             throw error(entries["initial"], "budget.initial", "\(initial) initial settings do not fit in budget.trials \(trials); lower it or raise budget.trials")
         }
-        let confirm = try entries["confirm"].map { n throws(SpecError) in try integer(n, "budget.confirm", range: 0...100) } ?? (sampler == .surrogate ? 3 : 0)
+        let confirm = try entries["confirm"].map { n throws(SpecError) in try integer(n, "budget.confirm", range: 0...100) } ?? (sampler == .surrogate ? 5 : 0)
         var noiseCheck: NoiseCheck? = NoiseCheck(repeats: 3, maxCV: 0.1, action: .raise)
         if let checkNode = entries["noise_check"] {
             if case .scalar = checkNode, checkNode.string == "off" {

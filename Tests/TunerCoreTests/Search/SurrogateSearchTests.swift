@@ -135,7 +135,7 @@ func syntheticSurface(_ setting: GCSetting, noise: Double, generator: inout Seed
     @Test func confirmationNeedsAnIntervalThatExcludesNoChange() {
         let candidate = GCSetting(gogc: 400, memoryLimitBytes: nil)
         func pairs(gain: Double) -> [(baseline: TrialSample, candidate: TrialSample)] {
-            (0..<4).map { i in
+            (0..<5).map { i in
                 let wobble = Double(i % 2) * 20
                 return (syntheticTrial(.goDefault, index: 2 * i, pause: 0.1, throughput: 4000 + wobble),
                         syntheticTrial(candidate, index: 2 * i + 1, pause: 0.2, throughput: (4000 + wobble) * (1 + gain) + Double(i) * 3))
@@ -148,6 +148,10 @@ func syntheticSurface(_ setting: GCSetting, noise: Double, generator: inout Seed
         let same = Confirmation.analyse(candidate: candidate, pairs: pairs(gain: 0), objectives: objectives, constraints: [], decisive: 1, seed: 1)
         #expect(!same.confirmed)
         #expect(same.verdict.contains("not confirmed"))
+        #expect(better.verdict.contains("5 of 5 alternating pairs"))
+        #expect(abs(signTestPValue(successes: 5, trials: 5) - 1.0 / 32) < 1e-12)
+        #expect(abs(signTestPValue(successes: 3, trials: 3) - 0.125) < 1e-12)
+        #expect(signTestPValue(successes: 0, trials: 4) == 1)
         let capped = Confirmation.analyse(candidate: candidate, pairs: pairs(gain: 0.2), objectives: objectives,
                                           constraints: [Constraint(metric: .pauseP99Millis, comparison: .atMost, bound: 0.15)], decisive: 1, seed: 1)
         #expect(!capped.confirmed)

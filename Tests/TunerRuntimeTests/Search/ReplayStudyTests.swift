@@ -37,7 +37,7 @@ import Testing
             target: {command: [none]}
             load: {}
             parameters: {gogc: {values: [100]}}
-            budget: {sampler: surrogate, trials: 9, initial: 4, confirm: 2, duration: 1s, noise_check: off}
+            budget: {sampler: surrogate, trials: 9, initial: 4, confirm: 5, duration: 1s, noise_check: off}
             """, file: "replay.yml", absolutePath: "/tmp/replay.yml")
         spec.space = space
         return spec
@@ -69,7 +69,7 @@ import Testing
         let candidate = GCSetting(gogc: 800, memoryLimitBytes: nil)
         let confirmation = try #require(try runner.confirm(candidate: candidate, samples: &samples))
         let confirmTrials = samples.filter { $0.phase == "confirm" }.sorted { $0.trialIndex < $1.trialIndex }
-        #expect(confirmTrials.map(\.setting) == [.goDefault, candidate, .goDefault, candidate])
+        #expect(confirmTrials.map(\.setting) == Array(repeating: [GCSetting.goDefault, candidate], count: 5).flatMap { $0 })
         #expect(confirmation.confirmed, "\(confirmation.verdict)")
         // A second confirm call finds the pairs already recorded and runs nothing new.
         let count = samples.count
