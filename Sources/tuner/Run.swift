@@ -97,6 +97,16 @@ func recommendAndConfirm(runner: StudyRunner, samples: inout [TrialSample], shou
     }
     guard let candidate else { return (surrogate, nil) }
     let confirmation = try runner.confirm(candidate: candidate, samples: &samples, shouldStop: shouldStop)
+    // A refuted candidate gets one successor: the best measured setting by the rule, confirmed
+    // the same way, so the setting finally recommended is never a single unconfirmed trial.
+    if let confirmation, !confirmation.confirmed, !shouldStop(),
+       let fallback = runner.report(samples: samples).recommendation?.setting,
+       fallback != candidate, !fallback.isGoDefault {
+        runner.log("confirmation failed (\(confirmation.verdict)); confirming the best measured setting \(fallback) instead")
+        if let second = try runner.confirm(candidate: fallback, samples: &samples, shouldStop: shouldStop) {
+            return (surrogate, second)
+        }
+    }
     return (surrogate, confirmation)
 }
 

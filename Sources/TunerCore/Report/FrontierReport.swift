@@ -183,7 +183,15 @@ public struct FrontierReport: Sendable {
         if let confirmation {
             if confirmation.confirmed, let index = rows.firstIndex(where: { $0.setting == confirmation.candidate }) {
                 recommendationIndex = index
-                recommendationExplanation = (surrogate.map { "surrogate optimum (\($0.explanation)); " } ?? "") + confirmation.verdict
+                let source: String
+                if let surrogate, surrogate.setting == confirmation.candidate {
+                    source = "surrogate optimum (\(surrogate.explanation)); "
+                } else if let surrogate {
+                    source = "best measured setting by the rule, after the surrogate optimum \(surrogate.setting) failed its confirmation; "
+                } else {
+                    source = "best measured setting by the rule; "
+                }
+                recommendationExplanation = source + confirmation.verdict
                 changesVersusDefault = confirmation.changes.map { Change(metric: $0.metric, relative: $0.change) }
             } else if !confirmation.confirmed {
                 recommendationExplanation = "candidate \(confirmation.candidate) was \(confirmation.verdict); falling back to the best measured setting: \(recommendationExplanation)"

@@ -58,12 +58,20 @@ extension SurrogateSearch {
                 for j in x.indices { gradient[j] -= weights[k] * p.meanGradient[j] / spans[k] }
             }
             for (constraint, model, bound) in constraintModels {
+                // The constraint must hold at a one-sided 90 % bound of the posterior
+                // (μ ± 1.28 σ), not just on the mean: a recommendation at the edge of the model's
+                // knowledge should not bet the memory budget on it.
                 let p = model.predictWithGradient(x)
-                let excess = constraint.comparison == .atMost ? p.mean - bound : bound - p.mean
-                guard excess > 0 else { continue }
+                let sd = max(p.variance, 1e-12).squareRoot()
                 let sign = constraint.comparison == .atMost ? 1.0 : -1.0
+                let pessimistic = p.mean + sign * 1.2816 * sd
+                let excess = sign * (pessimistic - bound)
+                guard excess > 0 else { continue }
                 value -= 100 * excess * excess
-                for j in x.indices { gradient[j] -= 200 * excess * sign * p.meanGradient[j] }
+                for j in x.indices {
+                    let dPessimistic = p.meanGradient[j] + sign * 1.2816 * p.varianceGradient[j] / (2 * sd)
+                    gradient[j] -= 200 * excess * sign * dPessimistic
+                }
             }
             return (value, gradient)
         }
@@ -94,7 +102,7 @@ extension SurrogateSearch {
             predicted[constraint.metric] = Self.unmodelled(constraint.metric, model.predict(x).mean, .minimize)
         }
         return SurrogateRecommendation(setting: chosen.setting, predicted: predicted,
-                                       explanation: "\(description) among settings whose predicted constraint metrics meet the bounds")
+                                       explanation: "\(description) among settings whose constraint metrics meet the bounds at the posterior's one-sided 90 % bound")
     }
 
     /// Inverse of `modelled`.
