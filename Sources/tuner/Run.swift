@@ -76,7 +76,10 @@ extension Tuner {
             say("")
             say(ReportRenderer.summary(report, envFilePath: written))
             say("Study wall time: \(formatFixed(monotonicSeconds() - started, decimals: 1)) s; samples: \(runner.studyDirectory)/trials.jsonl")
-            if samples.allSatisfy({ !$0.isMeasured }) { throw ExitCode.failure }
+            if samples.allSatisfy({ !$0.isMeasured }) {
+                Diagnostics.error("no trial was measured; the FAILED lines above say why")
+                throw ExitCode.failure
+            }
         }
     }
 }

@@ -50,8 +50,8 @@ import Testing
         }
         #expect(firstTrialDone, "first trial did not finish: \((try? String(contentsOfFile: "\(directory)/first.stderr", encoding: .utf8)) ?? "")")
         Thread.sleep(forTimeInterval: 2.0) // inside trial 2's load (0.5 s warm-up + 3 s window)
+        let groups = try SQLiteStudyStore.recordedProcessGroups(path: "\(studyDirectory)/study.sqlite")
         let store = try SQLiteStudyStore(path: "\(studyDirectory)/study.sqlite")
-        let groups = try store.recordedProcessGroups()
         #expect(Set(groups.map(\.role)) == ["server", "load"], "trial 2 should be under load: \(groups)")
         let before = try store.samples()
         #expect(before.count == 1)
@@ -70,7 +70,8 @@ import Testing
         let resumeSeconds = monotonicSeconds() - resumeStarted
         #expect(result.status == 0, "\(result.stderr)\n\(result.stdout)")
         #expect(result.stdout.contains("was interrupted; it runs again"))
-        #expect(result.stdout.contains("resuming study 'resume': 1 trial(s) already recorded, 2 to run"))
+        #expect(result.stdout.contains("resuming study 'resume': 1 trial(s) already recorded"))
+        #expect(result.stdout.contains("2 to run"))
 
         let after = try store.samples()
         #expect(after.count == 3)
@@ -122,7 +123,7 @@ import Testing
         let spec = "\(directory)/hang.yml"
         try """
             study: hang
-            target: {workdir: \(directory), command: [./server.sh, "{port}"], ready: {timeout: 5s}}
+            target: {workdir: \(directory), command: [./server.sh, "{port}"], ready: {timeout: 30s}}
             load: {binary: ./load.sh}
             parameters: {gogc: {values: [50, 100]}}
             budget: {settings: 2, repeats: 1, warmup: 0s, duration: 20s, noise_check: off}
@@ -143,13 +144,15 @@ import Testing
         let deadline = monotonicSeconds() + 60
         while monotonicSeconds() < deadline {
             if FileManager.default.fileExists(atPath: "\(directory)/data/hang/study.sqlite"),
-               let groups = try? SQLiteStudyStore(path: "\(directory)/data/hang/study.sqlite").recordedProcessGroups(),
+               let groups = try? SQLiteStudyStore.recordedProcessGroups(path: "\(directory)/data/hang/study.sqlite"),
                Set(groups.map(\.role)) == ["server", "load"] {
                 return groups.map(\.group)
             }
             Thread.sleep(forTimeInterval: 0.1)
         }
-        Issue.record("the trial never got under load")
+        let out = (try? String(contentsOfFile: "\(directory)/out", encoding: .utf8)) ?? ""
+        let err = (try? String(contentsOfFile: "\(directory)/err", encoding: .utf8)) ?? ""
+        Issue.record("the trial never got under load; stdout: \(out) stderr: \(err)")
         return []
     }
 

@@ -45,6 +45,9 @@ public struct PosixLauncher: Launcher {
             throw LaunchError(description: "this C library lacks posix_spawn_file_actions_addchdir_np (glibc 2.29 or later needed)")
         }
         _ = addChdir(&actions, request.workingDirectory)
+        // The child gets stdin/stdout/stderr and nothing else: no SQLite handle, no file some
+        // other thread is writing (an inherited write descriptor makes exec fail with ETXTBSY).
+        if let closeFrom = Self.addCloseFrom { _ = closeFrom(&actions, 3) }
 
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
@@ -81,6 +84,13 @@ public struct PosixLauncher: Launcher {
     private static let addChdir: AddChdir? = {
         guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "posix_spawn_file_actions_addchdir_np") else { return nil }
         return unsafeBitCast(symbol, to: AddChdir.self)
+    }()
+
+    /// glibc's `posix_spawn_file_actions_addclosefrom_np` (2.34+), looked up by name.
+    private typealias AddCloseFrom = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32
+    private static let addCloseFrom: AddCloseFrom? = {
+        guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "posix_spawn_file_actions_addclosefrom_np") else { return nil }
+        return unsafeBitCast(symbol, to: AddCloseFrom.self)
     }()
 
     private func resolveExecutable(_ program: String, workingDirectory: String, path: String) throws -> String {

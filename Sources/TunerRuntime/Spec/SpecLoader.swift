@@ -94,7 +94,7 @@ struct NodeReader {
     }
 
     func integer(_ node: Node, _ path: String, range: ClosedRange<Int>) throws(SpecError) -> Int {
-        guard case .scalar = node, let value = node.int else {
+        guard case .scalar(let scalar) = node, !scalar.string.contains(":"), let value = node.int else {  // Yams traps on overflowing 1:2:3 ints
             throw error(node, path, "expected a whole number in \(range.lowerBound)...\(range.upperBound)")
         }
         guard range.contains(value) else {

@@ -155,6 +155,19 @@ public final class SQLiteStudyStore: StudyStore, @unchecked Sendable {
         }
     }
 
+    /// Process groups recorded in the store at `path`, read without writing anything (for
+    /// watching a study another tuner is running).
+    public static func recordedProcessGroups(path: String) throws -> [(group: Int32, role: String)] {
+        var configuration = Configuration()
+        configuration.readonly = true
+        configuration.busyMode = .timeout(5)
+        let database = try DatabaseQueue(path: path, configuration: configuration)
+        return try database.read { db in
+            guard try db.tableExists("process") else { return [] }
+            return try Row.fetchAll(db, sql: "SELECT pgid, role FROM process").map { (Int32($0["pgid"] as Int), $0["role"]) }
+        }
+    }
+
     /// Process groups recorded for running trials: (pgid, role).
     public func recordedProcessGroups() throws -> [(group: Int32, role: String)] {
         try database.read { db in
