@@ -91,7 +91,7 @@ func recommendAndConfirm(runner: StudyRunner, samples: inout [TrialSample], shou
     var surrogate: SurrogateRecommendation?
     var candidate: GCSetting?
     if runner.spec.budget.sampler == .surrogate {
-        surrogate = runner.surrogateSearch.recommend(samples: samples.filter { $0.phase != "confirm" }, rule: runner.spec.recommend)
+        surrogate = runner.surrogateSearch.recommend(samples: samples.filter { !$0.isConfirmation }, rule: runner.spec.recommend)
         candidate = surrogate?.setting
         if let surrogate { runner.log("surrogate optimum: \(surrogate.setting) (\(surrogate.explanation))") }
     }

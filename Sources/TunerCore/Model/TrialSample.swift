@@ -161,4 +161,7 @@ public struct TrialSample: Sendable, Codable, Equatable {
     }
 
     public var isMeasured: Bool { outcome == .measured }
+
+    /// Whether the trial belongs to a confirmation (phase `confirm <candidate>`).
+    public var isConfirmation: Bool { phase?.hasPrefix("confirm") ?? false }
 }

@@ -195,7 +195,7 @@ public struct StudyRunner {
     /// throughput and p99 pause with `check.maxCV`. Returns the raised repeat count when the
     /// machine is too noisy and the action is `raise`; throws when it is `stop`.
     func noiseGuard(_ check: NoiseCheck, _ state: inout RunState, shouldStop: () -> Bool) throws -> Int? {
-        func defaults() -> [TrialSample] { state.samples.filter { $0.setting.isGoDefault && $0.phase != "confirm" } }
+        func defaults() -> [TrialSample] { state.samples.filter { $0.setting.isGoDefault && !$0.isConfirmation } }
         var announced = false
         while defaults().count < check.repeats {
             if shouldStop() { return nil }
@@ -254,7 +254,7 @@ public struct StudyRunner {
         let budget = spec.budget.trials
         log("plan: surrogate search (Gaussian processes, \(spec.objectives.count == 2 ? "expected hypervolume improvement" : "ParEGO") × probability of meeting the constraints), at most \(budget) trials, \(search.designPlan.count) in the initial design; each \(DurationText.format(spec.budget.warmupSeconds)) warm-up + \(DurationText.format(spec.budget.durationSeconds)) measured")
         while true {
-            let searchTrials = state.samples.filter { $0.phase != "confirm" }
+            let searchTrials = state.samples.filter { !$0.isConfirmation }
             guard searchTrials.count < budget else {
                 log("search: trial budget of \(budget) spent")
                 return
@@ -282,15 +282,18 @@ public struct StudyRunner {
         let pairsWanted = spec.budget.confirmPairs
         guard pairsWanted > 0, !candidate.isGoDefault else { return nil }
         var state = RunState(samples: samples)
+        let tag = "confirm \(candidate)"
         func confirmTrials(_ setting: GCSetting) -> [TrialSample] {
-            state.samples.filter { $0.phase == "confirm" && $0.setting == setting }.sorted { $0.trialIndex < $1.trialIndex }
+            // Each confirmation has its own pairs: a later candidate never reuses an earlier
+            // candidate's default runs, so every pair was run back to back.
+            state.samples.filter { $0.phase == tag && $0.setting == setting }.sorted { $0.trialIndex < $1.trialIndex }
         }
         log("confirmation: \(candidate) against the Go default, \(pairsWanted) alternating pairs (ABAB…)")
         while min(confirmTrials(.goDefault).count, confirmTrials(candidate).count) < pairsWanted {
             if shouldStop() { break }
             for setting in [GCSetting.goDefault, candidate] where confirmTrials(setting).count < min(confirmTrials(.goDefault).count, confirmTrials(candidate).count) + 1 {
                 let repeatIndex = (state.samples.filter { $0.setting == setting }.map(\.repeatIndex).max() ?? -1) + 1
-                try runOne(setting, repeatIndex: repeatIndex, index: state.nextIndex, total: state.nextIndex + 1, phase: "confirm", &state)
+                try runOne(setting, repeatIndex: repeatIndex, index: state.nextIndex, total: state.nextIndex + 1, phase: tag, &state)
             }
         }
         samples = state.samples.sorted { $0.trialIndex < $1.trialIndex }

@@ -68,13 +68,19 @@ import Testing
         #expect(lines.filter { $0.hasPrefix("next: ") }.count == samples.count)
         let candidate = GCSetting(gogc: 800, memoryLimitBytes: nil)
         let confirmation = try #require(try runner.confirm(candidate: candidate, samples: &samples))
-        let confirmTrials = samples.filter { $0.phase == "confirm" }.sorted { $0.trialIndex < $1.trialIndex }
+        let confirmTrials = samples.filter { $0.isConfirmation }.sorted { $0.trialIndex < $1.trialIndex }
         #expect(confirmTrials.map(\.setting) == Array(repeating: [GCSetting.goDefault, candidate], count: 5).flatMap { $0 })
         #expect(confirmation.confirmed, "\(confirmation.verdict)")
         // A second confirm call finds the pairs already recorded and runs nothing new.
         let count = samples.count
         _ = try runner.confirm(candidate: candidate, samples: &samples)
         #expect(samples.count == count)
+        // A second candidate gets pairs of its own, run back to back, not the first one's defaults.
+        let other = GCSetting(gogc: 400, memoryLimitBytes: nil)
+        _ = try runner.confirm(candidate: other, samples: &samples)
+        let second = samples.filter { $0.phase == "confirm \(other)" }.sorted { $0.trialIndex < $1.trialIndex }
+        #expect(second.map(\.setting) == Array(repeating: [GCSetting.goDefault, other], count: 5).flatMap { $0 })
+        #expect(zip(second, second.dropFirst()).allSatisfy { $0.trialIndex + 1 == $1.trialIndex })
     }
 
     @Test func benchmarkTracesNeverDecreaseAndGridStartsAtTheDefault() {
