@@ -31,7 +31,10 @@ extension Tuner {
                 let trials = budget.trials + 2 * budget.confirmPairs
                 say("surrogate search: at most \(budget.trials) search trials + \(budget.confirmPairs) confirmation pairs = \(trials) trials, at most \(DurationText.format(perTrial * Double(trials))) of load.")
                 if let check = budget.noiseCheck { say("noise check: the Go default \(check.repeats) times first (max CV \(formatFixed(check.maxCV * 100, decimals: 0)) %, then \(check.action.rawValue)).") }
-                say("initial design:")
+                let search = runner.surrogateSearch
+                say("method: \(search.methodDescription).")
+                say("initial design: \(search.initialDesign) settings, the Go default first; the others are chosen one at a time as trials finish (each the setting farthest from those measured, in heap goal and limit cut).")
+                return
             } else {
                 say("\(settings.count) settings × \(budget.repeats) repeats = \(settings.count * budget.repeats) trials, at least \(DurationText.format(perTrial * Double(settings.count * budget.repeats))) of load:")
             }

@@ -18,21 +18,20 @@ extension SurrogateSearch {
         let measured = samples.filter { sample in sample.isMeasured && objectives.allSatisfy { $0.metric.value(of: sample) != nil } }
         guard measured.count >= 2 else { return nil }
         let inputs = measured.map { encoding.encode($0.setting) }
-        func fit(_ metric: Metric, _ direction: ObjectiveDirection, salt: UInt64) -> GaussianProcess? {
-            let pairs = measured.compactMap { sample in metric.value(of: sample).map { (encoding.encode(sample.setting), Self.modelled(metric, $0, direction)) } }
-            guard pairs.count >= 2 else { return nil }
-            return try? GaussianProcess.fit(inputs: pairs.map(\.0), outputs: pairs.map(\.1), seed: seed &+ 7777 &+ salt)
+        let map = features(for: measured)
+        func fit(_ metric: Metric, _ direction: ObjectiveDirection, salt: UInt64) -> FeatureMappedModel? {
+            try? fitModel(metric, direction, measured: measured, features: map, seed: seed &+ 7777 &+ salt)
         }
         let models = objectives.enumerated().map { fit($0.element.metric, $0.element.direction, salt: UInt64($0.offset)) }
         guard models.allSatisfy({ $0 != nil }) else { return nil }
         let objectiveModels = models.map { $0! }
-        let constraintModels: [(Constraint, GaussianProcess, Double)] = constraints.enumerated().compactMap { c, constraint in
+        let constraintModels: [(Constraint, FeatureMappedModel, Double)] = constraints.enumerated().compactMap { c, constraint in
             guard let model = fit(constraint.metric, .minimize, salt: 100 &+ UInt64(c)) else { return nil }
             return (constraint, model, Self.modelled(constraint.metric, constraint.bound, .minimize))
         }
 
         // Per-objective scales from the measured points, so weights and penalties are unitless.
-        let observed = inputs.map { x in objectiveModels.map { $0.predict(x).mean } }
+        let observed = inputs.map { x in objectiveModels.map { $0.predict(x, includingNoise: false).mean } }
         let lows = objectives.indices.map { k in observed.map { $0[k] }.min()! }
         let spans = objectives.indices.map { k in max(observed.map { $0[k] }.max()! - lows[k], 1e-9) }
         let weights: [Double]
@@ -96,10 +95,10 @@ extension SurrogateSearch {
         var predicted: [Metric: Double] = [:]
         let x = encoding.encode(chosen.setting)
         for (k, objective) in objectives.enumerated() {
-            predicted[objective.metric] = Self.unmodelled(objective.metric, objectiveModels[k].predict(x).mean, objective.direction)
+            predicted[objective.metric] = Self.unmodelled(objective.metric, objectiveModels[k].predict(x, includingNoise: false).mean, objective.direction)
         }
         for (constraint, model, _) in constraintModels {
-            predicted[constraint.metric] = Self.unmodelled(constraint.metric, model.predict(x).mean, .minimize)
+            predicted[constraint.metric] = Self.unmodelled(constraint.metric, model.predict(x, includingNoise: false).mean, .minimize)
         }
         return SurrogateRecommendation(setting: chosen.setting, predicted: predicted,
                                        explanation: "\(description) among settings whose constraint metrics meet the bounds at the posterior's one-sided 90 % bound")

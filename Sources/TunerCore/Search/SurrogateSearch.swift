@@ -7,15 +7,42 @@ public enum SearchDecision: Sendable, Equatable {
 }
 
 /// Bayesian optimisation over GC settings: one Gaussian process per objective and per
-/// constraint (inputs from `SettingEncoding`), expected hypervolume improvement for two
-/// objectives (ParEGO for three) times the probability of meeting the constraints, maximised by
-/// multi-start gradient ascent in each `off` arm of the box (or exhaustively over a finite
-/// candidate list). Stateless: the next decision depends only on the trials so far and the
-/// seed, so a resumed study rebuilds its search state from the store.
+/// constraint, exact expected hypervolume improvement (two or three objectives) times the
+/// probability of meeting the constraints, maximised by multi-start gradient ascent in each
+/// `off` arm of the box (or exhaustively over a finite candidate list). Stateless: the next
+/// decision depends only on the trials so far and the seed, so a resumed study rebuilds its
+/// search state from the store.
+///
+/// **Domain knowledge.** The models do not see GOGC and GOMEMLIMIT as two unrelated numbers:
+/// by default (``InputModel/heapGoal``) their inputs are the heap goal the two knobs produce and
+/// how hard the limit cuts it (``HeapGoalFeatures``), with the heap-goal model refitted to the
+/// study's own gctrace before every decision (``HeapGoalModel``). Every setting whose limit does
+/// not bind then shares one line with the settings of equal GOGC, so a handful of trials
+/// describes the whole space.
+///
+/// **Start.** The Go default, then settings chosen one at a time to fill the space of those
+/// features (each the candidate farthest from everything measured so far), so the start covers
+/// small and large heaps and the limit-bound sheet rather than many settings that behave alike.
 ///
 /// Responses are modelled in a transformed space where they are closer to Gaussian: pauses,
 /// latencies and RSS as log(value + ε) (they are positive and right-skewed), throughput as is.
 public struct SurrogateSearch: Sendable {
+    /// What the Gaussian processes take as inputs.
+    public enum InputModel: String, Sendable, CaseIterable {
+        /// Heap goal and limit cut from the fitted ``HeapGoalModel`` (the default).
+        case heapGoal = "heap-goal"
+        /// The unit box of log GOGC × log GOMEMLIMIT with `off` arms, as it is.
+        case box
+    }
+
+    /// How a proposal is scored.
+    public enum AcquisitionKind: String, Sendable, CaseIterable {
+        /// Exact expected hypervolume improvement (2 or 3 objectives), the default.
+        case expectedHypervolumeImprovement = "ehvi"
+        /// ParEGO: expected improvement of a random Tchebycheff scalarisation.
+        case parEGO = "parego"
+    }
+
     public let encoding: SettingEncoding
     public let space: SearchSpace
     public let objectives: [(metric: Metric, direction: ObjectiveDirection)]
@@ -27,10 +54,13 @@ public struct SurrogateSearch: Sendable {
     public let maxRepeatsPerSetting: Int
     /// Stop when the best acquisition is below this fraction of the current hypervolume.
     public let stopFraction: Double
+    public let inputModel: InputModel
+    public let acquisitionKind: AcquisitionKind
 
     public init(space: SearchSpace, objectives: [(metric: Metric, direction: ObjectiveDirection)],
                 constraints: [Constraint], seed: UInt64, initialDesign: Int = 5,
-                maxRepeatsPerSetting: Int = 3, stopFraction: Double = 0.002) {
+                maxRepeatsPerSetting: Int = 3, stopFraction: Double = 0.002,
+                inputModel: InputModel = .heapGoal, acquisition: AcquisitionKind = .expectedHypervolumeImprovement) {
         self.space = space
         self.encoding = SettingEncoding(space: space)
         self.objectives = objectives
@@ -39,6 +69,8 @@ public struct SurrogateSearch: Sendable {
         self.initialDesign = initialDesign
         self.maxRepeatsPerSetting = maxRepeatsPerSetting
         self.stopFraction = stopFraction
+        self.inputModel = inputModel
+        self.acquisitionKind = acquisition
     }
 
     /// The value a model is fitted to: minimisation form, log for skewed positive metrics.
@@ -47,48 +79,102 @@ public struct SurrogateSearch: Sendable {
         return direction == .minimize ? transformed : -transformed
     }
 
-    /// The space-filling start: the Go default, then a Latin hypercube.
-    public var designPlan: [GCSetting] {
-        if let candidates = encoding.candidates {
-            var generator = SeededGenerator(seed: seed)
-            let rest = candidates.filter { !$0.isGoDefault }.shuffled(using: &generator)
-            return [.goDefault] + rest.prefix(max(initialDesign - 1, 0))
+    /// A short description of the method for the study log.
+    public var methodDescription: String {
+        let criterion = acquisitionKind == .parEGO ? "ParEGO" : "expected hypervolume improvement"
+        let inputs = inputModel == .heapGoal ? "inputs: heap goal and limit cut from the study's gctrace" : "inputs: log GOGC × log GOMEMLIMIT"
+        return "Gaussian processes (\(inputs)), \(criterion) × probability of meeting the constraints"
+    }
+
+    /// The map from box coordinates to model inputs for the trials so far.
+    public func features(for measured: [TrialSample]) -> any FeatureMap {
+        switch inputModel {
+        case .heapGoal: return HeapGoalFeatures(model: HeapGoalModel.fit(measured), encoding: encoding)
+        case .box: return IdentityFeatures(dimension: 2)
         }
-        return Array(PlannedSampler.latinHypercube(space: space, settingCount: initialDesign, seed: seed).plan.prefix(initialDesign))
+    }
+
+    /// Settings the start and the fallback choose from: the finite candidates, or a seeded
+    /// Latin hypercube of the space (rounded settings), with the off arms' corners.
+    var candidatePool: [GCSetting] {
+        if let candidates = encoding.candidates { return candidates }
+        var pool = PlannedSampler.latinHypercube(space: space, settingCount: 257, seed: seed).plan
+        for arm in encoding.arms {
+            for corner in [arm.bounds.map(\.lowerBound), arm.bounds.map(\.upperBound),
+                           [arm.bounds[0].lowerBound, arm.bounds[1].upperBound], [arm.bounds[0].upperBound, arm.bounds[1].lowerBound]] {
+                let setting = encoding.decode(corner)
+                if encoding.allows(setting), !pool.contains(setting) { pool.append(setting) }
+            }
+        }
+        return pool
+    }
+
+    /// The next setting of the space-filling start: the Go default, then the untried candidate
+    /// whose features are farthest (Euclidean) from every tried setting's. Ties go to the
+    /// earlier candidate of a seeded shuffle.
+    func nextDesignPoint(tried: Set<GCSetting>, measured: [TrialSample]) -> GCSetting? {
+        if !tried.contains(.goDefault) { return .goDefault }
+        let map = features(for: measured)
+        let taken = tried.map { map.apply(encoding.encode($0)).features }
+        var generator = SeededGenerator(seed: seed)
+        var best: (setting: GCSetting, distance: Double)?
+        for setting in candidatePool.shuffled(using: &generator) where !tried.contains(setting) {
+            let z = map.apply(encoding.encode(setting)).features
+            var distance = Double.infinity
+            for other in taken {
+                var squared = 0.0
+                for q in z.indices { squared += (z[q] - other[q]) * (z[q] - other[q]) }
+                distance = min(distance, squared)
+            }
+            if distance > best?.distance ?? -1 { best = (setting, distance) }
+        }
+        return best?.setting
+    }
+
+    /// Fits one model of `metric` (transformed by ``modelled(_:_:_:)``) on the measured trials
+    /// that carry it; nil with fewer than two.
+    func fitModel(_ metric: Metric, _ direction: ObjectiveDirection, measured: [TrialSample],
+                  features: any FeatureMap, seed: UInt64) throws(SurrogateError) -> FeatureMappedModel? {
+        let pairs = measured.compactMap { sample in metric.value(of: sample).map { (encoding.encode(sample.setting), Self.modelled(metric, $0, direction)) } }
+        guard pairs.count >= 2 else { return nil }
+        return try FeatureMappedModel.fit(coordinates: pairs.map(\.0), outputs: pairs.map(\.1), features: features, seed: seed)
     }
 
     /// The next decision given every trial so far (failed ones count as tried).
     public func next(completed: [TrialSample]) -> SearchDecision {
         let tried = Set(completed.map(\.setting))
-        for (index, setting) in designPlan.enumerated() where !tried.contains(setting) {
-            return .measure(setting, reason: "initial design \(index + 1)/\(designPlan.count) (Go default first, then a Latin hypercube)")
-        }
         let measured = completed.filter { sample in sample.isMeasured && objectives.allSatisfy { $0.metric.value(of: sample) != nil } }
-        guard measured.count >= 2 else {
-            return fallback(tried: tried, reason: "fewer than 2 measured trials to model")
+        if tried.count < initialDesign, let setting = nextDesignPoint(tried: tried, measured: measured) {
+            let how = setting.isGoDefault ? "the Go default first" : (inputModel == .heapGoal ? "farthest from the settings so far in heap goal and limit cut" : "farthest from the settings so far")
+            return .measure(setting, reason: "initial design \(tried.count + 1)/\(initialDesign) (\(how))")
         }
+        guard measured.count >= 2 else {
+            return fallback(tried: tried, measured: measured, reason: "fewer than 2 measured trials to model")
+        }
+        let map = features(for: measured)
         let inputs = measured.map { encoding.encode($0.setting) }
-        var models: [GaussianProcess] = []
+        var models: [FeatureMappedModel] = []
         for (k, objective) in objectives.enumerated() {
-            let outputs = measured.map { Self.modelled(objective.metric, objective.metric.value(of: $0)!, objective.direction) }
-            do { models.append(try GaussianProcess.fit(inputs: inputs, outputs: outputs, seed: seed &+ UInt64(k) &+ UInt64(measured.count) &* 31)) } catch {
-                return fallback(tried: tried, reason: "the \(objective.metric.rawValue) model could not be fitted (\(error))")
+            do {
+                guard let model = try fitModel(objective.metric, objective.direction, measured: measured, features: map,
+                                               seed: seed &+ UInt64(k) &+ UInt64(measured.count) &* 31) else {
+                    return fallback(tried: tried, measured: measured, reason: "too few trials carry \(objective.metric.rawValue)")
+                }
+                models.append(model)
+            } catch {
+                return fallback(tried: tried, measured: measured, reason: "the \(objective.metric.rawValue) model could not be fitted (\(error))")
             }
         }
         var feasibility: [ProbabilityOfFeasibility] = []
         for (c, constraint) in constraints.enumerated() {
-            let pairs = measured.compactMap { sample in constraint.metric.value(of: sample).map { (encoding.encode(sample.setting), $0) } }
-            guard pairs.count >= 2 else { continue }
-            let outputs = pairs.map { Self.modelled(constraint.metric, $0.1, .minimize) }
+            guard let model = try? fitModel(constraint.metric, .minimize, measured: measured, features: map, seed: seed &+ 1000 &+ UInt64(c)) else { continue }
             let bound = Self.modelled(constraint.metric, constraint.bound, .minimize)
-            if let model = try? GaussianProcess.fit(inputs: pairs.map(\.0), outputs: outputs, seed: seed &+ 1000 &+ UInt64(c)) {
-                feasibility.append(ProbabilityOfFeasibility(model: model, bound: constraint.comparison == .atMost ? .atMost(bound) : .atLeast(bound)))
-            }
+            feasibility.append(ProbabilityOfFeasibility(model: model, bound: constraint.comparison == .atMost ? .atMost(bound) : .atLeast(bound)))
         }
 
         // Observed front: posterior means at the measured settings.
         let measuredSettings = Array(Set(measured.map(\.setting))).sorted()
-        let observed = measuredSettings.map { setting in models.map { $0.predict(encoding.encode(setting)).mean } }
+        let observed = measuredSettings.map { setting in models.map { $0.predict(encoding.encode(setting), includingNoise: false).mean } }
         var reference: [Double] = []
         for k in objectives.indices {
             let values = observed.map { $0[k] }
@@ -97,13 +183,14 @@ public struct SurrogateSearch: Sendable {
         }
         let base: any AcquisitionFunction
         let criterion: String
-        if objectives.count == 2 {
+        let useEHVI = acquisitionKind == .expectedHypervolumeImprovement && (2...3).contains(objectives.count)
+        if useEHVI {
             base = ExpectedHypervolumeImprovement(models: models, observed: observed, reference: reference)
             criterion = "expected hypervolume improvement"
         } else {
             let observedValues = measured.map { sample in objectives.map { Self.modelled($0.metric, $0.metric.value(of: sample)!, $0.direction) } }
-            guard let parEGO = try? ParEGO.acquisition(inputs: inputs, objectives: observedValues, seed: seed &+ UInt64(measured.count)) else {
-                return fallback(tried: tried, reason: "the ParEGO model could not be fitted")
+            guard let parEGO = try? ParEGO.acquisition(inputs: inputs, objectives: observedValues, seed: seed &+ UInt64(measured.count), features: map) else {
+                return fallback(tried: tried, measured: measured, reason: "the ParEGO model could not be fitted")
             }
             base = parEGO.acquisition
             criterion = "ParEGO expected improvement"
@@ -133,19 +220,19 @@ public struct SurrogateSearch: Sendable {
         }
         scored.sort { $0.value != $1.value ? $0.value > $1.value : $0.setting < $1.setting }
         guard let best = scored.first, best.value.isFinite else {
-            return fallback(tried: tried, reason: "the acquisition had no finite maximum")
+            return fallback(tried: tried, measured: measured, reason: "the acquisition had no finite maximum")
         }
         let relative = currentVolume > 0 ? best.value / currentVolume : .infinity
         // The stopping rule compares hypervolume with hypervolume: EHVI only (ParEGO's EI is
         // on a scalarised scale and runs to the trial budget).
-        if objectives.count == 2 && relative < stopFraction {
+        if useEHVI && relative < stopFraction {
             return .stop(reason: "best \(criterion) is \(formatFixed(relative * 100, decimals: 3)) % of the current hypervolume, below the \(formatFixed(stopFraction * 100, decimals: 1)) % threshold")
         }
         let counts = Dictionary(grouping: completed, by: \.setting).mapValues(\.count)
         for candidate in scored where candidate.value.isFinite {
             let count = counts[candidate.setting] ?? 0
             if count == 0 {
-                let amount = objectives.count == 2
+                let amount = useEHVI
                     ? "\(formatFixed(candidate.value / max(currentVolume, 1e-12) * 100, decimals: 2)) % of the current hypervolume"
                     : "\(formatFixed(candidate.value, decimals: 4)) on the scalarised objective"
                 return .measure(candidate.setting, reason: "maximises \(criterion): \(amount)")
@@ -170,10 +257,9 @@ public struct SurrogateSearch: Sendable {
         return false
     }
 
-    /// A seeded space-filling choice among untried settings when no model can be used.
-    func fallback(tried: Set<GCSetting>, reason: String) -> SearchDecision {
-        let pool = encoding.candidates ?? PlannedSampler.latinHypercube(space: space, settingCount: 64, seed: seed &+ UInt64(tried.count)).plan
-        if let setting = pool.first(where: { !tried.contains($0) }) {
+    /// A space-filling choice among untried settings when no model can be used.
+    func fallback(tried: Set<GCSetting>, measured: [TrialSample], reason: String) -> SearchDecision {
+        if let setting = nextDesignPoint(tried: tried, measured: measured) {
             return .measure(setting, reason: "space-filling fallback: \(reason)")
         }
         return .stop(reason: "no untried setting left (\(reason))")
@@ -182,7 +268,7 @@ public struct SurrogateSearch: Sendable {
 
 extension Metric {
     /// Positive, right-skewed metrics are modelled on a log scale.
-    var isLogModelled: Bool {
+    public var isLogModelled: Bool {
         switch self {
         case .throughputOpsPerSecond, .gcCount, .rssGrowthPercent, .gcCPUPercent: return false
         default: return true
@@ -190,7 +276,7 @@ extension Metric {
     }
 
     /// ε in log(value + ε), in the metric's units: keeps zero pauses (no GC) finite.
-    var logOffset: Double {
+    public var logOffset: Double {
         switch self {
         case .rssPeakBytes: return 1_048_576
         case .pauseMillisPerSecond, .pauseP50Millis, .pauseP99Millis, .pauseMaxMillis: return 0.001

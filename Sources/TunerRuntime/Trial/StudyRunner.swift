@@ -87,7 +87,7 @@ public struct StudyRunner {
         switch spec.budget.sampler {
         case .grid: return PlannedSampler.grid(space: spec.space, settingCount: spec.budget.settings).plan
         case .lhs: return PlannedSampler.latinHypercube(space: spec.space, settingCount: spec.budget.settings, seed: spec.seed).plan
-        case .surrogate: return surrogateSearch.designPlan
+        case .surrogate: return [.goDefault] // the rest of the start is chosen as trials finish
         }
     }
 
@@ -252,7 +252,7 @@ public struct StudyRunner {
     func runSurrogate(_ state: inout RunState, shouldStop: () -> Bool) throws {
         let search = surrogateSearch
         let budget = spec.budget.trials
-        log("plan: surrogate search (Gaussian processes, \(spec.objectives.count == 2 ? "expected hypervolume improvement" : "ParEGO") × probability of meeting the constraints), at most \(budget) trials, \(search.designPlan.count) in the initial design; each \(DurationText.format(spec.budget.warmupSeconds)) warm-up + \(DurationText.format(spec.budget.durationSeconds)) measured")
+        log("plan: surrogate search (\(search.methodDescription)), at most \(budget) trials, \(search.initialDesign) settings in the initial design; each \(DurationText.format(spec.budget.warmupSeconds)) warm-up + \(DurationText.format(spec.budget.durationSeconds)) measured")
         while true {
             let searchTrials = state.samples.filter { !$0.isConfirmation }
             guard searchTrials.count < budget else {

@@ -2,12 +2,23 @@ import Foundation
 import Testing
 @testable import TunerCore
 
-/// A synthetic trial: one GC cycle whose two pauses are `pause` ms, and the given load.
+/// The heap goal of a synthetic service, MiB: GOGC goal 10 · (1 + GOGC/100)^1.5 (its live heap
+/// grows with the heap), limit goal = limit − 6 MiB, the smaller of the two; 4000 with neither.
+func syntheticHeapGoalMiB(_ setting: GCSetting) -> Int {
+    let gogcGoal = setting.gogc.map { 10 * pow(1 + Double($0) / 100, 1.5) } ?? 4000
+    let limitGoal = setting.memoryLimitBytes.map { Double($0) / 1_048_576 - 6 } ?? 4000
+    return max(1, Int(min(gogcGoal, limitGoal).rounded()))
+}
+
+/// A synthetic trial: one GC cycle whose two pauses are `pause` ms, and the given load; the
+/// cycle's heap goal is ``syntheticHeapGoalMiB(_:)`` unless given.
 func syntheticTrial(_ setting: GCSetting, index: Int, pause: Double, throughput: Double,
-                    latency: Double = 10, rssBytes: Int64 = 100 << 20, phase: String? = nil) -> TrialSample {
+                    latency: Double = 10, rssBytes: Int64 = 100 << 20, phase: String? = nil,
+                    heapGoalMiB: Int? = nil) -> TrialSample {
     let cycle = GCCycle(number: 1, startSeconds: 1, cumulativeCPUPercent: 1, sweepTerminationMillis: pause,
                         concurrentMarkMillis: 1, markTerminationMillis: pause, cpuMillis: 1, heapStartMiB: 4,
-                        heapEndMiB: 5, liveHeapMiB: 2, heapGoalMiB: 5, processors: 2, forced: false)
+                        heapEndMiB: 5, liveHeapMiB: 2, heapGoalMiB: heapGoalMiB ?? syntheticHeapGoalMiB(setting),
+                        processors: 2, forced: false)
     var sample = TrialSample(
         trialIndex: index, setting: setting, repeatIndex: 0, outcome: .measured, startedAtUnixSeconds: 0,
         wallSeconds: 1, readySeconds: 0.1, tunerCPUSeconds: 0.01,
@@ -20,14 +31,15 @@ func syntheticTrial(_ setting: GCSetting, index: Int, pause: Double, throughput:
     return sample
 }
 
-/// A smooth trade-off: larger GOGC buys throughput with longer pauses; a tight memory limit
-/// costs throughput (the collector runs more often near the limit).
+/// A smooth trade-off shaped like the bundled server's measured surface: throughput and pauses
+/// grow with the heap goal (``syntheticHeapGoalMiB(_:)``), and a limit that cuts the goal costs
+/// 15 % of throughput on top (the collector works harder near the limit).
 func syntheticSurface(_ setting: GCSetting, noise: Double, generator: inout SeededGenerator) -> (pause: Double, throughput: Double) {
-    let g = Double(setting.gogc ?? 3200)
-    let limitMiB = setting.memoryLimitBytes.map { Double($0) / 1_048_576 } ?? 4096
-    let squeeze = min(1, limitMiB / 256)
-    let throughput = 6000 * (1 - 0.6 * 25 / (g + 25)) * (0.5 + 0.5 * squeeze)
-    let pause = 0.05 + 0.02 * (g * squeeze).squareRoot() / 10
+    let goal = Double(syntheticHeapGoalMiB(setting))
+    let gogcGoal = setting.gogc.map { 10 * pow(1 + Double($0) / 100, 1.5) } ?? 4000
+    let cut = goal < gogcGoal - 0.5
+    let throughput = 6000 * (1 - 0.6 * 20 / (goal + 20)) * (cut ? 0.85 : 1)
+    let pause = 0.02 + 0.01 * goal.squareRoot()
     let jitter = 1 + noise * (generator.nextUnit() - 0.5)
     return (pause * jitter, throughput * jitter)
 }
@@ -56,6 +68,7 @@ func syntheticSurface(_ setting: GCSetting, noise: Double, generator: inout Seed
         }
         #expect(first == .goDefault)
         #expect(reason.contains("initial design 1/5"))
+        #expect(reason.contains("Go default"))
     }
 
     /// Runs the search against the synthetic surface.

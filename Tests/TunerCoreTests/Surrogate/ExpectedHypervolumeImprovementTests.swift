@@ -137,5 +137,96 @@ extension SurrogateTests {
             let inputs = models[0].inputs
             #expect(result.bestNovel(avoiding: inputs, minimumDistance: 1e-3) != nil)
         }
+
+        // MARK: Three objectives
+
+        /// Five mutually non-dominated points in 3-D and the reference (4, 4, 4).
+        static let front3: [[Double]] = [[1, 3, 2], [2, 2, 3], [3, 1, 2.5], [1.5, 2.5, 1], [2.5, 3, 0.5]]
+        static let reference3: [Double] = [4, 4, 4]
+        static let directions3: [ObjectiveDirection] = [.minimize, .minimize, .minimize]
+
+        @Test func threeObjectivesIsTheExactImprovementWhenCertain() {
+            let ehvi = ExpectedHypervolumeImprovement(observed: Self.front3, reference: Self.reference3)
+            #expect(ehvi.front.count == 5)
+            let hvFront = Hypervolume.volume(Self.front3, reference: Self.reference3, directions: Self.directions3)
+            for y in [[0.5, 0.5, 0.5], [1.2, 1.2, 1.2], [3.5, 0.5, 3.5], [2.2, 2.1, 0.2], [0.1, 3.9, 3.9], [2.5, 2.5, 2.5]] {
+                let hvWith = Hypervolume.volume(Self.front3 + [y], reference: Self.reference3, directions: Self.directions3)
+                let exact = ehvi.value(mean: y, standardDeviation: [0, 0, 0])
+                #expect(abs(exact - (hvWith - hvFront)) < 1e-12, "at \(y)")
+            }
+            // Dominated by (2, 2, 3): no improvement.
+            #expect(ehvi.value(mean: [2.5, 2.5, 3.5], standardDeviation: [0, 0, 0]) == 0)
+        }
+
+        @Test func threeObjectivesEqualsAMonteCarloEstimateWithinSamplingError() {
+            let ehvi = ExpectedHypervolumeImprovement(observed: Self.front3, reference: Self.reference3)
+            let hvFront = Hypervolume.volume(Self.front3, reference: Self.reference3, directions: Self.directions3)
+            for (mean, sd) in [([2.0, 1.8, 1.5], [0.6, 0.8, 0.5]), ([3.0, 3.0, 3.0], [1.0, 0.4, 1.5])] {
+                let samples = 40_000
+                let z = (0..<3).map { SurrogateFixtures.normals(samples, seed: UInt64(10 + $0)) }
+                var sum = 0.0
+                var sumSquares = 0.0
+                for i in 0..<samples {
+                    let y = (0..<3).map { mean[$0] + sd[$0] * z[$0][i] }
+                    let improvement = Hypervolume.volume(Self.front3 + [y], reference: Self.reference3, directions: Self.directions3) - hvFront
+                    sum += improvement
+                    sumSquares += improvement * improvement
+                }
+                let estimate = sum / Double(samples)
+                let standardError = ((sumSquares / Double(samples) - estimate * estimate) / Double(samples)).squareRoot()
+                let exact = ehvi.value(mean: mean, standardDeviation: sd)
+                #expect(exact > 0.05)
+                #expect(abs(exact - estimate) < 4 * standardError, "exact \(exact), Monte Carlo \(estimate) ± \(standardError)")
+            }
+        }
+
+        @Test func threeObjectivesWithAnEmptyFrontIsTheProductOfExpectedShortfalls() {
+            let ehvi = ExpectedHypervolumeImprovement(observed: [[5, 5, 5]], reference: Self.reference3)
+            #expect(ehvi.front.isEmpty)
+            let mean = [3.0, 3.5, 2.0]
+            let sd = [0.5, 1.0, 0.7]
+            let expected = (0..<3).reduce(1.0) { $0 * sd[$1] * StandardNormal.integratedCDF((4 - mean[$1]) / sd[$1]) }
+            #expect(abs(ehvi.value(mean: mean, standardDeviation: sd) - expected) < 1e-13)
+        }
+
+        @Test func threeObjectivesPartialDerivativesMatchFiniteDifferences() {
+            let ehvi = ExpectedHypervolumeImprovement(observed: Self.front3, reference: Self.reference3)
+            let cases: [(mean: [Double], sd: [Double])] = [
+                ([2.0, 1.8, 1.5], [0.6, 0.8, 0.5]), ([0.5, 3.2, 2.0], [0.3, 0.2, 0.4]), ([3.6, 0.4, 1.0], [0.1, 0.5, 0.9]), ([1.5, 1.5, 1.5], [2, 2, 2]),
+            ]
+            for (mean, sd) in cases {
+                let (_, dMean, dSD) = ehvi.valueAndPartials(mean: mean, standardDeviation: sd)
+                let numericMean = SurrogateFixtures.gradient(at: mean) { ehvi.value(mean: $0, standardDeviation: sd) }
+                let numericSD = SurrogateFixtures.gradient(at: sd) { ehvi.value(mean: mean, standardDeviation: $0) }
+                for j in 0..<3 {
+                    #expect(SurrogateFixtures.relativeError(dMean[j], numericMean[j]) < 1e-5, "∂/∂μ\(j) at \(mean), \(sd)")
+                    #expect(SurrogateFixtures.relativeError(dSD[j], numericSD[j]) < 1e-5, "∂/∂s\(j) at \(mean), \(sd)")
+                }
+            }
+        }
+
+        @Test func threeObjectivesGradientInTheInputsMatchesFiniteDifferences() throws {
+            let inputs = SurrogateFixtures.uniformPoints(15, dimension: 2, seed: 77)
+            let outputs: [[Double]] = [
+                inputs.map { $0[0] + 0.2 * sin(4 * $0[1]) },
+                inputs.map { (1 - $0[0]) * (1 - $0[0]) + 0.5 * $0[1] },
+                inputs.map { 0.5 * $0[1] * $0[1] - 0.3 * $0[0] },
+            ]
+            let models = try outputs.enumerated().map { try GaussianProcess.fit(inputs: inputs, outputs: $0.element, seed: UInt64($0.offset + 1)) }
+            let observed = inputs.indices.map { i in outputs.map { $0[i] } }
+            let reference = outputs.map { $0.max()! + 0.1 }
+            let ehvi = ExpectedHypervolumeImprovement(models: models, observed: observed, reference: reference)
+            var checked = 0
+            for x in SurrogateFixtures.uniformPoints(12, dimension: 2, seed: 6) {
+                let (value, gradient) = ehvi.valueAndGradient(at: x)
+                guard value > 1e-8 else { continue }
+                let numeric = SurrogateFixtures.gradient(at: x, step: 1e-4) { ehvi.value(at: $0) }
+                for p in 0..<2 {
+                    #expect(SurrogateFixtures.relativeError(gradient[p], numeric[p]) < 1e-5, "∂/∂x\(p) at \(x)")
+                }
+                checked += 1
+            }
+            #expect(checked >= 6)
+        }
     }
 }

@@ -1,0 +1,81 @@
+import Foundation
+
+/// A probabilistic model of one scalar response over the search's coordinates: what the
+/// acquisition functions and the recommendation read. ``GaussianProcess`` is one;
+/// ``FeatureMappedModel`` is a Gaussian process that sees the coordinates through a
+/// ``FeatureMap`` (e.g. the heap-goal model of ``HeapGoalFeatures``).
+public protocol SurrogateModel: Sendable {
+    /// Coordinates of a query point (d).
+    var dimension: Int { get }
+    /// Posterior mean and variance at x, in the response's units (variance of the latent
+    /// response, plus the noise variance when `includingNoise`).
+    func predict(_ x: [Double], includingNoise: Bool) -> (mean: Double, variance: Double)
+    /// Posterior mean and variance of the latent response with their gradients in x (d values
+    /// each, response units per coordinate unit).
+    func predictWithGradient(_ x: [Double]) -> (mean: Double, variance: Double, meanGradient: [Double], varianceGradient: [Double])
+}
+
+extension GaussianProcess: SurrogateModel {}
+
+/// A differentiable map from search coordinates (d) to model inputs (d′), with its Jacobian.
+public protocol FeatureMap: Sendable {
+    /// d, the search coordinates it takes.
+    var inputDimension: Int { get }
+    /// d′, the features it returns.
+    var outputDimension: Int { get }
+    /// φ(x) (d′ values) and its Jacobian J (d′ rows × d columns, Jᵢⱼ = ∂φᵢ/∂xⱼ).
+    func apply(_ x: [Double]) -> (features: [Double], jacobian: [[Double]])
+}
+
+/// The identity map: the model sees the search coordinates as they are.
+public struct IdentityFeatures: FeatureMap {
+    public let inputDimension: Int
+    public init(dimension: Int) { inputDimension = dimension }
+    public var outputDimension: Int { inputDimension }
+    public func apply(_ x: [Double]) -> (features: [Double], jacobian: [[Double]]) {
+        (x, x.indices.map { i in x.indices.map { $0 == i ? 1 : 0 } })
+    }
+}
+
+/// A Gaussian process over features: f(x) = g(φ(x)) with g ~ GP. Predictions at x are the
+/// GP's at φ(x); gradients follow by the chain rule, ∇ₓ = Jᵀ ∇_φ. O(n² + d·d′) per prediction.
+public struct FeatureMappedModel: SurrogateModel {
+    /// The GP, fitted on φ of the training coordinates.
+    public let process: GaussianProcess
+    public let features: any FeatureMap
+
+    public init(process: GaussianProcess, features: any FeatureMap) {
+        precondition(process.dimension == features.outputDimension, "the GP has \(process.dimension) inputs, the feature map gives \(features.outputDimension)")
+        self.process = process
+        self.features = features
+    }
+
+    /// Fits a GP on φ of the coordinates (see ``GaussianProcess/fit(inputs:outputs:seed:restarts:initialHyperparameters:prior:)``).
+    public static func fit(
+        coordinates: [[Double]], outputs: [Double], features: any FeatureMap, seed: UInt64, restarts: Int = 4
+    ) throws(SurrogateError) -> FeatureMappedModel {
+        let inputs = coordinates.map { features.apply($0).features }
+        let process = try GaussianProcess.fit(inputs: inputs, outputs: outputs, seed: seed, restarts: restarts)
+        return FeatureMappedModel(process: process, features: features)
+    }
+
+    public var dimension: Int { features.inputDimension }
+
+    public func predict(_ x: [Double], includingNoise: Bool) -> (mean: Double, variance: Double) {
+        process.predict(features.apply(x).features, includingNoise: includingNoise)
+    }
+
+    public func predictWithGradient(_ x: [Double]) -> (mean: Double, variance: Double, meanGradient: [Double], varianceGradient: [Double]) {
+        let (z, jacobian) = features.apply(x)
+        let p = process.predictWithGradient(z)
+        var meanGradient = [Double](repeating: 0, count: x.count)
+        var varianceGradient = [Double](repeating: 0, count: x.count)
+        for i in z.indices {
+            for j in x.indices {
+                meanGradient[j] += jacobian[i][j] * p.meanGradient[i]
+                varianceGradient[j] += jacobian[i][j] * p.varianceGradient[i]
+            }
+        }
+        return (p.mean, p.variance, meanGradient, varianceGradient)
+    }
+}
