@@ -29,16 +29,20 @@ public struct HeapGoalModel: Sendable, Equatable {
     /// Memory the limit must cover besides the heap, MiB; nil until a trial showed it (then 10 %
     /// of the limit is assumed).
     public var overheadMiB: Double?
+    /// Peak RSS per MiB of heap goal, over trials the limit did not bind (median); nil before
+    /// any. Where a limit "just above" a GOGC's natural peak lies.
+    public var rssPerGoal: Double?
 
     /// Goal fraction of the limit at or above which a trial's limit is taken as binding.
     public static let boundFraction = 0.7
     /// Exponent range of the fit.
     public static let exponentRange: ClosedRange<Double> = 0.5...4
 
-    public init(logGoalScaleMiB: Double, goalExponent: Double, overheadMiB: Double?) {
+    public init(logGoalScaleMiB: Double, goalExponent: Double, overheadMiB: Double?, rssPerGoal: Double? = nil) {
         self.logGoalScaleMiB = logGoalScaleMiB
         self.goalExponent = goalExponent
         self.overheadMiB = overheadMiB
+        self.rssPerGoal = rssPerGoal
     }
 
     /// The guide's model for a 4 MiB live heap (Go's minimum heap goal), used before any trial.
@@ -48,6 +52,7 @@ public struct HeapGoalModel: Sendable, Equatable {
     public static func fit(_ samples: [TrialSample]) -> HeapGoalModel {
         var unbound: [(x: Double, y: Double)] = []
         var overheads: [Double] = []
+        var rssRatios: [Double] = []
         for sample in samples where sample.isMeasured {
             guard let goal = sample.gc?.heapGoalMiB, goal > 0 else { continue }
             let limitMiB = sample.setting.memoryLimitBytes.map { Double($0) / 1_048_576 }
@@ -55,10 +60,12 @@ public struct HeapGoalModel: Sendable, Equatable {
                 overheads.append(max(limitMiB - goal, 0))
             } else if let gogc = sample.setting.gogc {
                 unbound.append((log1p(Double(gogc) / 100), log(goal)))
+                if let peak = sample.memory?.peakBytes, peak > 0 { rssRatios.append(Double(peak) / 1_048_576 / goal) }
             }
         }
         var model = prior
         if !overheads.isEmpty { model.overheadMiB = Statistics.median(overheads) }
+        if !rssRatios.isEmpty { model.rssPerGoal = Statistics.median(rssRatios) }
         guard !unbound.isEmpty else { return model }
         let meanX = unbound.map(\.x).reduce(0, +) / Double(unbound.count)
         let meanY = unbound.map(\.y).reduce(0, +) / Double(unbound.count)
@@ -76,6 +83,13 @@ public struct HeapGoalModel: Sendable, Equatable {
         guard let gogc else { return (.infinity, 0) }
         let ratio = gogc / 100
         return (logGoalScaleMiB + goalExponent * log1p(ratio), goalExponent * ratio / (1 + ratio))
+    }
+
+    /// The limit that sits just above GOGC's natural peak RSS: 1.1 × ``rssPerGoal`` (1.5 before
+    /// any trial) × the GOGC goal, bytes. The Go GC guide's advice for using both knobs: GOGC
+    /// sets the steady state and the limit, slightly above it, stops runaway growth.
+    public func limitJustAbove(gogc: Double) -> Double {
+        1.1 * (rssPerGoal ?? 1.5) * exp(logGOGCGoal(gogc).value) * 1_048_576
     }
 
     /// log of the memory-limit goal, log MiB (+∞ without a limit), and its derivative in
