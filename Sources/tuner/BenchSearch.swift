@@ -18,11 +18,23 @@ extension Tuner {
         @Option(help: "Trials per run.")
         var budget = 40
 
-        @Option(help: "Strategies tuner runs itself (comma-separated: tuner, grid, random).")
-        var strategies = "tuner,grid,random"
+        @Option(help: "Strategies tuner runs itself, comma-separated: tuner (heap-goal inputs, EHVI), tuner-box (the same on log GOGC × log GOMEMLIMIT), tuner-parego (heap-goal inputs, ParEGO), grid (coarse to fine), random, oracle (greedy on the truth itself: the best any strategy could do).")
+        var strategies = "tuner,tuner-box,tuner-parego,grid,random,oracle"
+
+        @Option(help: "Objectives, comma-separated METRIC:min or METRIC:max (default: the baseline study's).")
+        var objectives = "pause_p99_ms:min,throughput_ops_per_sec:max,rss_peak:min"
 
         @Option(help: "JSON files of other strategies' sequences ({\"strategy\": NAME, \"sequences\": [[{\"gogc\": \"100\", \"gomemlimit\": \"off\"}, …], …]}).")
         var sequences: [String] = []
+
+        @Option(help: "True values: pooled (settings the runtime cannot tell apart share the mean of all their repeats) or means (each setting's own repeats).")
+        var truth = "pooled"
+
+        @Option(help: "For --truth pooled: relative difference in mean heap goal and peak RSS within which two settings count as alike.")
+        var poolTolerance = 0.1
+
+        @Option(help: "Print every decision of tuner's strategies for this seed (1-based) before the table.")
+        var explain: Int?
 
         @Option(help: "Write the table as JSON here too.")
         var json: String?
@@ -39,21 +51,51 @@ extension Tuner {
                 Diagnostics.error("--surface \(surface): \(error)")
                 throw ExitCode.failure
             }
-            let bench = SearchBenchmark(evaluator: evaluator, objectives: [(.pauseP99Millis, .minimize), (.throughputOpsPerSecond, .maximize)])
-            say("surface: \(evaluator.surface.count) settings, \(evaluator.surface.values.map(\.count).reduce(0, +)) recorded trials; true hypervolume \(formatFixed(bench.trueVolume, decimals: 1)) (pause p99 ms × ops/s, reference = nadir)")
+            var parsedObjectives: [(metric: Metric, direction: ObjectiveDirection)] = []
+            for item in objectives.split(separator: ",") {
+                let parts = item.split(separator: ":").map(String.init)
+                guard parts.count == 2, let metric = Metric(rawValue: parts[0]), ["min", "max"].contains(parts[1]) else {
+                    Diagnostics.error("--objectives: '\(item)' is not METRIC:min or METRIC:max; metrics: \(Metric.allCases.map(\.rawValue).joined(separator: ", "))")
+                    throw ExitCode.failure
+                }
+                parsedObjectives.append((metric, parts[1] == "min" ? .minimize : .maximize))
+            }
+            guard (2...3).contains(parsedObjectives.count) else {
+                Diagnostics.error("--objectives: give 2 or 3 objectives, not \(parsedObjectives.count)")
+                throw ExitCode.failure
+            }
+            guard let truthKind = SearchBenchmark.Truth(rawValue: truth) else {
+                Diagnostics.error("--truth: '\(truth)' is not pooled or means")
+                throw ExitCode.failure
+            }
+            let bench = SearchBenchmark(evaluator: evaluator, objectives: parsedObjectives, truth: truthKind, poolTolerance: poolTolerance)
+            let classes = Set(SearchBenchmark.equivalenceClasses(evaluator.surface, tolerance: poolTolerance).values).count
+            say("surface: \(evaluator.surface.count) settings, \(evaluator.surface.values.map(\.count).reduce(0, +)) recorded trials; objectives \(objectives); truth \(truth) (\(classes) classes of equivalent settings); true front \(bench.trueFront.count) settings; true hypervolume \(formatFixed(bench.trueVolume, decimals: 3)) (log scale in every objective, reference = nadir)")
+            if let explain {
+                for (name, inputModel, acquisition) in [("tuner", SurrogateSearch.InputModel.heapGoal, SurrogateSearch.AcquisitionKind.expectedHypervolumeImprovement),
+                                                         ("tuner-box", .box, .expectedHypervolumeImprovement)] {
+                    say("\(name), seed \(explain):")
+                    let sequence = bench.surrogateSequence(seed: UInt64(explain), budget: budget, inputModel: inputModel, acquisition: acquisition,
+                                                           explain: { say("  \($0)") })
+                    say("  reached 95 % after \(bench.trialsToReach(0.95, bench.trace(sequence)).map(String.init) ?? "never")")
+                }
+            }
             var runs: [(String, [[GCSetting]])] = []
             for name in strategies.split(separator: ",").map(String.init) {
                 let started = monotonicSeconds()
                 let sequences: [[GCSetting]] = (0..<seeds).map { seed in
                     switch name {
                     case "tuner": return bench.surrogateSequence(seed: UInt64(seed) + 1, budget: budget)
+                    case "tuner-box": return bench.surrogateSequence(seed: UInt64(seed) + 1, budget: budget, inputModel: .box)
+                    case "tuner-parego": return bench.surrogateSequence(seed: UInt64(seed) + 1, budget: budget, acquisition: .parEGO)
                     case "grid": return bench.gridSequence(seed: UInt64(seed) + 1, budget: budget)
                     case "random": return bench.randomSequence(seed: UInt64(seed) + 1, budget: budget)
+                    case "oracle": return bench.oracleSequence(budget: budget)
                     default: return []
                     }
                 }
                 guard sequences.allSatisfy({ !$0.isEmpty }) else {
-                    Diagnostics.error("--strategies: unknown strategy '\(name)'; use tuner, grid or random")
+                    Diagnostics.error("--strategies: unknown strategy '\(name)'; use tuner, tuner-box, tuner-parego, grid, random or oracle")
                     throw ExitCode.failure
                 }
                 Diagnostics.note("\(name): \(seeds) seeds in \(formatFixed(monotonicSeconds() - started, decimals: 1)) s")
