@@ -33,7 +33,7 @@ extension Tuner {
                 if let check = budget.noiseCheck { say("noise check: the Go default \(check.repeats) times first (max CV \(formatFixed(check.maxCV * 100, decimals: 0)) %, then \(check.action.rawValue)).") }
                 let search = runner.surrogateSearch
                 say("method: \(search.methodDescription).")
-                say("initial design: \(search.initialDesign) settings, the Go default first; the others are chosen one at a time as trials finish (each the setting farthest from those measured, in heap goal and limit cut).")
+                say("initial design: \(search.initialDesign) settings, the Go default first; the others are chosen one at a time as trials finish: GOGC values paired with the limit just above their peak RSS, each the one farthest in heap goal from those measured.")
                 return
             } else {
                 say("\(settings.count) settings × \(budget.repeats) repeats = \(settings.count * budget.repeats) trials, at least \(DurationText.format(perTrial * Double(settings.count * budget.repeats))) of load:")

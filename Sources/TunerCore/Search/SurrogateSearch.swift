@@ -185,7 +185,14 @@ public struct SurrogateSearch: Sendable {
         let tried = Set(completed.map(\.setting))
         let measured = completed.filter { sample in sample.isMeasured && objectives.allSatisfy { $0.metric.value(of: sample) != nil } }
         if tried.count < initialDesign, let setting = nextDesignPoint(tried: tried, measured: measured) {
-            let how = setting.isGoDefault ? "the Go default first" : (inputModel == .heapGoal ? "farthest from the settings so far in heap goal and limit cut" : "farthest from the settings so far")
+            let how: String
+            if setting.isGoDefault {
+                how = "the Go default first"
+            } else if inputModel == .heapGoal, setting.gogc != nil, setting.memoryLimitBytes != nil {
+                how = "a GOGC with the limit just above its peak RSS, farthest in heap goal from the settings so far"
+            } else {
+                how = "farthest from the settings so far"
+            }
             return .measure(setting, reason: "initial design \(tried.count + 1)/\(initialDesign) (\(how))")
         }
         guard measured.count >= 2 else {

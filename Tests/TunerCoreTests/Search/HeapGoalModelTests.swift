@@ -148,6 +148,26 @@ import Testing
                 #expect(distance > 0.1, "\(samples[i].setting) and \(samples[j].setting) are alike")
             }
         }
-        #expect(reasons.dropFirst().allSatisfy { $0.contains("heap goal") })
+        #expect(reasons.dropFirst().allSatisfy { $0.contains("limit just above its peak RSS") })
+    }
+
+    @Test func theStartPairsEachGOGCWithTheLimitJustAboveItsPeak() {
+        // rssBytes = 100 MiB for the default's 28 MiB goal: 3.57 MiB of RSS per MiB of goal.
+        let model = HeapGoalModel.fit(trials([.goDefault]))
+        #expect(abs(model.rssPerGoal! - 100.0 / 28) < 1e-9)
+        #expect(abs(model.limitJustAbove(gogc: 100) - 1.1 * 100 * 1_048_576) < 1)
+        let search = SurrogateSearch(space: space, objectives: [(.pauseP99Millis, .minimize), (.throughputOpsPerSecond, .maximize)],
+                                     constraints: [], seed: 1)
+        let diagonal = search.diagonalCandidates(model)
+        #expect(diagonal.count >= 10)
+        for setting in diagonal {
+            let limit = Double(setting.memoryLimitBytes!)
+            let target = min(max(model.limitJustAbove(gogc: Double(setting.gogc!)), Double(48 << 20)), Double(1 << 30))
+            #expect(abs(limit / target - 1) < 0.01, "\(setting)")
+        }
+        // On an explicit grid: the nearest listed limit for each GOGC.
+        let listed = SurrogateSearch(space: SearchSpace(gogc: .values([25, 100, 400, nil]), memoryLimit: .values([64 << 20, 128 << 20, 512 << 20, nil])),
+                                     objectives: [(.pauseP99Millis, .minimize), (.throughputOpsPerSecond, .maximize)], constraints: [], seed: 1)
+        #expect(listed.diagonalCandidates(model).map(\.memoryLimitBytes) == [64 << 20, 128 << 20, 512 << 20])
     }
 }
