@@ -70,7 +70,7 @@ extension Tuner {
             }
             let bench = SearchBenchmark(evaluator: evaluator, objectives: parsedObjectives, truth: truthKind, poolTolerance: poolTolerance)
             let classes = Set(SearchBenchmark.equivalenceClasses(evaluator.surface, tolerance: poolTolerance).values).count
-            say("surface: \(evaluator.surface.count) settings, \(evaluator.surface.values.map(\.count).reduce(0, +)) recorded trials; objectives \(objectives); truth \(truth) (\(classes) classes of equivalent settings); true front \(bench.trueFront.count) settings; true hypervolume \(formatFixed(bench.trueVolume, decimals: 3)) (log scale in every objective, reference = nadir)")
+            say("surface: \(evaluator.surface.count) settings, \(evaluator.surface.values.map(\.count).reduce(0, +)) recorded trials; objectives \(objectives); truth \(truthKind == .pooled ? "pooled (\(classes) classes of settings alike within \(formatFixed(poolTolerance * 100, decimals: 0)) %)" : "means of each setting's repeats"); true front \(bench.trueFront.count) settings; true hypervolume \(formatFixed(bench.trueVolume, decimals: 3)) (log scale in every objective, reference = nadir)")
             if let explain {
                 for (name, inputModel, acquisition) in [("tuner", SurrogateSearch.InputModel.heapGoal, SurrogateSearch.AcquisitionKind.expectedHypervolumeImprovement),
                                                          ("tuner-box", .box, .expectedHypervolumeImprovement)] {

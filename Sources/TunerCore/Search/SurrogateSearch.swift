@@ -59,6 +59,11 @@ public struct SurrogateSearch: Sendable {
     /// most useful trial. Measured on the replay surface, 1 and 2 reach 95 % of the
     /// hypervolume alike; 2 spends fewer trials on repeats.
     public let remeasureFactor: Double = 2
+    /// Two settings whose model inputs differ by at most this much in every coordinate count as
+    /// one (unit-box units of the features: 1 % of a feature's range). On the replay surface the
+    /// aliases are exact (every limit above a GOGC's heap maps to the same point), so 0.005 and
+    /// 0.02 choose alike.
+    public static let aliasDistance = 0.01
     public let inputModel: InputModel
     public let acquisitionKind: AcquisitionKind
 
@@ -275,18 +280,29 @@ public struct SurrogateSearch: Sendable {
         if useEHVI && relative < stopFraction {
             return .stop(reason: "best \(criterion) is \(formatFixed(relative * 100, decimals: 3)) % of the current hypervolume, below the \(formatFixed(stopFraction * 100, decimals: 1)) % threshold")
         }
+        // A candidate the models cannot tell from a tried setting (features within
+        // `aliasDistance`, e.g. a limit far above the heap under the same GOGC) would measure
+        // that setting again under another name: it counts as that setting.
         let counts = Dictionary(grouping: completed, by: \.setting).mapValues(\.count)
-        let bestNew = scored.first { (counts[$0.setting] ?? 0) == 0 }?.value ?? 0
-        for candidate in scored where candidate.value.isFinite {
-            let count = counts[candidate.setting] ?? 0
-            if count == 0 {
+        let triedFeatures = counts.keys.sorted().map { ($0, map.apply(encoding.encode($0)).features) }
+        func alias(of setting: GCSetting) -> GCSetting? {
+            if counts[setting] != nil { return setting }
+            let z = map.apply(encoding.encode(setting)).features
+            return triedFeatures.first { zip($0.1, z).allSatisfy { abs($0 - $1) <= Self.aliasDistance } }?.0
+        }
+        let aliases = scored.map { alias(of: $0.setting) }
+        let bestNew = zip(scored, aliases).first { $0.1 == nil }?.0.value ?? 0
+        for (candidate, known) in zip(scored, aliases) where candidate.value.isFinite {
+            guard let known else {
                 let amount = useEHVI
                     ? "\(formatFixed(candidate.value / max(currentVolume, 1e-12) * 100, decimals: 2)) % of the current hypervolume"
                     : "\(formatFixed(candidate.value, decimals: 4)) on the scalarised objective"
                 return .measure(candidate.setting, reason: "maximises \(criterion): \(amount)")
             }
-            if count < maxRepeatsPerSetting, isUndecided(candidate.setting, measured: measured), candidate.value >= remeasureFactor * bestNew {
-                return .measure(candidate.setting, reason: "measured again: the most promising setting (at least \(formatFixed(remeasureFactor, decimals: 0))× the best new one) and its interval is too wide to decide (\(count) trial(s))")
+            let count = counts[known] ?? 0
+            if count < maxRepeatsPerSetting, isUndecided(known, measured: measured), candidate.value >= remeasureFactor * bestNew {
+                let name = known == candidate.setting ? "the most promising setting" : "the most promising setting (\(candidate.setting) behaves as it)"
+                return .measure(known, reason: "measured again: \(name) scores at least \(formatFixed(remeasureFactor, decimals: 0))× the best new one and its interval is too wide to decide (\(count) trial(s))")
             }
         }
         return .stop(reason: "every promising setting is measured \(maxRepeatsPerSetting) times")

@@ -170,4 +170,25 @@ import Testing
                                      objectives: [(.pauseP99Millis, .minimize), (.throughputOpsPerSecond, .maximize)], constraints: [], seed: 1)
         #expect(listed.diagonalCandidates(model).map(\.memoryLimitBytes) == [64 << 20, 128 << 20, 512 << 20])
     }
+
+    @Test func aSettingTheModelsCannotTellFromATriedOneIsNotProposedAsNew() {
+        // GOGC=200's synthetic heap goal is 52 MiB: a 1 GiB limit never acts, so GOGC=200 with
+        // 1 GiB has the features of GOGC=200 without a limit.
+        let listed = SearchSpace(gogc: .values([25, 200, 1600]), memoryLimit: .values([64 << 20, 1 << 30, nil]))
+        let search = SurrogateSearch(space: listed, objectives: [(.pauseP99Millis, .minimize), (.throughputOpsPerSecond, .maximize)],
+                                     constraints: [], seed: 2, initialDesign: 2)
+        let alias = GCSetting(gogc: 200, memoryLimitBytes: 1 << 30)
+        let map = search.features(for: [])
+        #expect(map.apply(search.encoding.encode(alias)).features == map.apply(search.encoding.encode(GCSetting(gogc: 200, memoryLimitBytes: nil))).features)
+        var generator = SeededGenerator(seed: 4)
+        let samples = search.encoding.candidates!.filter { $0 != alias }.enumerated().map { index, setting in
+            let value = syntheticSurface(setting, noise: 0.1, generator: &generator)
+            return syntheticTrial(setting, index: index, pause: value.pause, throughput: value.throughput)
+        }
+        guard case .measure(let next, let reason) = search.next(completed: samples) else {
+            Issue.record("expected a measurement"); return
+        }
+        #expect(next != alias)
+        #expect(reason.contains("measured again"), "\(reason)")
+    }
 }
