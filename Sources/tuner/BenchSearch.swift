@@ -33,6 +33,9 @@ extension Tuner {
         @Option(help: "For --truth pooled: relative difference in mean heap goal and peak RSS within which two settings count as alike.")
         var poolTolerance = 0.1
 
+        @Option(help: "Instead of the table: fit each objective's model on N random settings (one recorded repeat each, 20 draws) with heap-goal and with raw inputs, and print the RMS error of its predictions against the truth over the surface (relative for throughput, log units otherwise; GOGC=off without a limit left out).")
+        var modelError: Int?
+
         @Option(help: "Print every decision of tuner's strategies for this seed (1-based) before the table.")
         var explain: Int?
 
@@ -71,6 +74,10 @@ extension Tuner {
             let bench = SearchBenchmark(evaluator: evaluator, objectives: parsedObjectives, truth: truthKind, poolTolerance: poolTolerance)
             let classes = Set(SearchBenchmark.equivalenceClasses(evaluator.surface, tolerance: poolTolerance).values).count
             say("surface: \(evaluator.surface.count) settings, \(evaluator.surface.values.map(\.count).reduce(0, +)) recorded trials; objectives \(objectives); truth \(truthKind == .pooled ? "pooled (\(classes) classes of settings alike within \(formatFixed(poolTolerance * 100, decimals: 0)) %)" : "means of each setting's repeats"); true front \(bench.trueFront.count) settings; true hypervolume \(formatFixed(bench.trueVolume, decimals: 3)) (log scale in every objective, reference = nadir)")
+            if let modelError {
+                printModelError(bench: bench, evaluator: evaluator, objectives: parsedObjectives, settings: modelError)
+                return
+            }
             if let explain {
                 for (name, inputModel, acquisition) in [("tuner", SurrogateSearch.InputModel.heapGoal, SurrogateSearch.AcquisitionKind.expectedHypervolumeImprovement),
                                                          ("tuner-box", .box, .expectedHypervolumeImprovement)] {
@@ -144,6 +151,40 @@ extension Tuner {
             if let json {
                 let data = try JSONSerialization.data(withJSONObject: export, options: [.prettyPrinted, .sortedKeys])
                 try data.write(to: URL(fileURLWithPath: json))
+            }
+        }
+
+        /// RMS prediction error of each objective's model fitted on `settings` random settings.
+        func printModelError(bench: SearchBenchmark, evaluator: ReplayEvaluator,
+                             objectives: [(metric: Metric, direction: ObjectiveDirection)], settings count: Int) {
+            let noCollection = GCSetting(gogc: nil, memoryLimitBytes: nil)
+            for inputModel in SurrogateSearch.InputModel.allCases {
+                var errors = [[Double]](repeating: [], count: objectives.count)
+                for draw in 1...20 {
+                    var generator = SeededGenerator(seed: UInt64(draw) &* 7919)
+                    let chosen = Array(bench.truth.keys.sorted().shuffled(using: &generator).prefix(count))
+                    let samples = chosen.enumerated().map { evaluator.run(setting: $1, trialIndex: $0, repeatIndex: 0, seed: UInt64(draw * 1000 + $0)) }
+                    let search = SurrogateSearch(space: evaluator.space, objectives: objectives, constraints: [], seed: UInt64(draw), inputModel: inputModel)
+                    let map = search.features(for: samples)
+                    for (k, objective) in objectives.enumerated() {
+                        guard let model = try? search.fitModel(objective.metric, objective.direction, measured: samples, features: map, seed: UInt64(draw)) else { continue }
+                        var squared = 0.0
+                        var n = 0
+                        for (setting, truth) in bench.truth where setting != noCollection {
+                            let modelled = model.predict(search.encoding.encode(setting), includingNoise: false).mean
+                            let predicted = objective.direction == .minimize ? modelled : -modelled
+                            // The model's scale: log for log-modelled metrics, the value itself otherwise.
+                            let error = objective.metric.isLogModelled ? predicted - truth[k] : (predicted - exp(truth[k])) / exp(truth[k])
+                            squared += error * error
+                            n += 1
+                        }
+                        errors[k].append((squared / Double(max(n, 1))).squareRoot())
+                    }
+                }
+                let parts = objectives.indices.map { k in
+                    "\(objectives[k].metric.rawValue) \(formatFixed(Statistics.mean(errors[k]) ?? .nan, decimals: 3)) ± \(formatFixed(Statistics.standardDeviation(errors[k]) ?? .nan, decimals: 3))"
+                }
+                say("\(inputModel.rawValue) inputs, \(count) settings: RMS error (mean ± sd over 20 draws) \(parts.joined(separator: ", "))")
             }
         }
     }
