@@ -29,6 +29,19 @@ extension SurrogateTests {
             return ExpectedHypervolumeImprovement(models: [model, model], observed: front, reference: reference)
         }
 
+        /// ∂EHVI/∂μⱼ and ∂EHVI/∂sⱼ against finite differences (relative error below 1e-5).
+        static func expectPartialsMatchFiniteDifferences(_ ehvi: ExpectedHypervolumeImprovement, _ cases: [(mean: [Double], sd: [Double])]) {
+            for (mean, sd) in cases {
+                let (_, dMean, dSD) = ehvi.valueAndPartials(mean: mean, standardDeviation: sd)
+                let numericMean = SurrogateFixtures.gradient(at: mean) { ehvi.value(mean: $0, standardDeviation: sd) }
+                let numericSD = SurrogateFixtures.gradient(at: sd) { ehvi.value(mean: mean, standardDeviation: $0) }
+                for j in mean.indices {
+                    #expect(SurrogateFixtures.relativeError(dMean[j], numericMean[j]) < 1e-5, "∂/∂μ\(j) at \(mean), \(sd)")
+                    #expect(SurrogateFixtures.relativeError(dSD[j], numericSD[j]) < 1e-5, "∂/∂s\(j) at \(mean), \(sd)")
+                }
+            }
+        }
+
         @Test func isZeroFarInTheDominatedRegion() throws {
             let ehvi = try Self.acquisition()
             #expect(ehvi.value(mean: [10, 10], standardDeviation: [0.3, 0.3]) < 1e-100)
@@ -97,33 +110,13 @@ extension SurrogateTests {
             let cases: [(mean: [Double], sd: [Double])] = [
                 ([2.2, 1.9], [0.6, 0.8]), ([0.5, 3.2], [0.3, 0.2]), ([3.6, 0.4], [0.1, 0.5]), ([1.5, 1.5], [2, 2]),
             ]
-            for (mean, sd) in cases {
-                let (_, dMean, dSD) = ehvi.valueAndPartials(mean: mean, standardDeviation: sd)
-                let numericMean = SurrogateFixtures.gradient(at: mean) { ehvi.value(mean: $0, standardDeviation: sd) }
-                let numericSD = SurrogateFixtures.gradient(at: sd) { ehvi.value(mean: mean, standardDeviation: $0) }
-                for j in 0..<2 {
-                    #expect(SurrogateFixtures.relativeError(dMean[j], numericMean[j]) < 1e-5, "∂/∂μ\(j) at \(mean), \(sd)")
-                    #expect(SurrogateFixtures.relativeError(dSD[j], numericSD[j]) < 1e-5, "∂/∂s\(j) at \(mean), \(sd)")
-                }
-            }
+            Self.expectPartialsMatchFiniteDifferences(ehvi, cases)
         }
 
         @Test func gradientInTheInputsMatchesFiniteDifferences() throws {
             let (models, observed, reference) = try Self.models()
             let ehvi = ExpectedHypervolumeImprovement(models: models, observed: observed, reference: reference)
-            var checked = 0
-            for x in SurrogateFixtures.uniformPoints(12, dimension: 2, seed: 5) {
-                let (value, gradient) = ehvi.valueAndGradient(at: x)
-                #expect(value == ehvi.value(at: x))
-                // Where EHVI underflows its gradient is all rounding; compare where it is resolved.
-                guard value > 1e-8 else { continue }
-                let numeric = SurrogateFixtures.gradient(at: x, step: 1e-4) { ehvi.value(at: $0) }
-                for p in 0..<2 {
-                    #expect(SurrogateFixtures.relativeError(gradient[p], numeric[p]) < 1e-5, "∂/∂x\(p) at \(x)")
-                }
-                checked += 1
-            }
-            #expect(checked >= 6)
+            SurrogateFixtures.expectGradientMatchesFiniteDifferences(ehvi, at: SurrogateFixtures.uniformPoints(12, dimension: 2, seed: 5), minimumChecked: 6)
         }
 
         @Test func searchProposesAnUnmeasuredPointOnTheTradeOff() throws {
@@ -194,15 +187,7 @@ extension SurrogateTests {
             let cases: [(mean: [Double], sd: [Double])] = [
                 ([2.0, 1.8, 1.5], [0.6, 0.8, 0.5]), ([0.5, 3.2, 2.0], [0.3, 0.2, 0.4]), ([3.6, 0.4, 1.0], [0.1, 0.5, 0.9]), ([1.5, 1.5, 1.5], [2, 2, 2]),
             ]
-            for (mean, sd) in cases {
-                let (_, dMean, dSD) = ehvi.valueAndPartials(mean: mean, standardDeviation: sd)
-                let numericMean = SurrogateFixtures.gradient(at: mean) { ehvi.value(mean: $0, standardDeviation: sd) }
-                let numericSD = SurrogateFixtures.gradient(at: sd) { ehvi.value(mean: mean, standardDeviation: $0) }
-                for j in 0..<3 {
-                    #expect(SurrogateFixtures.relativeError(dMean[j], numericMean[j]) < 1e-5, "∂/∂μ\(j) at \(mean), \(sd)")
-                    #expect(SurrogateFixtures.relativeError(dSD[j], numericSD[j]) < 1e-5, "∂/∂s\(j) at \(mean), \(sd)")
-                }
-            }
+            Self.expectPartialsMatchFiniteDifferences(ehvi, cases)
         }
 
         @Test func threeObjectivesGradientInTheInputsMatchesFiniteDifferences() throws {
@@ -216,17 +201,7 @@ extension SurrogateTests {
             let observed = inputs.indices.map { i in outputs.map { $0[i] } }
             let reference = outputs.map { $0.max()! + 0.1 }
             let ehvi = ExpectedHypervolumeImprovement(models: models, observed: observed, reference: reference)
-            var checked = 0
-            for x in SurrogateFixtures.uniformPoints(12, dimension: 2, seed: 6) {
-                let (value, gradient) = ehvi.valueAndGradient(at: x)
-                guard value > 1e-8 else { continue }
-                let numeric = SurrogateFixtures.gradient(at: x, step: 1e-4) { ehvi.value(at: $0) }
-                for p in 0..<2 {
-                    #expect(SurrogateFixtures.relativeError(gradient[p], numeric[p]) < 1e-5, "∂/∂x\(p) at \(x)")
-                }
-                checked += 1
-            }
-            #expect(checked >= 6)
+            SurrogateFixtures.expectGradientMatchesFiniteDifferences(ehvi, at: SurrogateFixtures.uniformPoints(12, dimension: 2, seed: 6), minimumChecked: 6)
         }
     }
 }

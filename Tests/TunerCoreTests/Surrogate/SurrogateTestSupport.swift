@@ -59,4 +59,22 @@ enum SurrogateFixtures {
         let scale = max(abs(a), abs(b))
         return scale == 0 ? 0 : abs(a - b) / scale
     }
+
+    /// Checks an acquisition's gradient against finite differences (relative error below 1e-5)
+    /// at those of `points` where its value is resolved (> 1e-8; below that the gradient is all
+    /// rounding), and that at least `minimumChecked` points were.
+    static func expectGradientMatchesFiniteDifferences(_ acquisition: some AcquisitionFunction, at points: [[Double]], minimumChecked: Int) {
+        var checked = 0
+        for x in points {
+            let (value, analytic) = acquisition.valueAndGradient(at: x)
+            #expect(value == acquisition.value(at: x))
+            guard value > 1e-8 else { continue }
+            let numeric = gradient(at: x, step: 1e-4) { acquisition.value(at: $0) }
+            for q in x.indices {
+                #expect(relativeError(analytic[q], numeric[q]) < 1e-5, "∂/∂x\(q) at \(x)")
+            }
+            checked += 1
+        }
+        #expect(checked >= minimumChecked)
+    }
 }
