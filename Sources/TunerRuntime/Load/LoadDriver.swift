@@ -74,7 +74,8 @@ public struct SyncBenchDriver: LoadDriver {
             arguments: arguments(port: port, warmupSeconds: warmupSeconds, durationSeconds: durationSeconds, seed: seed, resultPath: resultPath),
             workingDirectory: workingDirectory,
             environment: ProcessInfo.processInfo.environment,
-            stdoutPath: "\(logDirectory)/\(trialName).load.stdout", stderrPath: stderrPath, role: "load", cpus: spec.cpus)
+            stdoutPath: "\(logDirectory)/\(trialName).load.stdout", stderrPath: stderrPath, role: "load", cpus: spec.cpus,
+            exclusiveOutput: true)
         let process: RunningProcess
         do { process = try launcher.launch(request) } catch {
             throw TrialFailure("load generator could not start: \(error)")

@@ -15,11 +15,16 @@ public struct LaunchRequest: Sendable {
     public var role: String
     /// CPUs to pin the process to (taskset syntax, e.g. `1` or `0,2-3`); nil = any.
     public var cpus: String?
+    /// Refuse to start when the output files exist already (trial logs: a trial must never
+    /// read a file another trial wrote), instead of truncating them.
+    public var exclusiveOutput: Bool
 
     public init(arguments: [String], workingDirectory: String, environment: [String: String],
-                stdoutPath: String, stderrPath: String, role: String = "process", cpus: String? = nil) {
+                stdoutPath: String, stderrPath: String, role: String = "process", cpus: String? = nil,
+                exclusiveOutput: Bool = false) {
         self.role = role
         self.cpus = cpus
+        self.exclusiveOutput = exclusiveOutput
         self.arguments = arguments
         self.workingDirectory = workingDirectory
         self.environment = environment

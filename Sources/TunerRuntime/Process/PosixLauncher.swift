@@ -39,8 +39,14 @@ public struct PosixLauncher: Launcher {
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 1, request.stdoutPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-        posix_spawn_file_actions_addopen(&actions, 2, request.stderrPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        if request.exclusiveOutput {
+            for path in [request.stdoutPath, request.stderrPath] where FileManager.default.fileExists(atPath: path) {
+                throw LaunchError(description: "\(path) exists already: refusing to mix this process's output with another's")
+            }
+        }
+        let outputFlags = O_WRONLY | O_CREAT | (request.exclusiveOutput ? O_EXCL : O_TRUNC)
+        posix_spawn_file_actions_addopen(&actions, 1, request.stdoutPath, outputFlags, 0o644)
+        posix_spawn_file_actions_addopen(&actions, 2, request.stderrPath, outputFlags, 0o644)
         guard let addChdir = Self.addChdir else {
             throw LaunchError(description: "this C library lacks posix_spawn_file_actions_addchdir_np (glibc 2.29 or later needed)")
         }

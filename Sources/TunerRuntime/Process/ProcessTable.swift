@@ -20,6 +20,13 @@ public enum ProcessTable {
         return members
     }
 
+    /// Whether `pid` is a live, non-zombie process.
+    public static func isAlive(_ pid: Int32) -> Bool {
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+              let close = stat.lastIndex(of: ")") else { return false }
+        return stat[stat.index(after: close)...].split(separator: " ").first != "Z"
+    }
+
     /// The process's start time in clock ticks since boot (/proc/PID/stat field 22), which
     /// tells a process apart from a later one that reuses its pid.
     public static func startTicks(of pid: Int32) -> Int? {

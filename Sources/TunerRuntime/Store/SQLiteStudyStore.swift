@@ -12,16 +12,22 @@ import TunerCore
 /// - `process`: process groups a running trial started (pgid plus its start time in clock ticks
 ///   since boot, so a reused pid is never mistaken for ours), for reaping after a crash.
 ///
+/// Version 2 adds the owner (host, tuner pid, the pid's start time) to every running trial and
+/// process group: leftovers are reaped, and running trials rerun, only when their owner is gone.
+///
 /// Each finished trial is committed in one transaction before the next trial starts.
 public final class SQLiteStudyStore: StudyStore, @unchecked Sendable {
     public let path: String
     private let database: DatabaseQueue
     private let machine: MachineFacts
+    /// The tuner process writing through this store.
+    public let owner: StudyOwner
 
     /// Opens (creating if needed) the store at `path`.
-    public init(path: String, machine: MachineFacts = .current()) throws {
+    public init(path: String, machine: MachineFacts = .current(), owner: StudyOwner = .current) throws {
         self.path = path
         self.machine = machine
+        self.owner = owner
         try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent,
                                                 withIntermediateDirectories: true)
         var configuration = Configuration()
@@ -70,7 +76,22 @@ public final class SQLiteStudyStore: StudyStore, @unchecked Sendable {
                 t.column("role", .text).notNull()
             }
         }
+        migrator.registerMigration("v2-owner") { db in
+            for table in ["trial", "process"] {
+                try db.alter(table: table) { t in
+                    t.add(column: "owner_host", .text).notNull().defaults(to: "")
+                    t.add(column: "owner_pid", .integer).notNull().defaults(to: 0)
+                    t.add(column: "owner_start_ticks", .integer).notNull().defaults(to: 0)
+                }
+            }
+        }
         return migrator
+    }
+
+    /// The owner of a `trial` or `process` row.
+    private static func owner(of row: Row) -> StudyOwner {
+        StudyOwner(host: row["owner_host"], pid: Int32(row["owner_pid"] as Int),
+                   startTicks: row["owner_start_ticks"], sinceUnixSeconds: 0)
     }
 
     // MARK: - Study identity
@@ -103,19 +124,24 @@ public final class SQLiteStudyStore: StudyStore, @unchecked Sendable {
                            arguments: [setting.gogcValue, setting.memoryLimitValue, repeatIndex])
             try db.execute(sql: """
                 INSERT OR REPLACE INTO trial (gogc, gomemlimit, repeat_index, trial_index, status, started_at,
-                    tuner_pid, tuner_version, go_version, cpu_model, cores, hostname)
-                VALUES (?, ?, ?, ?, 'running', ?, ?, ?, ?, ?, ?, ?)
+                    tuner_pid, tuner_version, go_version, cpu_model, cores, hostname,
+                    owner_host, owner_pid, owner_start_ticks)
+                VALUES (?, ?, ?, ?, 'running', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """, arguments: [setting.gogcValue, setting.memoryLimitValue, repeatIndex, trialIndex,
                                  Date().timeIntervalSince1970, Int(getpid()), TunerVersion.current,
-                                 machine.targetGoVersion, machine.cpuModel, machine.cores, machine.hostname])
+                                 machine.targetGoVersion, machine.cpuModel, machine.cores, machine.hostname,
+                                 owner.host, Int(owner.pid), owner.startTicks])
         }
     }
 
     public func recordProcess(group: Int32, role: String, setting: GCSetting, repeatIndex: Int) throws {
         let ticks = ProcessTable.startTicks(of: group) ?? 0
         try database.write { db in
-            try db.execute(sql: "INSERT INTO process (pgid, start_ticks, gogc, gomemlimit, repeat_index, role) VALUES (?, ?, ?, ?, ?, ?)",
-                           arguments: [Int(group), ticks, setting.gogcValue, setting.memoryLimitValue, repeatIndex, role])
+            try db.execute(sql: """
+                INSERT INTO process (pgid, start_ticks, gogc, gomemlimit, repeat_index, role, owner_host, owner_pid, owner_start_ticks)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """, arguments: [Int(group), ticks, setting.gogcValue, setting.memoryLimitValue, repeatIndex, role,
+                                 owner.host, Int(owner.pid), owner.startTicks])
         }
     }
 
@@ -147,12 +173,39 @@ public final class SQLiteStudyStore: StudyStore, @unchecked Sendable {
         }
     }
 
-    /// Trials left `running` by a tuner that died: (trial index, setting label, repeat).
-    public func interruptedTrials() throws -> [(trialIndex: Int, gogc: String, gomemlimit: String, repeatIndex: Int)] {
-        try database.read { db in
-            try Row.fetchAll(db, sql: "SELECT trial_index, gogc, gomemlimit, repeat_index FROM trial WHERE status = 'running' ORDER BY trial_index")
-                .map { ($0["trial_index"], $0["gogc"], $0["gomemlimit"], $0["repeat_index"]) }
+    /// A trial marked `running`, with the tuner that marked it.
+    public struct RunningTrial: Sendable {
+        public var trialIndex: Int
+        public var gogc: String
+        public var gomemlimit: String
+        public var repeatIndex: Int
+        public var owner: StudyOwner
+        public var startedAtUnixSeconds: Double
+    }
+
+    /// Every trial marked `running`, whoever marked it.
+    public func runningTrials() throws -> [RunningTrial] {
+        try database.read { db in try Self.fetchRunningTrials(db) }
+    }
+
+    private static func fetchRunningTrials(_ db: Database) throws -> [RunningTrial] {
+        try Row.fetchAll(db, sql: """
+            SELECT trial_index, gogc, gomemlimit, repeat_index, started_at, owner_host, owner_pid, owner_start_ticks
+            FROM trial WHERE status = 'running' ORDER BY trial_index
+            """).map {
+            RunningTrial(trialIndex: $0["trial_index"], gogc: $0["gogc"], gomemlimit: $0["gomemlimit"],
+                         repeatIndex: $0["repeat_index"], owner: owner(of: $0), startedAtUnixSeconds: $0["started_at"])
         }
+    }
+
+    /// Trials left `running` by a tuner that is gone (a live owner's trial is not interrupted).
+    public func interruptedTrials() throws -> [RunningTrial] {
+        try runningTrials().filter { !$0.owner.isSameProcess(as: owner) && !$0.owner.isAlive }
+    }
+
+    /// Whether the study holds any trial at all (finished, failed or running).
+    public func isEmpty() throws -> Bool {
+        try database.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM trial") ?? 0 } == 0
     }
 
     /// Process groups recorded in the store at `path`, read without writing anything (for
@@ -168,6 +221,19 @@ public final class SQLiteStudyStore: StudyStore, @unchecked Sendable {
         }
     }
 
+    /// Trials marked `running` in the store at `path`, read without writing anything (to name
+    /// what another tuner is doing).
+    public static func runningTrials(path: String) throws -> [RunningTrial] {
+        var configuration = Configuration()
+        configuration.readonly = true
+        configuration.busyMode = .timeout(5)
+        let database = try DatabaseQueue(path: path, configuration: configuration)
+        return try database.read { db in
+            guard try db.tableExists("trial"), try db.columns(in: "trial").contains(where: { $0.name == "owner_pid" }) else { return [] }
+            return try fetchRunningTrials(db)
+        }
+    }
+
     /// Process groups recorded for running trials: (pgid, role).
     public func recordedProcessGroups() throws -> [(group: Int32, role: String)] {
         try database.read { db in
@@ -175,15 +241,20 @@ public final class SQLiteStudyStore: StudyStore, @unchecked Sendable {
         }
     }
 
-    /// Kills process groups recorded by interrupted trials that are still alive (and are
-    /// still the same processes: their start time matches). Returns the groups it killed.
+    /// Kills process groups recorded by trials whose owner is gone, when they are still alive
+    /// (and are still the same processes: their start time matches), and forgets them. Groups
+    /// of a live owner are left alone. Returns the groups it killed.
     @discardableResult
     public func reapLeftovers() throws -> [Int32] {
         let rows = try database.read { db in
-            try Row.fetchAll(db, sql: "SELECT pgid, start_ticks FROM process")
+            try Row.fetchAll(db, sql: "SELECT rowid, pgid, start_ticks, owner_host, owner_pid, owner_start_ticks FROM process")
         }
         var killed: [Int32] = []
+        var forgotten: [Int64] = []
         for row in rows {
+            let rowOwner = Self.owner(of: row)
+            guard !rowOwner.isSameProcess(as: owner), !rowOwner.isAlive else { continue }
+            forgotten.append(row["rowid"])
             let group = Int32(row["pgid"] as Int)
             let ticks: Int = row["start_ticks"]
             guard !ProcessTable.liveMembers(ofGroup: group).isEmpty else { continue }
@@ -191,7 +262,9 @@ public final class SQLiteStudyStore: StudyStore, @unchecked Sendable {
             kill(-group, SIGKILL)
             killed.append(group)
         }
-        try database.write { db in try db.execute(sql: "DELETE FROM process") }
+        try database.write { db in
+            for rowid in forgotten { try db.execute(sql: "DELETE FROM process WHERE rowid = ?", arguments: [rowid]) }
+        }
         return killed
     }
 }

@@ -13,6 +13,8 @@ public struct StudyRunner {
     /// Set by `standard`: tells the store which trial started a process.
     var recordingLauncher: RecordingLauncher?
     var sqliteStore: SQLiteStudyStore?
+    /// The study's one-writer lock, held as long as the runner lives.
+    var lock: StudyLock?
     /// Whether trials.jsonl and other files are written (not for replays).
     public var storesFiles = true
 
@@ -33,16 +35,22 @@ public struct StudyRunner {
     public static func standard(spec: StudySpec, fresh: Bool = false, log: @escaping (String) -> Void) throws -> StudyRunner {
         let directory = "\(spec.dataDirectory)/\(spec.study)"
         let logs = "\(directory)/logs"
-        try FileManager.default.createDirectory(atPath: logs, withIntermediateDirectories: true)
+        try prepareDirectory(spec: spec, directory: directory)
+        // One writer per study: taken before anything is built, moved aside or measured.
         let databasePath = "\(directory)/study.sqlite"
+        let lock = try takeLock(spec: spec, directory: directory, databasePath: databasePath)
+        try FileManager.default.createDirectory(atPath: logs, withIntermediateDirectories: true)
         if fresh { try moveAside(databasePath) }
         let store = try SQLiteStudyStore(path: databasePath, machine: .current(goVersion: goVersion()))
         let fingerprint = StudyFingerprint.of(spec)
-        if let stored = try store.storedFingerprint() {
-            if let difference = StudyFingerprint.difference(stored: stored, current: fingerprint) {
+        if let stored = try store.storedFingerprint(),
+           let difference = StudyFingerprint.difference(stored: stored, current: fingerprint) {
+            // A study that holds no trial (e.g. its build failed) has nothing to be incomparable with.
+            guard try store.isEmpty() else {
                 throw StudyError.incomparable("\(databasePath) holds trials of a different study: \(difference). Old and new trials would not be comparable; run again with --fresh to start over (the old database is kept, renamed)")
             }
-        } else {
+            try store.saveFingerprint(fingerprint)
+        } else if try store.storedFingerprint() == nil {
             try store.saveFingerprint(fingerprint)
         }
         let launcher = RecordingLauncher(base: PosixLauncher(), store: store)
@@ -54,7 +62,44 @@ public struct StudyRunner {
         var runner = StudyRunner(spec: spec, launcher: launcher, store: store, trialRunner: trialRunner, log: log)
         runner.recordingLauncher = launcher
         runner.sqliteStore = store
+        runner.lock = lock
         return runner
+    }
+
+    /// Creates `data/<study>/`, or says which key to fix when a file stands in its way.
+    static func prepareDirectory(spec: StudySpec, directory: String) throws {
+        var isDirectory: ObjCBool = false
+        for (path, key) in [(spec.dataDirectory, "output.data_dir"), (directory, "study")]
+        where FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) && !isDirectory.boolValue {
+            let fix = key == "study" ? "rename the study or move that file" : "point output.data_dir at a folder"
+            throw StudyError.badDataDirectory("\(spec.path): \(key): \(path) is a file, not a folder; \(fix)")
+        }
+        do {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        } catch {
+            let reason = (error as NSError).localizedFailureReason ?? (error as NSError).localizedDescription
+            throw StudyError.badDataDirectory("\(spec.path): output.data_dir: cannot create \(directory): \(reason); point output.data_dir at a folder you can write")
+        }
+    }
+
+    /// Takes the study's lock, or refuses naming the tuner that holds it and its running trial.
+    static func takeLock(spec: StudySpec, directory: String, databasePath: String) throws -> StudyLock {
+        do {
+            return try StudyLock(path: "\(directory)/study.lock")
+        } catch {
+            guard case .held(_, let owner) = error else {
+                throw StudyError.badDataDirectory("\(spec.path): output.data_dir: \(error)")
+            }
+            var trial = ""
+            if let owner, FileManager.default.fileExists(atPath: databasePath),
+               let running = try? SQLiteStudyStore.runningTrials(path: databasePath)
+                .first(where: { $0.owner.pid == owner.pid && $0.owner.host == owner.host }) {
+                trial = ", measuring trial \(running.trialIndex + 1) (GOGC=\(running.gogc) GOMEMLIMIT=\(running.gomemlimit) rep \(running.repeatIndex + 1))"
+            }
+            let who = owner.map { "another tuner (\($0)\(trial))" } ?? "another tuner"
+            let stopHint = owner.map { " or stop it (kill -INT \($0.pid): it finishes its trial and keeps every result)" } ?? ""
+            throw StudyError.studyBusy("study '\(spec.study)' in \(directory)/ is being run by \(who). Two runs on one study would kill each other's servers and share two cores; wait for it to finish\(stopHint), then run again, or give this run another study name")
+        }
     }
 
     /// Renames a database (and its WAL files) with a timestamp.
@@ -339,6 +384,10 @@ public enum StudyError: Error, CustomStringConvertible {
     case incomparable(String)
     /// The noise check found the machine too noisy and was told to stop.
     case tooNoisy(String)
+    /// Another live tuner process is running the study.
+    case studyBusy(String)
+    /// `output.data_dir` (or the study's folder in it) cannot be used.
+    case badDataDirectory(String)
 
     public var description: String {
         switch self {
@@ -346,6 +395,8 @@ public enum StudyError: Error, CustomStringConvertible {
         case .tooManyFailures(let message): return "study stopped: \(message)"
         case .incomparable(let message): return message
         case .tooNoisy(let message): return message
+        case .studyBusy(let message): return message
+        case .badDataDirectory(let message): return message
         }
     }
 }

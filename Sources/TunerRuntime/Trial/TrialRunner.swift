@@ -21,6 +21,14 @@ public struct TrialRunner: TrialEvaluator {
     public let durationSeconds: Double
     /// Environment the server inherits before tuner's own variables are applied.
     public var baseEnvironment: [String: String] = ProcessInfo.processInfo.environment
+    /// Names this tuner run in log file names (`trial-007-RUN-a1.server.stderr`), so no two
+    /// trials of any run, nor two attempts of one trial, share a file.
+    public var runID: String = TrialRunner.newRunID()
+
+    /// Eight random hex digits.
+    public static func newRunID() -> String {
+        String(format: "%08x", UInt32.random(in: 0...UInt32.max))
+    }
 
     public init(target: TargetSpec, launcher: Launcher, load: LoadDriver, pauses: PauseSource,
                 logDirectory: String, warmupSeconds: Double, durationSeconds: Double) {
@@ -51,7 +59,7 @@ public struct TrialRunner: TrialEvaluator {
         let startedAt = Date().timeIntervalSince1970
         let startMonotonic = monotonicSeconds()
         let cpuBefore = ownCPUSeconds()
-        let name = String(format: "trial-%03d", trialIndex)
+        let name = String(format: "trial-%03d-", trialIndex) + runID
         var sample = TrialSample(trialIndex: trialIndex, setting: setting, repeatIndex: repeatIndex,
                                  outcome: .measured, startedAtUnixSeconds: startedAt, wallSeconds: 0,
                                  readySeconds: nil, tunerCPUSeconds: 0, load: nil, gc: nil, memory: nil)
@@ -73,7 +81,7 @@ public struct TrialRunner: TrialEvaluator {
         var attempt = 0
         while true {
             do {
-                try measure(setting: setting, name: name, seed: seed, port: try Loopback.freePort(), into: &sample)
+                try measure(setting: setting, name: "\(name)-a\(attempt + 1)", seed: seed, port: try Loopback.freePort(), into: &sample)
                 return
             } catch let failure as TrialFailure where failure.portTaken && attempt < 2 {
                 attempt += 1
@@ -87,7 +95,7 @@ public struct TrialRunner: TrialEvaluator {
         let request = LaunchRequest(arguments: command, workingDirectory: target.workdir,
                                     environment: serverEnvironment(for: setting),
                                     stdoutPath: "\(logDirectory)/\(name).server.stdout", stderrPath: stderrPath,
-                                    role: "server", cpus: target.cpus)
+                                    role: "server", cpus: target.cpus, exclusiveOutput: true)
         let launchNanos = unixNanos()
         let server: RunningProcess
         do { server = try launcher.launch(request) } catch {
