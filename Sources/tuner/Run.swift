@@ -43,13 +43,13 @@ extension Tuner {
                 throw ExitCode.failure
             }
             var samples: [TrialSample]
-            var surrogate: SurrogateRecommendation?
-            var confirmation: Confirmation?
+            var decided = StudyRunner.Recommendation(surrogate: nil, confirmation: nil)
             do {
                 try runner.build()
+                for warning in try runner.preflight() { say("WARNING: \(warning)") }
                 samples = try runner.runTrials(shouldStop: { stop.isSet })
                 if !stop.isSet {
-                    (surrogate, confirmation) = try recommendAndConfirm(runner: runner, samples: &samples, shouldStop: { stop.isSet })
+                    decided = try runner.recommendAndConfirm(samples: &samples, shouldStop: { stop.isSet })
                 }
             } catch {
                 PosixLauncher.registry.killAll()
@@ -59,7 +59,7 @@ extension Tuner {
                 throw ExitCode.failure
             }
             var report = runner.report(samples: samples)
-            report.apply(surrogate: surrogate, confirmation: confirmation)
+            report.apply(surrogate: decided.surrogate, confirmation: decided.confirmation)
             let envPath = envFile ?? "\(runner.studyDirectory)/recommended.env"
             var written: String?
             if let text = ReportRenderer.envFile(report, specPath: spec) {
@@ -82,35 +82,6 @@ extension Tuner {
             }
         }
     }
-}
-
-/// The candidate to confirm: the surrogate's posterior optimum after a surrogate search,
-/// otherwise the rule's pick among measured settings; then the alternating confirmation runs.
-func recommendAndConfirm(runner: StudyRunner, samples: inout [TrialSample], shouldStop: () -> Bool) throws
-    -> (SurrogateRecommendation?, Confirmation?) {
-    var surrogate: SurrogateRecommendation?
-    var candidate: GCSetting?
-    if runner.spec.budget.sampler == .surrogate {
-        surrogate = runner.surrogateSearch.recommend(samples: samples.filter { !$0.isConfirmation }, rule: runner.spec.recommend)
-        candidate = surrogate?.setting
-        if let surrogate { runner.log("surrogate optimum: \(surrogate.setting) (\(surrogate.explanation))") }
-    }
-    if candidate == nil {
-        candidate = runner.report(samples: samples).recommendation?.setting
-    }
-    guard let candidate else { return (surrogate, nil) }
-    let confirmation = try runner.confirm(candidate: candidate, samples: &samples, shouldStop: shouldStop)
-    // A refuted candidate gets one successor: the best measured setting by the rule, confirmed
-    // the same way, so the setting finally recommended is never a single unconfirmed trial.
-    if let confirmation, !confirmation.confirmed, !shouldStop(),
-       let fallback = runner.report(samples: samples).recommendation?.setting,
-       fallback != candidate, !fallback.isGoDefault {
-        runner.log("confirmation failed (\(confirmation.verdict)); confirming the best measured setting \(fallback) instead")
-        if let second = try runner.confirm(candidate: fallback, samples: &samples, shouldStop: shouldStop) {
-            return (surrogate, second)
-        }
-    }
-    return (surrogate, confirmation)
 }
 
 /// Ctrl-C handling: the first SIGINT asks the study to stop after the running trial; a second

@@ -16,28 +16,24 @@ extension Tuner {
                 Diagnostics.error(error.description)
                 throw ExitCode.failure
             }
-            let runner = StudyRunner(spec: studySpec, launcher: PosixLauncher(), store: InMemoryStudyStore(),
-                                     trialRunner: TrialRunner(target: studySpec.target, launcher: PosixLauncher(),
-                                                              load: SyncBenchDriver(spec: studySpec.load, launcher: PosixLauncher(), workingDirectory: studySpec.target.workdir),
-                                                              pauses: GCTracePauseSource(), logDirectory: "/tmp",
-                                                              warmupSeconds: studySpec.budget.warmupSeconds,
-                                                              durationSeconds: studySpec.budget.durationSeconds),
+            let runner = StudyRunner(spec: studySpec, store: InMemoryStudyStore(),
+                                     trialRunner: StudyRunner.trialRunner(spec: studySpec, launcher: PosixLauncher(), logDirectory: "/tmp"),
                                      log: say)
-            let settings = runner.plannedSettings()
+            let sampler = runner.sampler()
             let perTrial = studySpec.budget.warmupSeconds + studySpec.budget.durationSeconds
-            say("\(spec): valid. Study '\(studySpec.study)', seed \(studySpec.seed).")
             let budget = studySpec.budget
-            if budget.sampler == .surrogate {
+            say("\(spec): valid. Study '\(studySpec.study)', seed \(studySpec.seed).")
+            say("target: \(studySpec.target.command.joined(separator: " ")) (ports: \(studySpec.target.boundPortNames.map { $0.isEmpty ? "{port}" : "{port:\($0)}" }.joined(separator: ", "))); pauses from \(studySpec.target.pauses.kind.rawValue)\(studySpec.target.pauses.url.map { " at \($0)" } ?? ""); load: \(studySpec.load.kindName), warm-up as a separate unmeasured run")
+            if let check = budget.noiseCheck { say("noise check: the Go default \(check.repeats) times first (max CV \(formatFixed(check.maxCV * 100, decimals: 0)) %, then \(check.action.rawValue)).") }
+            say("method: \(sampler.methodDescription).")
+            guard let planned = sampler as? PlannedSampler else {
                 let trials = budget.trials + 2 * budget.confirmPairs
                 say("surrogate search: at most \(budget.trials) search trials + \(budget.confirmPairs) confirmation pairs = \(trials) trials, at most \(DurationText.format(perTrial * Double(trials))) of load.")
-                if let check = budget.noiseCheck { say("noise check: the Go default \(check.repeats) times first (max CV \(formatFixed(check.maxCV * 100, decimals: 0)) %, then \(check.action.rawValue)).") }
-                let search = runner.surrogateSearch
-                say("method: \(search.methodDescription).")
-                say("initial design: \(search.initialDesign) settings, the Go default first; the others are chosen one at a time as trials finish: GOGC values paired with the limit just above their peak RSS, each the one farthest in heap goal from those measured.")
+                say("initial design: \(budget.initialDesign) settings, the Go default first; the others are chosen one at a time as trials finish: GOGC values paired with the limit just above their peak RSS, each the one farthest in heap goal from those measured.")
                 return
-            } else {
-                say("\(settings.count) settings × \(budget.repeats) repeats = \(settings.count * budget.repeats) trials, at least \(DurationText.format(perTrial * Double(settings.count * budget.repeats))) of load:")
             }
+            let settings = planned.plan
+            say("\(settings.count) settings × \(budget.repeats) repeats = \(planned.schedule.count) trials, at least \(DurationText.format(perTrial * Double(planned.schedule.count))) of load:")
             for setting in settings { say("  \(setting)\(setting.isGoDefault ? "  (Go default, baseline)" : "")") }
         }
     }

@@ -81,7 +81,7 @@ struct TunerBinary {
         for sample in samples {
             #expect(sample.isMeasured, "\(sample.outcome)")
             let load = try #require(sample.load)
-            #expect(load.converged)
+            #expect(load.converged == true)
             #expect(load.operations > 0)
             #expect(load.throughputOpsPerSecond > 0)
             #expect(abs(load.windowSeconds - 2) < 0.5)
@@ -125,7 +125,7 @@ struct TunerBinary {
     @Test func unknownKeyIsRejectedBeforeAnythingRuns() throws {
         let spec = try writeSpec("""
             study: x
-            target: {command: [bin/none]}
+            target: {command: [bin/none, "{port}"]}
             load: {}
             parameters: {gogc: {values: [100]}}
             budget: {settings: 2, duration: 1s, repaets: 2}
@@ -145,7 +145,7 @@ struct TunerBinary {
         chmod(loadStub, 0o755)
         let spec = try writeSpec("""
             study: crashing
-            target: {workdir: \(directory), command: [./crash.sh], ready: {timeout: 2s}}
+            target: {workdir: \(directory), command: [./crash.sh, "{port}"], ready: {timeout: 2s}}
             load: {binary: ./load.sh}
             parameters: {gogc: {values: [50, 100, 200]}}
             budget: {settings: 3, repeats: 1, warmup: 0s, duration: 1s, noise_check: off}

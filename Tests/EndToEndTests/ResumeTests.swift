@@ -92,7 +92,7 @@ import Testing
             let path = "\(directory)/changing.yml"
             try """
                 study: changing
-                target: {workdir: \(directory), command: [\(command)], ready: {timeout: 1s}}
+                target: {workdir: \(directory), command: [\(command)], ready: {log: "ready", timeout: 1s}}
                 load: {binary: ./server.sh}
                 parameters: {gogc: {values: [100]}}
                 budget: {settings: 2, repeats: 1, warmup: 0s, duration: 1s, noise_check: off}

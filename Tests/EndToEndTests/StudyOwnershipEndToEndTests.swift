@@ -116,7 +116,7 @@ import Testing
             let path = "\(directory)/empty.yml"
             try """
                 study: empty
-                target: {workdir: \(directory), build: [\(build)], command: [./none.sh], ready: {timeout: 1s}}
+                target: {workdir: \(directory), build: [\(build)], command: [./none.sh, "{port}"], ready: {timeout: 1s}}
                 load: {binary: ./none.sh}
                 parameters: {gogc: {values: [100]}}
                 budget: {settings: 2, repeats: 1, warmup: 0s, duration: 1s, noise_check: off}
@@ -138,7 +138,7 @@ import Testing
         let path = "\(directory)/file-data.yml"
         try """
             study: filedata
-            target: {workdir: \(directory), command: [./none.sh]}
+            target: {workdir: \(directory), command: [./none.sh, "{port}"]}
             load: {binary: ./none.sh}
             parameters: {gogc: {values: [100]}}
             budget: {settings: 2, repeats: 1, warmup: 0s, duration: 1s, noise_check: off}

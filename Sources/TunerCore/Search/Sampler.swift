@@ -1,29 +1,51 @@
 import Foundation
 
-/// Chooses which settings a study measures. Later samplers (the surrogate search) look at the
-/// completed trials; the space-filling ones below plan everything up front.
+/// Chooses which settings a study measures: the grid, the Latin hypercube and the surrogate
+/// search all answer the same question, and the study's scheduler never asks which one it holds.
+/// Samplers are stateless given the trials so far, so a resumed study continues where it stopped.
 public protocol Sampler: Sendable {
     /// A short name for logs and the report, e.g. "grid".
     var name: String { get }
-    /// The next setting to measure given the trials so far, or nil when the sampler is done.
-    mutating func next(completed: [TrialSample]) -> GCSetting?
+    /// One line on how it chooses, for the plan line and `tuner validate`.
+    var methodDescription: String { get }
+    /// Search trials it plans in all, when it plans up front (nil: it decides as it goes).
+    var plannedTrials: Int? { get }
+    /// The next setting to measure given every search trial so far (failed ones count as
+    /// tried), or why it stops.
+    func next(completed: [TrialSample]) -> SearchDecision
 }
 
-/// A sampler that works through a fixed list of settings.
+/// A sampler that works through a fixed schedule of (setting, repeat) trials, in rounds.
 public struct PlannedSampler: Sampler {
     public let name: String
+    /// The distinct settings, the Go default first.
     public let plan: [GCSetting]
-    private var position = 0
+    /// Every trial in order: round r measures every setting once, in a shuffled order.
+    public let schedule: [(setting: GCSetting, repeatIndex: Int)]
 
-    public init(name: String, plan: [GCSetting]) {
+    public init(name: String, plan: [GCSetting], repeats: Int = 1, seed: UInt64 = 0) {
         self.name = name
         self.plan = plan
+        self.schedule = interleavedSchedule(settings: plan, repeats: repeats, seed: seed)
     }
 
-    public mutating func next(completed: [TrialSample]) -> GCSetting? {
-        guard position < plan.count else { return nil }
-        defer { position += 1 }
-        return plan[position]
+    /// The same plan with `repeats` rounds in the seed's order.
+    public func repeated(_ repeats: Int, seed: UInt64) -> PlannedSampler {
+        PlannedSampler(name: name, plan: plan, repeats: repeats, seed: seed)
+    }
+
+    public var methodDescription: String {
+        "\(name): \(plan.count) settings × \(schedule.count / max(plan.count, 1)) repeats, interleaved by repeat"
+    }
+
+    public var plannedTrials: Int? { schedule.count }
+
+    public func next(completed: [TrialSample]) -> SearchDecision {
+        let finished = Set(completed.map { "\($0.setting)#\($0.repeatIndex)" })
+        guard let entry = schedule.first(where: { !finished.contains("\($0.setting)#\($0.repeatIndex)") }) else {
+            return .stop(reason: "every planned trial is recorded")
+        }
+        return .measure(entry.setting, reason: "\(name) plan, repeat \(entry.repeatIndex + 1)")
     }
 
     /// A full-factorial grid over the space with about `settingCount` settings, always with the

@@ -26,7 +26,9 @@ public enum SearchDecision: Sendable, Equatable {
 ///
 /// Responses are modelled in a transformed space where they are closer to Gaussian: pauses,
 /// latencies and RSS as log(value + ε) (they are positive and right-skewed), throughput as is.
-public struct SurrogateSearch: Sendable {
+public struct SurrogateSearch: Sampler {
+    public var name: String { "surrogate" }
+    public var plannedTrials: Int? { nil }
     /// What the Gaussian processes take as inputs.
     public enum InputModel: String, Sendable, CaseIterable {
         /// Heap goal and limit cut from the fitted ``HeapGoalModel`` (the default).

@@ -18,6 +18,14 @@ public struct SearchSpace: Sendable, Equatable {
         self.memoryLimit = memoryLimit
     }
 
+    /// Whether any setting of the space sets a memory limit.
+    public var includesMemoryLimit: Bool {
+        switch memoryLimit {
+        case .values(let values): return values.contains { $0 != nil }
+        case .range: return true
+        }
+    }
+
     /// Whether the setting lies in the space (the Go default is always allowed: it is the baseline).
     public func contains(_ setting: GCSetting) -> Bool {
         if setting.isGoDefault { return true }

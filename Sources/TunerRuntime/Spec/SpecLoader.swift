@@ -64,15 +64,16 @@ struct NodeReader {
     }
 
     /// The mapping's entries, refusing keys outside `allowed`.
-    func mapping(_ node: Node, _ path: String, allowed: [String]) throws(SpecError) -> [String: Node] {
+    /// `allowed: nil` takes any key (for a first look, e.g. at `load.kind`).
+    func mapping(_ node: Node, _ path: String, allowed: [String]?) throws(SpecError) -> [String: Node] {
         guard case .mapping(let mapping) = node else {
-            throw error(node, path, "expected a mapping of keys (\(allowed.joined(separator: ", ")))")
+            throw error(node, path, "expected a mapping of keys (\((allowed ?? []).joined(separator: ", ")))")
         }
         var result: [String: Node] = [:]
         for (keyNode, value) in mapping {
             guard let key = keyNode.string else { throw error(keyNode, path, "keys must be strings") }
             let keyPath = path.isEmpty ? key : "\(path).\(key)"
-            guard allowed.contains(key) else {
+            if let allowed, !allowed.contains(key) {
                 let suggestion = closest(key, in: allowed).map { " (did you mean '\($0)'?)" } ?? ""
                 throw error(keyNode, keyPath, "unknown key\(suggestion); allowed here: \(allowed.joined(separator: ", "))")
             }
@@ -153,7 +154,7 @@ struct NodeReader {
         }
         let seed = try top["seed"].map { node throws(SpecError) in UInt64(try integer(node, "seed", range: 0...Int.max)) } ?? 1
         let target = try targetSpec(try required(top, "target", "", in: root), specDirectory: specDirectory)
-        let load = try loadSpec(try required(top, "load", "", in: root), workdir: target.workdir)
+        let load = try loadSpec(try required(top, "load", "", in: root), target: target)
         let space = try searchSpace(try required(top, "parameters", "", in: root))
         let objectives = try objectiveSpecs(top["objectives"])
         let constraints = try constraintList(top["constraints"])
@@ -169,76 +170,6 @@ struct NodeReader {
         return StudySpec(path: absolutePath, study: study, seed: seed, target: target, load: load, space: space,
                          objectives: objectives, constraints: constraints, recommend: recommend,
                          budget: budget, dataDirectory: dataDirectory)
-    }
-
-    func targetSpec(_ node: Node, specDirectory: String) throws(SpecError) -> TargetSpec {
-        let path = "target"
-        let entries = try mapping(node, path, allowed: ["name", "workdir", "build", "command", "env", "ready", "stop_grace", "max_rss", "cpus"])
-        let name = try entries["name"].map { n throws(SpecError) in try string(n, "target.name") } ?? "service"
-        let workdir = resolve(try entries["workdir"].map { n throws(SpecError) in try string(n, "target.workdir") } ?? ".", against: specDirectory)
-        let build = try entries["build"].map { n throws(SpecError) in try stringList(n, "target.build") }
-        let command = try stringList(try required(entries, "command", path, in: node), "target.command")
-        var environment: [String: String] = [:]
-        if let envNode = entries["env"] {
-            guard case .mapping(let envMapping) = envNode else { throw error(envNode, "target.env", "expected a mapping NAME: value") }
-            for (key, value) in envMapping {
-                guard let name = key.string else { throw error(key, "target.env", "names must be text") }
-                if ["GOGC", "GOMEMLIMIT", "GODEBUG"].contains(name) {
-                    throw error(key, "target.env.\(name)", "tuner sets \(name) itself for every trial; remove it here")
-                }
-                environment[name] = try string(value, "target.env.\(name)")
-            }
-        }
-        var readiness = ReadinessProbe(kind: .tcp, timeoutSeconds: 10)
-        if let readyNode = entries["ready"] {
-            let ready = try mapping(readyNode, "target.ready", allowed: ["http", "tcp", "timeout"])
-            if let http = ready["http"] {
-                let url = try string(http, "target.ready.http")
-                guard url.hasPrefix("http://127.") || url.hasPrefix("http://localhost") || url.hasPrefix("http://[::1]") else {
-                    throw error(http, "target.ready.http", "'\(url)' must be a loopback http:// URL (tuner only talks to this machine)")
-                }
-                readiness.kind = .http(url: url)
-            }
-            if let timeout = ready["timeout"] {
-                readiness.timeoutSeconds = try seconds(timeout, "target.ready.timeout", range: 0.1...600)
-            }
-        }
-        let grace = try entries["stop_grace"].map { n throws(SpecError) in try seconds(n, "target.stop_grace", range: 0...60) } ?? 3
-        let maxRSS = try entries["max_rss"].map { n throws(SpecError) in try bytes(n, "target.max_rss") } ?? (8 << 30)
-        var target = TargetSpec(name: name, workdir: workdir, build: build, command: command, environment: environment,
-                                readiness: readiness, stopGraceSeconds: grace, maxRSSBytes: maxRSS)
-        target.cpus = try entries["cpus"].map { n throws(SpecError) in try cpuList(n, "target.cpus") }
-        return target
-    }
-
-    func loadSpec(_ node: Node, workdir: String) throws(SpecError) -> LoadSpec {
-        let path = "load"
-        let entries = try mapping(node, path, allowed: ["kind", "binary", "mode", "clients", "rate_hz", "docs", "doc_size", "args", "cpus"])
-        if let kind = entries["kind"] {
-            let value = try string(kind, "load.kind")
-            guard value == "sync-bench" else {
-                throw error(kind, "load.kind", "'\(value)' is not a load driver tuner has; use sync-bench")
-            }
-        }
-        let binary = resolve(try entries["binary"].map { n throws(SpecError) in try string(n, "load.binary") } ?? "bin/sync-bench", against: workdir)
-        var mode = LoadSpec.Mode.open
-        if let modeNode = entries["mode"] {
-            let text = try string(modeNode, "load.mode")
-            guard let parsed = LoadSpec.Mode(rawValue: text) else {
-                throw error(modeNode, "load.mode", "'\(text)' is not a mode; use open or closed")
-            }
-            mode = parsed
-        }
-        let clients = try entries["clients"].map { n throws(SpecError) in try integer(n, "load.clients", range: 1...10_000) } ?? 200
-        let rate = try entries["rate_hz"].map { n throws(SpecError) in try number(n, "load.rate_hz", range: 0.01...10_000) } ?? 5
-        let docs = try entries["docs"].map { n throws(SpecError) in try integer(n, "load.docs", range: 1...10_000) } ?? 4
-        let docSize = try entries["doc_size"].map { n throws(SpecError) in try bytes(n, "load.doc_size") } ?? 131_072
-        guard docSize <= 64 << 20 else { throw error(entries["doc_size"], "load.doc_size", "at most 64MiB") }
-        let args = try entries["args"].map { n throws(SpecError) in try stringList(n, "load.args") } ?? []
-        var load = LoadSpec(binary: binary, mode: mode, clients: clients, rateHz: rate, docs: docs,
-                            docSizeBytes: docSize, extraArguments: args)
-        load.cpus = try entries["cpus"].map { n throws(SpecError) in try cpuList(n, "load.cpus") }
-        return load
     }
 
     func searchSpace(_ node: Node) throws(SpecError) -> SearchSpace {

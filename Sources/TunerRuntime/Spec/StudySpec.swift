@@ -1,3 +1,4 @@
+import Foundation
 import TunerCore
 
 /// A study as `experiments/*.yml` describes it, validated and with paths made absolute.
@@ -20,41 +21,132 @@ public struct StudySpec: Sendable {
     public var dataDirectory: String
 }
 
-/// How to build, start, probe and stop the service under test.
+/// How to build, start, probe and stop the service under test: any program.
 public struct TargetSpec: Sendable {
     public var name: String
     /// Working directory for build, server and load, absolute.
     public var workdir: String
     /// Command run once before the first trial (nil: nothing to build).
     public var build: [String]?
-    /// Server command; `{port}` is replaced by a free loopback port chosen per trial.
+    /// Server command; `{port}` and `{port:NAME}` become free loopback ports chosen per trial.
     public var command: [String]
     /// Extra environment for the server (GOGC, GOMEMLIMIT and GODEBUG are tuner's).
     public var environment: [String: String]
     public var readiness: ReadinessProbe
-    /// Seconds between SIGTERM and SIGKILL when stopping the server's process group.
+    /// Signal sent to the server's process group to stop it (SIGKILL follows after the grace).
+    public var stopSignal: StopSignal = .term
+    /// Seconds between the stop signal and SIGKILL when stopping the server's process group.
     public var stopGraceSeconds: Double
     /// Safety cap on server RSS in bytes: a trial above it is stopped and marked failed.
     public var maxRSSBytes: Int64
     /// CPUs the server is pinned to (taskset syntax); nil = any.
     public var cpus: String? = nil
+    /// Where the trial's GC pauses come from (gctrace by default).
+    public var pauses: PauseSourceSpec = PauseSourceSpec()
+
+    public init(name: String, workdir: String, build: [String]?, command: [String], environment: [String: String],
+                readiness: ReadinessProbe, stopGraceSeconds: Double, maxRSSBytes: Int64) {
+        self.name = name
+        self.workdir = workdir
+        self.build = build
+        self.command = command
+        self.environment = environment
+        self.readiness = readiness
+        self.stopGraceSeconds = stopGraceSeconds
+        self.maxRSSBytes = maxRSSBytes
+    }
+
+    /// Port names the server command binds: "" for `{port}`, "monitor" for `{port:monitor}`.
+    public var boundPortNames: [String] { PortPlaceholders.names(in: command) }
+}
+
+/// A signal by its name, as `target.stop_signal` gives it (`TERM`, `INT`, `QUIT`, `HUP`, …).
+public struct StopSignal: Sendable, Equatable {
+    public var name: String
+    public var number: Int32
+
+    public static let term = StopSignal(name: "TERM", number: SIGTERM)
+    /// The signals a spec may name.
+    public static let known: [StopSignal] = [
+        .term, StopSignal(name: "INT", number: SIGINT), StopSignal(name: "QUIT", number: SIGQUIT),
+        StopSignal(name: "HUP", number: SIGHUP), StopSignal(name: "USR1", number: SIGUSR1),
+        StopSignal(name: "USR2", number: SIGUSR2), StopSignal(name: "KILL", number: SIGKILL),
+    ]
 }
 
 /// How tuner decides the server is ready.
 public struct ReadinessProbe: Sendable {
     public enum Kind: Sendable, Equatable {
-        /// HTTP GET answered with a 2xx status; `{port}` is substituted.
+        /// HTTP GET answered with a 2xx status; port placeholders are substituted.
         case http(url: String)
-        /// A TCP connection to 127.0.0.1:{port} is accepted.
-        case tcp
+        /// A TCP connection to 127.0.0.1 on this port (`{port}`, `{port:NAME}` or a number) is accepted.
+        case tcp(port: String)
+        /// A line of the server's stdout or stderr matches this regular expression.
+        case log(pattern: String)
     }
     public var kind: Kind
     /// Upper bound on the wait, seconds.
     public var timeoutSeconds: Double
+
+    public init(kind: Kind, timeoutSeconds: Double) {
+        self.kind = kind
+        self.timeoutSeconds = timeoutSeconds
+    }
 }
 
-/// The load generator and its parameters.
+/// Which pause source a study reads, and where.
+public struct PauseSourceSpec: Sendable, Equatable {
+    public var kind: PauseSourceKind = .gctrace
+    /// Loopback URL of the metrics endpoint (runtime-metrics, expvar, prometheus) or of
+    /// `/debug/pprof/trace` (trace); port placeholders allowed. nil for gctrace.
+    public var url: String? = nil
+    /// Seconds between scrapes during the load (expvar keeps only 256 pauses: read often).
+    public var intervalSeconds: Double = 1
+
+    public init(kind: PauseSourceKind = .gctrace, url: String? = nil, intervalSeconds: Double = 1) {
+        self.kind = kind
+        self.url = url
+        self.intervalSeconds = intervalSeconds
+    }
+}
+
+/// The load generator: one of the kinds tuner drives, each with its own settings.
 public struct LoadSpec: Sendable {
+    public enum Kind: Sendable {
+        /// The bundled collaborative-editing load (experiments/workload/cmd/sync-bench).
+        case syncBench(SyncBenchLoad)
+        /// wrk (Debian package `wrk`) against an HTTP URL.
+        case wrk(WrkLoad)
+        /// hey (Debian package `hey`) against an HTTP URL.
+        case hey(HeyLoad)
+        /// Any command whose output yields throughput and latency.
+        case command(CommandLoad)
+    }
+    public var kind: Kind
+    /// CPUs the load generator is pinned to (taskset syntax); nil = any.
+    public var cpus: String? = nil
+    /// A trial whose errors exceed this share of its requests fails (0: any error fails).
+    public var maxErrorRate: Double = 0
+
+    public init(kind: Kind, cpus: String? = nil, maxErrorRate: Double = 0) {
+        self.kind = kind
+        self.cpus = cpus
+        self.maxErrorRate = maxErrorRate
+    }
+
+    /// The kind's name as the spec writes it.
+    public var kindName: String {
+        switch kind {
+        case .syncBench: return "sync-bench"
+        case .wrk: return "wrk"
+        case .hey: return "hey"
+        case .command: return "command"
+        }
+    }
+}
+
+/// `load.kind: sync-bench`: the bundled load generator and its parameters.
+public struct SyncBenchLoad: Sendable {
     public enum Mode: String, Sendable { case open, closed }
     /// Path of the sync-bench binary, absolute.
     public var binary: String
@@ -66,8 +158,62 @@ public struct LoadSpec: Sendable {
     public var docSizeBytes: Int64
     /// Extra arguments passed to the load generator as they are.
     public var extraArguments: [String]
-    /// CPUs the load generator is pinned to (taskset syntax); nil = any.
-    public var cpus: String? = nil
+
+    public init(binary: String, mode: Mode, clients: Int, rateHz: Double, docs: Int, docSizeBytes: Int64, extraArguments: [String]) {
+        self.binary = binary
+        self.mode = mode
+        self.clients = clients
+        self.rateHz = rateHz
+        self.docs = docs
+        self.docSizeBytes = docSizeBytes
+        self.extraArguments = extraArguments
+    }
+}
+
+/// `load.kind: wrk`: closed-loop HTTP load from wrk's connections.
+public struct WrkLoad: Sendable {
+    /// wrk's executable (PATH lookup when it has no slash).
+    public var binary: String = "wrk"
+    /// Loopback URL; port placeholders allowed.
+    public var url: String
+    public var threads: Int = 1
+    public var connections: Int = 16
+    /// wrk's per-request timeout (`--timeout`), seconds.
+    public var timeoutSeconds: Double = 2
+    /// Extra arguments (e.g. `[-s, post.lua]`), passed before the URL.
+    public var extraArguments: [String] = []
+
+    public init(url: String) { self.url = url }
+}
+
+/// `load.kind: hey`: HTTP load from hey's workers, closed loop or rate-limited per worker.
+public struct HeyLoad: Sendable {
+    public var binary: String = "hey"
+    public var url: String
+    /// Concurrent workers (`-c`).
+    public var concurrency: Int = 16
+    /// Per-worker rate limit in requests per second (`-q`); nil: as fast as answers return.
+    public var rateHz: Double? = nil
+    public var method: String = "GET"
+    /// Request body (`-d`).
+    public var body: String? = nil
+    public var extraArguments: [String] = []
+
+    public init(url: String) { self.url = url }
+}
+
+/// `load.kind: command`: any load tool. Its command may use `{port}`, `{port:NAME}`,
+/// `{duration}` (Go syntax, e.g. `6s`), `{duration_s}` (seconds), `{seed}` and `{out}` (a file
+/// it writes its result to; without `{out}` its stdout is read).
+public struct CommandLoad: Sendable {
+    public var command: [String]
+    /// How throughput, latency, operations and errors are read from the output.
+    public var output: CommandOutputSpec
+
+    public init(command: [String], output: CommandOutputSpec) {
+        self.command = command
+        self.output = output
+    }
 }
 
 /// One objective: a metric and whether to minimise or maximise it.

@@ -1,34 +1,36 @@
 import Foundation
 import TunerCore
 
-/// Runs one trial: start the server under a setting, wait until ready, drive the load, stop
-/// the server, and turn what was observed into a `TrialSample`. While the load runs, the tuner
-/// only waits on the load process and reads /proc five times a second.
 /// Produces one trial's sample for a setting: by running the service (`TrialRunner`) or by
 /// replaying recorded measurements (`ReplayEvaluator`).
 public protocol TrialEvaluator: Sendable {
     func run(setting: GCSetting, trialIndex: Int, repeatIndex: Int, seed: UInt64) -> TrialSample
 }
 
+/// Runs one trial: free ports, start the server under a setting, wait until ready, warm up
+/// with one unmeasured run of the load, read pauses over one measured run, stop the server,
+/// and turn what was observed into a `TrialSample`. Everything that touches the operating
+/// system goes through the `Launcher`, the `LoadDriver` and the `PauseSource`, so fakes of the
+/// three drive it with no process at all. While the load runs, the tuner only waits on the load
+/// process and reads /proc five times a second.
 public struct TrialRunner: TrialEvaluator {
     public let target: TargetSpec
     public let launcher: Launcher
     public let load: LoadDriver
     public let pauses: PauseSource
-    /// Directory for per-trial logs (server stderr with the gctrace, load output).
+    /// Directory for per-trial logs (server stdout/stderr with the gctrace, load output).
     public let logDirectory: String
     public let warmupSeconds: Double
     public let durationSeconds: Double
+    /// A trial whose load errors exceed this share of its requests fails (0: any error fails).
+    public var maxErrorRate: Double = 0
     /// Environment the server inherits before tuner's own variables are applied.
     public var baseEnvironment: [String: String] = ProcessInfo.processInfo.environment
     /// Names this tuner run in log file names (`trial-007-RUN-a1.server.stderr`), so no two
     /// trials of any run, nor two attempts of one trial, share a file.
     public var runID: String = TrialRunner.newRunID()
-
-    /// Eight random hex digits.
-    public static func newRunID() -> String {
-        String(format: "%08x", UInt32.random(in: 0...UInt32.max))
-    }
+    /// Reads the target's Go build info once per executable.
+    public let buildInfo = BuildInfoCache()
 
     public init(target: TargetSpec, launcher: Launcher, load: LoadDriver, pauses: PauseSource,
                 logDirectory: String, warmupSeconds: Double, durationSeconds: Double) {
@@ -41,7 +43,14 @@ public struct TrialRunner: TrialEvaluator {
         self.durationSeconds = durationSeconds
     }
 
+    /// Eight random hex digits.
+    public static func newRunID() -> String {
+        String(format: "%08x", UInt32.random(in: 0...UInt32.max))
+    }
+
     /// The server's environment: inherited, plus target.env, plus the setting and gctrace.
+    /// The trace is always on (it costs one line per cycle): whatever the pause source, its heap
+    /// figures feed the search's heap-goal model.
     public func serverEnvironment(for setting: GCSetting) -> [String: String] {
         var environment = baseEnvironment
         for (key, value) in target.environment { environment[key] = value }
@@ -77,11 +86,11 @@ public struct TrialRunner: TrialEvaluator {
 
     private func measure(setting: GCSetting, name: String, seed: UInt64, into sample: inout TrialSample) throws {
         // A port found free can be taken by someone else before the server binds it; such a
-        // start is retried on a new port (twice at most).
+        // start is retried on new ports (twice at most).
         var attempt = 0
         while true {
             do {
-                try measure(setting: setting, name: "\(name)-a\(attempt + 1)", seed: seed, port: try Loopback.freePort(), into: &sample)
+                try measure(setting: setting, name: "\(name)-a\(attempt + 1)", seed: seed, ports: try freePorts(), into: &sample)
                 return
             } catch let failure as TrialFailure where failure.portTaken && attempt < 2 {
                 attempt += 1
@@ -89,103 +98,159 @@ public struct TrialRunner: TrialEvaluator {
         }
     }
 
-    private func measure(setting: GCSetting, name: String, seed: UInt64, port: Int, into sample: inout TrialSample) throws {
-        let command = target.command.map { $0.replacingOccurrences(of: "{port}", with: String(port)) }
-        let stderrPath = "\(logDirectory)/\(name).server.stderr"
+    /// One distinct free port per name the server command binds.
+    func freePorts() throws -> [String: Int] {
+        var ports: [String: Int] = [:]
+        for name in target.boundPortNames {
+            var port = try launcher.freePort()
+            var tries = 0
+            while ports.values.contains(port) && tries < 20 { port = try launcher.freePort(); tries += 1 }
+            ports[name] = port
+        }
+        return ports
+    }
+
+    private func measure(setting: GCSetting, name: String, seed: UInt64, ports: [String: Int], into sample: inout TrialSample) throws {
+        let logPrefix = "\(logDirectory)/\(name)"
+        let command = target.command.map { PortPlaceholders.substitute($0, ports: ports) }
         let request = LaunchRequest(arguments: command, workingDirectory: target.workdir,
                                     environment: serverEnvironment(for: setting),
-                                    stdoutPath: "\(logDirectory)/\(name).server.stdout", stderrPath: stderrPath,
+                                    stdoutPath: "\(logPrefix).server.stdout", stderrPath: "\(logPrefix).server.stderr",
                                     role: "server", cpus: target.cpus, exclusiveOutput: true)
         let launchNanos = unixNanos()
         let server: RunningProcess
         do { server = try launcher.launch(request) } catch {
-            throw TrialFailure("server could not start: \(error)")
+            throw TrialFailure("server could not start (target.command): \(error)")
         }
-        let memory = MemorySampler(pid: server.pid, capBytes: target.maxRSSBytes)
+        let memory = server.watchMemory(capBytes: target.maxRSSBytes)
         var stopped = false
-        func stopServer() -> ProcessExit {
+        func stopServer() {
             stopped = true
-            return server.stop(graceSeconds: target.stopGraceSeconds)
+            server.stop(signal: target.stopSignal.number, graceSeconds: target.stopGraceSeconds)
         }
         defer {
-            if !stopped { _ = stopServer() }
+            if !stopped { stopServer() }
             _ = memory.finish()
         }
 
         let launchMonotonic = monotonicSeconds()
-        try waitUntilReady(server: server, port: port, stderrPath: stderrPath)
+        try waitUntilReady(server: server, ports: ports)
         sample.readySeconds = monotonicSeconds() - launchMonotonic
+        sample.targetBuild = buildInfo.info(for: server, launcher: launcher)
 
-        let loadResult: LoadResult
         let cpuBeforeLoad = ownCPUSeconds()
         let loadStarted = monotonicSeconds()
         defer {
             sample.tunerCPUSecondsDuringLoad = ownCPUSeconds() - cpuBeforeLoad
             sample.loadWallSeconds = monotonicSeconds() - loadStarted
         }
-        do {
-            loadResult = try load.run(port: port, warmupSeconds: warmupSeconds, durationSeconds: durationSeconds,
-                                      seed: seed, logDirectory: logDirectory, trialName: name)
-        } catch let failure as TrialFailure {
-            if let exit = server.poll() {
-                throw TrialFailure("server \(exit) under load: \(lastLines(of: stderrPath)) (load: \(failure.description))")
+        if warmupSeconds > 0 {
+            try underLoad(server) {
+                _ = try load.run(LoadInvocation(ports: ports, durationSeconds: warmupSeconds, seed: seed &+ 1,
+                                                logPrefix: "\(logPrefix).warmup", measured: false))
             }
-            throw failure
+        }
+        let session = try pauses.begin(PauseContext(server: server, ports: ports, launchUnixNanos: launchNanos,
+                                                    windowSeconds: durationSeconds, logPrefix: logPrefix))
+        let loadResult = try underLoad(server) {
+            try load.run(LoadInvocation(ports: ports, durationSeconds: durationSeconds, seed: seed,
+                                        logPrefix: logPrefix, measured: true))
         }
         if let exit = server.poll() {
-            throw TrialFailure("server \(exit) during the trial: \(lastLines(of: stderrPath))")
+            throw TrialFailure("server \(exit) during the trial: \(server.lastErrorLines())")
         }
+        let reading = try session.end(windowStart: loadResult.windowStartUnixNanos, windowEnd: loadResult.windowEndUnixNanos)
         let readings = memory.finish()
-        _ = stopServer()
+        stopServer()
         if readings.exceededCap {
             throw TrialFailure("server RSS passed target.max_rss (\(ByteSize.goSyntax(target.maxRSSBytes))); stopped")
         }
         sample.load = loadResult
-        sample.memory = MemorySampler.observation(readings: readings.readings, peakBytes: readings.peakBytes,
-                                                  windowStart: loadResult.windowStartUnixNanos,
-                                                  windowEnd: loadResult.windowEndUnixNanos)
-        let gc = try pauses.observe(stderrPath: stderrPath, launchUnixNanos: launchNanos,
-                                    windowStart: loadResult.windowStartUnixNanos,
-                                    windowEnd: loadResult.windowEndUnixNanos)
-        sample.gc = gc
-        try Self.check(gc, setting: setting, stderrPath: stderrPath)
-        if loadResult.errors > 0 {
-            throw TrialFailure("load saw \(loadResult.errors) failed request(s) in the window; see \(logDirectory)/\(name).load.stderr")
+        sample.memory = readings.observation(windowStart: loadResult.windowStartUnixNanos, windowEnd: loadResult.windowEndUnixNanos)
+        sample.gc = reading.gc
+        sample.pauses = reading.summary
+        try Self.check(reading, source: pauses.kind, setting: setting, logPrefix: logPrefix)
+        if loadResult.errors > 0 && loadResult.errorRate > maxErrorRate {
+            let breakdown = (loadResult.errorBreakdown ?? [:]).sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
+            let share = formatFixed(loadResult.errorRate * 100, decimals: 2)
+            throw TrialFailure("load saw \(loadResult.errors) failed request(s) in the window (\(share) %\(breakdown.isEmpty ? "" : ": \(breakdown)")), above load.max_error_rate \(formatFixed(maxErrorRate * 100, decimals: 2)) %; see \(logPrefix).load.stdout")
         }
     }
 
-    /// Refuses GC observations that cannot be trusted: unreadable trace lines (pauses would be
-    /// missing), or no trace at all from a setting that collects (the trace is not reaching
-    /// stderr). GOGC=off without a limit legitimately never collects.
-    static func check(_ gc: GCObservation, setting: GCSetting, stderrPath: String) throws {
+    /// Runs a load step; a failure while the server has died names the server's exit first.
+    private func underLoad<T>(_ server: RunningProcess, _ body: () throws -> T) throws -> T {
+        do {
+            return try body()
+        } catch let failure as TrialFailure {
+            if let exit = server.poll() {
+                throw TrialFailure("server \(exit) under load: \(server.lastErrorLines()) (load: \(failure.description))")
+            }
+            throw failure
+        }
+    }
+
+    /// Refuses GC observations that cannot be trusted: with the gctrace source, unreadable trace
+    /// lines (pauses would be missing), or no trace at all from a setting that collects (the
+    /// trace is not reaching stderr). GOGC=off without a limit legitimately never collects.
+    static func check(_ reading: PauseReading, source: PauseSourceKind, setting: GCSetting, logPrefix: String) throws {
+        guard source == .gctrace, let gc = reading.gc else { return }
         if gc.malformedLines > 0 {
-            throw TrialFailure("\(gc.malformedLines) gctrace line(s) in \(stderrPath) could not be read; their pauses would be missing, so the trial is not counted")
+            throw TrialFailure("\(gc.malformedLines) gctrace line(s) in \(logPrefix).server.stderr could not be read; their pauses would be missing, so the trial is not counted")
         }
         let collects = setting.gogc != nil || setting.memoryLimitBytes != nil
         if collects && gc.cyclesInRun == 0 {
-            throw TrialFailure("the server printed no gctrace line (GODEBUG=gctrace=1) to stderr during the whole trial: does it reset GODEBUG or redirect stderr? see \(stderrPath)")
+            throw TrialFailure("the server printed no gctrace line (GODEBUG=gctrace=1) to stderr during the whole trial: does it reset GODEBUG or redirect stderr? Choose another target.pauses.source (runtime-metrics, expvar, prometheus or trace) if so; see \(logPrefix).server.stderr")
         }
     }
 
-    private func waitUntilReady(server: RunningProcess, port: Int, stderrPath: String) throws {
+    /// The readiness check with this trial's ports.
+    func readinessCheck(ports: [String: Int]) -> ReadinessCheck {
+        switch target.readiness.kind {
+        case .http(let url): return .http(url: PortPlaceholders.substitute(url, ports: ports))
+        case .tcp(let port): return .tcp(port: Int(PortPlaceholders.substitute(port, ports: ports)) ?? 0)
+        case .log(let pattern): return .log(pattern: pattern)
+        }
+    }
+
+    private func waitUntilReady(server: RunningProcess, ports: [String: Int]) throws {
+        let check = readinessCheck(ports: ports)
         let deadline = monotonicSeconds() + target.readiness.timeoutSeconds
         while true {
             if let exit = server.poll() {
-                let output = lastLines(of: stderrPath)
+                let output = server.lastErrorLines()
                 var failure = TrialFailure("server \(exit) at start: \(output)")
-                failure.portTaken = output.lowercased().contains("address already in use")
+                failure.portTaken = server.standardError().lowercased().contains("address already in use")
                 throw failure
             }
-            let ready: Bool
-            switch target.readiness.kind {
-            case .http(let url): ready = Loopback.httpOK(url: url.replacingOccurrences(of: "{port}", with: String(port)))
-            case .tcp: ready = Loopback.tcpOpen(port: port)
-            }
-            if ready { return }
+            if launcher.probe(check, of: server) { return }
             if monotonicSeconds() >= deadline {
-                throw TrialFailure("server did not become ready within \(DurationText.format(target.readiness.timeoutSeconds)) (target.ready); last output: \(lastLines(of: stderrPath))")
+                let what: String
+                switch target.readiness.kind {
+                case .http(let url): what = "target.ready.http: GET \(PortPlaceholders.substitute(url, ports: ports)) never answered 2xx"
+                case .tcp(let port): what = "target.ready.tcp: nothing accepted connections on 127.0.0.1:\(PortPlaceholders.substitute(port, ports: ports))"
+                case .log(let pattern): what = "target.ready.log: no output line matched '\(pattern)'"
+                }
+                throw TrialFailure("server did not become ready within \(DurationText.format(target.readiness.timeoutSeconds)) (\(what)); last output: \(server.lastErrorLines())")
             }
             Thread.sleep(forTimeInterval: 0.05)
         }
+    }
+}
+
+/// The target's Go build info, read through the launcher once per executable.
+public final class BuildInfoCache: @unchecked Sendable {
+    private let lock = NSLock()
+    private var cache: [String: GoBuildInfo?] = [:]
+
+    public init() {}
+
+    func info(for process: RunningProcess, launcher: Launcher) -> GoBuildInfo? {
+        guard let path = process.executablePath else { return nil }
+        lock.lock()
+        if let known = cache[path] { lock.unlock(); return known }
+        lock.unlock()
+        let info = launcher.goBuildInfo(executable: path)
+        lock.lock(); cache[path] = info; lock.unlock()
+        return info
     }
 }

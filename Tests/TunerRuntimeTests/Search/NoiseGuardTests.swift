@@ -22,12 +22,12 @@ struct WobblyEvaluator: TrialEvaluator {
     func runner(spread: Double, action: String) throws -> StudyRunner {
         let spec = try SpecLoader.parse(yaml: """
             study: noisy
-            target: {command: [none]}
+            target: {command: [none, "{port}"]}
             load: {}
             parameters: {gogc: {values: [50, 100, 200]}}
             budget: {settings: 3, repeats: 2, duration: 1s, noise_check: {repeats: 4, max_cv: 0.05, action: \(action)}}
             """, file: "noisy.yml", absolutePath: "/tmp/noisy.yml")
-        var runner = StudyRunner(spec: spec, launcher: PosixLauncher(), store: InMemoryStudyStore(),
+        var runner = StudyRunner(spec: spec, store: InMemoryStudyStore(),
                                  trialRunner: WobblyEvaluator(spread: spread), log: { _ in })
         runner.storesFiles = false
         return runner

@@ -34,7 +34,7 @@ import Testing
     func spec(space: SearchSpace) throws -> StudySpec {
         var spec = try SpecLoader.parse(yaml: """
             study: replay
-            target: {command: [none]}
+            target: {command: [none, "{port}"]}
             load: {}
             parameters: {gogc: {values: [100]}}
             budget: {sampler: surrogate, trials: 9, initial: 4, confirm: 5, duration: 1s, noise_check: off}
@@ -59,7 +59,7 @@ import Testing
         let replay = ReplayEvaluator(samples: Self.surface())
         var lines: [String] = []
         let store = InMemoryStudyStore()
-        var runner = StudyRunner(spec: try spec(space: replay.space), launcher: PosixLauncher(), store: store,
+        var runner = StudyRunner(spec: try spec(space: replay.space), store: store,
                                  trialRunner: replay, log: { lines.append($0) })
         runner.storesFiles = false
         var samples = try runner.runTrials()

@@ -1,4 +1,5 @@
 import Foundation
+import TunerCore
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -79,9 +80,42 @@ public struct PosixLauncher: Launcher {
         guard status == 0 else {
             throw LaunchError(description: "cannot start \(program): \(String(cString: strerror(status)))")
         }
-        let process = SpawnedProcess(pid: pid)
+        let process = SpawnedProcess(pid: pid, stdoutPath: request.stdoutPath, stderrPath: request.stderrPath)
         Self.registry.add(process)
         return process
+    }
+
+    public func freePort() throws -> Int { try Loopback.freePort() }
+
+    /// `go version -m EXECUTABLE` through the Go toolchain on PATH; nil without one, or for a
+    /// binary that is not Go.
+    public func goBuildInfo(executable: String) -> GoBuildInfo? {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["go", "version", "-m", executable]
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
+        guard (try? process.run()) != nil else { return nil }
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else { return nil }
+        return GoBuildInfo.parse(goVersionOutput: String(decoding: data, as: UTF8.self))
+    }
+
+    public func probe(_ check: ReadinessCheck, of process: RunningProcess) -> Bool {
+        switch check {
+        case .http(let url): return Loopback.httpOK(url: url)
+        case .tcp(let port): return Loopback.tcpOpen(port: port)
+        case .log(let pattern):
+            guard let regex = try? NSRegularExpression(pattern: pattern) else { return false }
+            return [process.standardOutput(), process.standardError()].contains { text in
+                text.split(separator: "\n").contains { line in
+                    let line = String(line)
+                    return regex.firstMatch(in: line, range: NSRange(line.startIndex..., in: line)) != nil
+                }
+            }
+        }
     }
 
     /// glibc's `posix_spawn_file_actions_addchdir_np` (2.29+), which Swift's Glibc module does
@@ -125,10 +159,32 @@ private func withCStrings<R>(_ strings: [String], _ body: (UnsafePointer<UnsafeM
 /// A child spawned by `PosixLauncher`; its pid is also its process-group id.
 public final class SpawnedProcess: RunningProcess, @unchecked Sendable {
     public let pid: Int32
+    private let stdoutPath: String
+    private let stderrPath: String
     private let lock = NSLock()
     private var exit: ProcessExit?
 
-    init(pid: Int32) { self.pid = pid }
+    init(pid: Int32, stdoutPath: String, stderrPath: String) {
+        self.pid = pid
+        self.stdoutPath = stdoutPath
+        self.stderrPath = stderrPath
+    }
+
+    public func watchMemory(capBytes: Int64) -> MemoryWatch { MemorySampler(pid: pid, capBytes: capBytes) }
+
+    public func standardOutput() -> String { Self.read(stdoutPath) }
+    public func standardError() -> String { Self.read(stderrPath) }
+
+    private static func read(_ path: String) -> String {
+        guard let data = FileManager.default.contents(atPath: path) else { return "" }
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    /// The image the process runs, through `/proc/PID/exe`; under `setpriv` and `taskset`
+    /// wrappers the exec has replaced them by the time this is read after readiness.
+    public var executablePath: String? {
+        try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(pid)/exe")
+    }
 
     public func poll() -> ProcessExit? {
         lock.lock()
@@ -157,9 +213,9 @@ public final class SpawnedProcess: RunningProcess, @unchecked Sendable {
     }
 
     @discardableResult
-    public func stop(graceSeconds: Double) -> ProcessExit {
+    public func stop(signal: Int32, graceSeconds: Double) -> ProcessExit {
         if poll() == nil {
-            kill(-pid, SIGTERM)
+            kill(-pid, signal)
             if let exit = wait(timeoutSeconds: graceSeconds) {
                 kill(-pid, SIGKILL) // anything left in the group
                 return exit

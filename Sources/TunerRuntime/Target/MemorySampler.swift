@@ -3,9 +3,8 @@ import TunerCore
 
 /// Reads a process's resident set size from /proc a few times a second on a background
 /// thread (one `read` of /proc/PID/status per tick: negligible CPU), and enforces a safety cap.
-public final class MemorySampler: @unchecked Sendable {
-    /// One RSS reading: Unix time (ns) and bytes.
-    public struct Reading: Sendable { public var unixNanos: Int64; public var bytes: Int64 }
+public final class MemorySampler: MemoryWatch, @unchecked Sendable {
+    public typealias Reading = MemoryReadings.Reading
 
     private let pid: Int32
     private let intervalSeconds: Double
@@ -54,14 +53,14 @@ public final class MemorySampler: @unchecked Sendable {
     }
 
     /// Takes a last reading, stops the thread and returns what was seen.
-    public func finish() -> (readings: [Reading], peakBytes: Int64, exceededCap: Bool) {
+    public func finish() -> MemoryReadings {
         lock.lock()
         let alreadyFinished = !running
         lock.unlock()
         if alreadyFinished {
             lock.lock()
             defer { lock.unlock() }
-            return (readings, peakBytes, exceeded)
+            return MemoryReadings(readings: readings, peakBytes: peakBytes, exceededCap: exceeded)
         }
         if let status = Self.readStatus(pid: pid) {
             lock.lock()
@@ -75,7 +74,7 @@ public final class MemorySampler: @unchecked Sendable {
         done.wait()
         lock.lock()
         defer { lock.unlock() }
-        return (readings, peakBytes, exceeded)
+        return MemoryReadings(readings: readings, peakBytes: peakBytes, exceededCap: exceeded)
     }
 
     /// VmRSS and VmHWM of `pid` in bytes, or nil if the process is gone.
@@ -96,13 +95,4 @@ public final class MemorySampler: @unchecked Sendable {
         return digits.flatMap { Int64($0) }.map { $0 * 1024 }
     }
 
-    /// Summarises readings for a window [start, end] in Unix ns.
-    public static func observation(readings: [Reading], peakBytes: Int64, windowStart: Int64, windowEnd: Int64) -> MemoryObservation? {
-        guard !readings.isEmpty else { return nil }
-        func nearest(_ time: Int64) -> Int64 {
-            readings.min { abs($0.unixNanos - time) < abs($1.unixNanos - time) }!.bytes
-        }
-        return MemoryObservation(peakBytes: peakBytes, windowStartBytes: nearest(windowStart),
-                                 windowEndBytes: nearest(windowEnd), sampleCount: readings.count)
-    }
 }

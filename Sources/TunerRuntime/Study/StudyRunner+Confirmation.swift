@@ -1,0 +1,78 @@
+import Foundation
+import TunerCore
+
+/// The recommendation and its confirmation against the Go default on the real service.
+extension StudyRunner {
+    /// What the study decided after its search.
+    public struct Recommendation: Sendable {
+        /// The surrogate's posterior optimum, when the surrogate recommended.
+        public var surrogate: SurrogateRecommendation?
+        /// The last confirmation run (of the candidate, or of its fallback).
+        public var confirmation: Confirmation?
+
+        public init(surrogate: SurrogateRecommendation?, confirmation: Confirmation?) {
+            self.surrogate = surrogate
+            self.confirmation = confirmation
+        }
+    }
+
+    /// The candidate to confirm: the surrogate's posterior optimum after a surrogate search,
+    /// otherwise the rule's pick among measured settings; then the alternating confirmation runs.
+    /// A refuted candidate gets one successor: the best measured setting by the rule, confirmed
+    /// the same way, so the setting finally recommended is never a single unconfirmed trial.
+    public func recommendAndConfirm(samples: inout [TrialSample], shouldStop: () -> Bool) throws -> Recommendation {
+        var surrogate: SurrogateRecommendation?
+        var candidate: GCSetting?
+        if spec.budget.sampler == .surrogate {
+            surrogate = surrogateSearch.recommend(samples: samples.filter { !$0.isConfirmation }, rule: spec.recommend)
+            candidate = surrogate?.setting
+            if let surrogate { log("surrogate optimum: \(surrogate.setting) (\(surrogate.explanation))") }
+        }
+        if candidate == nil {
+            candidate = report(samples: samples).recommendation?.setting
+        }
+        guard let candidate else { return Recommendation(surrogate: surrogate, confirmation: nil) }
+        let confirmation = try confirm(candidate: candidate, samples: &samples, shouldStop: shouldStop)
+        if let confirmation, !confirmation.confirmed, !shouldStop(),
+           let fallback = report(samples: samples).recommendation?.setting,
+           fallback != candidate, !fallback.isGoDefault {
+            log("confirmation failed (\(confirmation.verdict)); confirming the best measured setting \(fallback) instead")
+            if let second = try confirm(candidate: fallback, samples: &samples, shouldStop: shouldStop) {
+                return Recommendation(surrogate: surrogate, confirmation: second)
+            }
+        }
+        return Recommendation(surrogate: surrogate, confirmation: confirmation)
+    }
+
+    /// Confirms a recommendation on the real service: the default and the candidate alternate
+    /// (default first in each pair) for `budget.confirm` pairs; pairs already recorded by an
+    /// earlier run count. Returns the analysis, or nil when there is nothing to confirm.
+    public func confirm(candidate: GCSetting, samples: inout [TrialSample], shouldStop: () -> Bool = { false }) throws -> Confirmation? {
+        let pairsWanted = spec.budget.confirmPairs
+        guard pairsWanted > 0, !candidate.isGoDefault else { return nil }
+        var state = RunState(samples: samples)
+        let tag = "confirm \(candidate)"
+        func confirmTrials(_ setting: GCSetting) -> [TrialSample] {
+            // Each confirmation has its own pairs: a later candidate never reuses an earlier
+            // candidate's default runs, so every pair was run back to back.
+            state.samples.filter { $0.phase == tag && $0.setting == setting }.sorted { $0.trialIndex < $1.trialIndex }
+        }
+        log("confirmation: \(candidate) against the Go default, \(pairsWanted) alternating pairs (ABAB…)")
+        while min(confirmTrials(.goDefault).count, confirmTrials(candidate).count) < pairsWanted {
+            if shouldStop() { break }
+            for setting in [GCSetting.goDefault, candidate] where confirmTrials(setting).count < min(confirmTrials(.goDefault).count, confirmTrials(candidate).count) + 1 {
+                try runOne(setting, repeatIndex: state.nextRepeat(of: setting), index: state.nextIndex, total: state.nextIndex + 1, phase: tag, &state)
+            }
+        }
+        samples = state.samples.sorted { $0.trialIndex < $1.trialIndex }
+        let baseline = confirmTrials(.goDefault).filter(\.isMeasured)
+        let candidates = confirmTrials(candidate).filter(\.isMeasured)
+        let pairs = Array(zip(baseline, candidates))
+        guard !pairs.isEmpty else { return nil }
+        let decisive: Int
+        if case .best(let k) = spec.recommend { decisive = k } else { decisive = spec.objectives.firstIndex { $0.metric == .throughputOpsPerSecond } ?? 0 }
+        return Confirmation.analyse(candidate: candidate, pairs: pairs.map { ($0.0, $0.1) },
+                                    objectives: spec.objectives.map { ($0.metric, $0.direction) },
+                                    constraints: spec.constraints, decisive: decisive, seed: spec.seed)
+    }
+}

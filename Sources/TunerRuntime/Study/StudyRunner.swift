@@ -1,0 +1,181 @@
+import Foundation
+import TunerCore
+
+/// Runs a whole study over its seams: the trial evaluator (real or replayed), the store, and a
+/// `Sampler` that chooses settings; the noise guard first, then one scheduler loop whatever the
+/// sampler, then (in `StudyRunner+Confirmation.swift`) the recommendation and its confirmation.
+/// The real wiring is `StudyRunner.standard` (`StudyWiring.swift`).
+public struct StudyRunner {
+    public var spec: StudySpec
+    public let store: StudyStore
+    public let trialRunner: any TrialEvaluator
+    /// Receives one line per event (trial finished, phase changes).
+    public let log: (String) -> Void
+    /// Set by `standard`: tells the store which trial started a process.
+    var recordingLauncher: RecordingLauncher?
+    var sqliteStore: SQLiteStudyStore?
+    /// The study's one-writer lock, held as long as the runner lives.
+    var lock: StudyLock?
+    /// Runs target.build (the real launcher; nil in tests and replays).
+    var builder: Launcher?
+    /// Whether trials.jsonl and other files are written (not for replays).
+    public var storesFiles = true
+
+    /// The study's folder, `data/<study>/`.
+    public var studyDirectory: String { "\(spec.dataDirectory)/\(spec.study)" }
+
+    public init(spec: StudySpec, store: StudyStore, trialRunner: any TrialEvaluator, log: @escaping (String) -> Void) {
+        self.spec = spec
+        self.store = store
+        self.trialRunner = trialRunner
+        self.log = log
+    }
+
+    /// The sampler this spec's budget names, with `repeats` rounds for planned samplers.
+    public func sampler(repeats: Int? = nil) -> any Sampler {
+        Samplers.make(spec, repeats: repeats ?? spec.budget.repeats)
+    }
+
+    /// The surrogate search this spec describes (also what recommends after any sampler).
+    public var surrogateSearch: SurrogateSearch { Samplers.surrogate(spec) }
+
+    /// Search trials the budget allows: the planned count, or `budget.trials` for the surrogate.
+    func trialBudget(_ sampler: any Sampler) -> Int { sampler.plannedTrials ?? spec.budget.trials }
+
+    /// Runs the study's trials that are not already finished and returns all finished samples of
+    /// the study (earlier runs' included). Trials a killed tuner left running are run again;
+    /// their leftover processes are killed first (only those whose owner is gone).
+    /// - Parameter shouldStop: polled between trials (first Ctrl-C).
+    public mutating func runTrials(shouldStop: () -> Bool = { false }) throws -> [TrialSample] {
+        if let sqliteStore {
+            let killed = try sqliteStore.reapLeftovers()
+            if !killed.isEmpty { log("killed \(killed.count) process group(s) left by an interrupted run: \(killed.map(String.init).joined(separator: ", "))") }
+            for trial in try sqliteStore.interruptedTrials() {
+                log("trial \(trial.trialIndex + 1) (GOGC=\(trial.gogc) GOMEMLIMIT=\(trial.gomemlimit) rep \(trial.repeatIndex + 1)) was interrupted; it runs again")
+            }
+        }
+        var state = RunState(samples: try store.samples())
+        if !state.samples.isEmpty {
+            log("resuming study '\(spec.study)': \(state.samples.count) trial(s) already recorded")
+        }
+        var repeats = spec.budget.repeats
+        if let check = spec.budget.noiseCheck {
+            let guardian = NoiseGuard(check: check, repeats: spec.budget.repeats, samplerIsPlanned: spec.budget.sampler != .surrogate)
+            if let raised = try guardian.run(&state, runner: self, shouldStop: shouldStop) {
+                repeats = raised
+                if spec.budget.sampler != .surrogate { spec.budget.repeats = raised }
+                spec.budget.confirmPairs = max(spec.budget.confirmPairs, raised)
+            }
+        }
+        if shouldStop() { return state.samples.sorted { $0.trialIndex < $1.trialIndex } }
+        try schedule(sampler(repeats: repeats), &state, shouldStop: shouldStop)
+        return state.samples.sorted { $0.trialIndex < $1.trialIndex }
+    }
+
+    /// The one scheduler loop: ask the sampler, run what it asks, until it stops, the budget is
+    /// spent or a stop is requested. Each decision is logged with its reason.
+    func schedule(_ sampler: any Sampler, _ state: inout RunState, shouldStop: () -> Bool) throws {
+        let budget = trialBudget(sampler)
+        let done = state.samples.filter { !$0.isConfirmation }.count
+        log("plan: \(sampler.methodDescription); at most \(budget) trials (\(max(budget - done, 0)) to run), each \(DurationText.format(spec.budget.warmupSeconds)) warm-up + \(DurationText.format(spec.budget.durationSeconds)) measured")
+        while true {
+            let searchTrials = state.samples.filter { !$0.isConfirmation }
+            // A planned sampler stops by itself when its schedule is recorded (the noise check's
+            // default runs stand in for the default's repeats); the surrogate spends a budget.
+            guard sampler.plannedTrials != nil || searchTrials.count < budget else {
+                log("search: trial budget of \(budget) spent")
+                return
+            }
+            if shouldStop() {
+                log("stopped by request; finished trials are kept in \(studyDirectory)/ and 'tuner run' resumes")
+                return
+            }
+            switch sampler.next(completed: searchTrials) {
+            case .stop(let reason):
+                log("search stops: \(reason)")
+                return
+            case .measure(let setting, let reason):
+                if sampler.plannedTrials == nil { log("next: \(setting) — \(reason)") }
+                try runOne(setting, repeatIndex: state.nextRepeat(of: setting), index: state.nextIndex, total: budget, phase: "search", &state)
+            }
+        }
+    }
+
+    /// Trials so far and the run's failure streak.
+    struct RunState {
+        var samples: [TrialSample]
+        var consecutiveFailures = 0
+        var nextIndex: Int { (samples.map(\.trialIndex).max() ?? -1) + 1 }
+        func nextRepeat(of setting: GCSetting) -> Int {
+            (samples.filter { $0.setting == setting }.map(\.repeatIndex).max() ?? -1) + 1
+        }
+    }
+
+    /// Runs one trial, records it durably, logs it, and enforces the failure limits.
+    @discardableResult
+    func runOne(_ setting: GCSetting, repeatIndex: Int, index: Int, total: Int, phase: String, _ state: inout RunState) throws -> TrialSample {
+        let seed = spec.seed &+ UInt64(index) &* 7919
+        try store.begin(trialIndex: index, setting: setting, repeatIndex: repeatIndex)
+        recordingLauncher?.setCurrentTrial((setting, repeatIndex))
+        var sample = trialRunner.run(setting: setting, trialIndex: index, repeatIndex: repeatIndex, seed: seed)
+        recordingLauncher?.setCurrentTrial(nil)
+        sample.phase = phase
+        try store.append(sample)
+        state.samples.removeAll { $0.setting == sample.setting && $0.repeatIndex == sample.repeatIndex }
+        state.samples.append(sample)
+        if storesFiles {
+            try? TrialsFile.write(state.samples.sorted { $0.trialIndex < $1.trialIndex }, to: "\(studyDirectory)/trials.jsonl")
+        }
+        log(Self.trialLine(sample, total: total))
+        state.consecutiveFailures = sample.isMeasured ? 0 : state.consecutiveFailures + 1
+        if state.consecutiveFailures >= 3 && state.samples.allSatisfy({ !$0.isMeasured }) {
+            throw StudyError.tooManyFailures("the first \(state.consecutiveFailures) trials all failed; last: \(sample.outcome.failureReason ?? "")")
+        }
+        if state.consecutiveFailures >= 5 {
+            throw StudyError.tooManyFailures("\(state.consecutiveFailures) trials in a row failed; last: \(sample.outcome.failureReason ?? "")")
+        }
+        return sample
+    }
+
+    /// One line per finished trial.
+    public static func trialLine(_ sample: TrialSample, total: Int) -> String {
+        let head = "[\(sample.trialIndex + 1)/\(total)] \(sample.setting) rep \(sample.repeatIndex + 1)"
+        guard sample.isMeasured, let load = sample.load else {
+            return "\(head): FAILED: \(sample.outcome.failureReason ?? "unknown")"
+        }
+        let p99 = Metric.pauseP99Millis.value(of: sample) ?? 0
+        let rss = sample.memory.map { ByteSize.human(Double($0.peakBytes)) } ?? "?"
+        let cycles = Metric.gcCount.value(of: sample).map { formatFixed($0, decimals: 0) } ?? "?"
+        let unit = load.tool == nil || load.tool == "sync-bench" ? "ops/s" : "/s"
+        let noGC = (Metric.gcCount.value(of: sample) ?? 1) == 0
+        return "\(head): \(formatFixed(load.throughputOpsPerSecond, decimals: 0)) \(unit), latency p99 \(formatFixed(load.latencyP99Millis, decimals: 1)) ms, "
+            + "\(cycles) GCs, pause p99 \(formatFixed(p99, decimals: 3)) ms, peak RSS \(rss), "
+            + "tuner CPU \(formatFixed(sample.tunerCPUSeconds, decimals: 3)) s, \(formatFixed(sample.wallSeconds, decimals: 1)) s"
+            + (noGC ? " (no GC in the window: pause figures are 0)" : "")
+    }
+
+    public func report(samples: [TrialSample]) -> FrontierReport {
+        FrontierReport.make(study: spec.study, samples: samples,
+                            objectives: spec.objectives.map { ($0.metric, $0.direction) },
+                            constraints: spec.constraints, rule: spec.recommend, seed: spec.seed)
+    }
+}
+
+/// The one factory of samplers: the budget's kind becomes a `Sampler`; nothing else switches on it.
+public enum Samplers {
+    public static func make(_ spec: StudySpec, repeats: Int) -> any Sampler {
+        switch spec.budget.sampler {
+        case .grid:
+            return PlannedSampler.grid(space: spec.space, settingCount: spec.budget.settings).repeated(repeats, seed: spec.seed)
+        case .lhs:
+            return PlannedSampler.latinHypercube(space: spec.space, settingCount: spec.budget.settings, seed: spec.seed).repeated(repeats, seed: spec.seed)
+        case .surrogate:
+            return surrogate(spec)
+        }
+    }
+
+    public static func surrogate(_ spec: StudySpec) -> SurrogateSearch {
+        SurrogateSearch(space: spec.space, objectives: spec.objectives.map { ($0.metric, $0.direction) },
+                        constraints: spec.constraints, seed: spec.seed, initialDesign: spec.budget.initialDesign)
+    }
+}
