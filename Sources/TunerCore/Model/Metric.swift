@@ -52,19 +52,30 @@ public enum Metric: String, Sendable, Codable, CaseIterable {
     public func value(of sample: TrialSample) -> Double? {
         switch self {
         case .pauseP50Millis, .pauseP99Millis, .pauseMaxMillis:
+            let p = self == .pauseP50Millis ? 0.5 : (self == .pauseP99Millis ? 0.99 : 1)
+            if let pauses = sample.pauses {
+                // A summary source (client_golang's go_gc_duration_seconds) has no window quantiles.
+                if pauses.count == 0 && pauses.resolution != .summary { return 0 }
+                return pauses.quantileMillis(p)?.estimate
+            }
             guard let gc = sample.gc else { return nil }
             let pauses = gc.pausesMillis
             if pauses.isEmpty { return 0 }
-            let p = self == .pauseP50Millis ? 0.5 : (self == .pauseP99Millis ? 0.99 : 1)
             return Statistics.quantile(pauses, p)
-        case .pauseMillisPerSecond: return sample.gc?.pauseMillisPerSecond
+        case .pauseMillisPerSecond:
+            if let pauses = sample.pauses, let seconds = sample.gc?.windowSeconds ?? sample.load?.windowSeconds, seconds > 0 {
+                return pauses.totalMillis / seconds
+            }
+            return sample.gc?.pauseMillisPerSecond
         case .throughputOpsPerSecond: return sample.load?.throughputOpsPerSecond
         case .latencyP50Millis: return sample.load?.latencyP50Millis
         case .latencyP99Millis: return sample.load?.latencyP99Millis
         case .latencyMaxMillis: return sample.load?.latencyMaxMillis
         case .rssPeakBytes: return sample.memory.map { Double($0.peakBytes) }
         case .rssGrowthPercent: return sample.memory.map { $0.growthFraction * 100 }
-        case .gcCount: return sample.gc.map { Double($0.cycles.count) }
+        case .gcCount:
+            if let cycles = sample.pauses?.gcCycles { return Double(cycles) }
+            return sample.gc.map { Double($0.cycles.count) }
         case .gcCPUPercent: return sample.gc?.cpuFraction.map { $0 * 100 }
         }
     }
