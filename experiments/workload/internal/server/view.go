@@ -3,7 +3,6 @@ package server
 import (
 	"bytes"
 	"net/http"
-	"sort"
 	"strconv"
 	"strings"
 )
@@ -21,19 +20,9 @@ type ViewResponse struct {
 	Bytes   int    `json:"bytes"`
 	Lines   int    `json:"lines"`
 	Words   int    `json:"words"`
-	// Distinct is the number of distinct words (case-folded).
-	Distinct int `json:"distinct"`
-	// TopWords are the five most frequent words, most frequent first.
-	TopWords []WordCount `json:"top_words"`
 	// Excerpt is the first ?excerpt= lines, each prefixed with its number.
 	Excerpt []string `json:"excerpt"`
 	Text    string   `json:"text"`
-}
-
-// WordCount is one entry of ViewResponse.TopWords.
-type WordCount struct {
-	Word  string `json:"word"`
-	Count int    `json:"count"`
 }
 
 // GET /docs/{id}/view[?excerpt=N]
@@ -42,8 +31,8 @@ type WordCount struct {
 // server's -doc-size if it does not exist yet (no client is registered, so
 // repeated views add no presence state), then returns the current text with a
 // summary computed from it. Every request allocates in proportion to the
-// document: the text copied into a string, the line index, the case-folded
-// word map and the JSON encoding of the whole text. The text slice is
+// document: the text copied into a string, the line index, the numbered
+// excerpt and the JSON encoding of the whole text. The text slice is
 // immutable per version (every edit builds a new one), so the work below
 // runs outside the document lock and is safe beside concurrent editors.
 func (s *Server) handleView(w http.ResponseWriter, r *http.Request) {
@@ -70,31 +59,21 @@ func (s *Server) handleView(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, renderView(id, version, text, excerpt))
 }
 
-// renderView computes the view of one immutable text. Allocation is O(len(text)).
+// renderView computes the view of one immutable text. Words are runs of ASCII letters, digits
+// and apostrophes. Allocation is O(len(text)).
 func renderView(id string, version int64, text []byte, excerptLines int) ViewResponse {
 	str := string(text) // one copy of the document per request, as a real read path makes
 	lines := strings.Split(str, "\n")
 	if len(lines) > 0 && lines[len(lines)-1] == "" {
 		lines = lines[:len(lines)-1] // a trailing newline ends the last line, it does not start one
 	}
-	counts := make(map[string]int)
-	words := 0
-	for _, f := range strings.FieldsFunc(str, notWordByte) {
-		counts[strings.ToLower(f)]++
-		words++
-	}
-	top := make([]WordCount, 0, len(counts))
-	for w, n := range counts {
-		top = append(top, WordCount{Word: w, Count: n})
-	}
-	sort.Slice(top, func(i, j int) bool {
-		if top[i].Count != top[j].Count {
-			return top[i].Count > top[j].Count
+	words, inWord := 0, false
+	for _, c := range text {
+		isWord := c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '\''
+		if isWord && !inWord {
+			words++
 		}
-		return top[i].Word < top[j].Word
-	})
-	if len(top) > 5 {
-		top = top[:5]
+		inWord = isWord
 	}
 	if excerptLines > len(lines) {
 		excerptLines = len(lines)
@@ -110,11 +89,6 @@ func renderView(id string, version int64, text []byte, excerptLines int) ViewRes
 	}
 	return ViewResponse{
 		ID: id, Version: version, Bytes: len(text), Lines: len(lines), Words: words,
-		Distinct: len(counts), TopWords: top, Excerpt: ex, Text: str,
+		Excerpt: ex, Text: str,
 	}
-}
-
-// notWordByte splits on anything but ASCII letters, digits and apostrophes.
-func notWordByte(c rune) bool {
-	return !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '\'')
 }

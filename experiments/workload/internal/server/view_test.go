@@ -64,9 +64,6 @@ func TestViewOpensNewDocumentAndSummarisesIt(t *testing.T) {
 	if len(v.Excerpt) != 3 || v.Excerpt[0] != "1: "+lines[0] || !strings.HasPrefix(v.Excerpt[2], "3: ") {
 		t.Fatalf("excerpt %q", v.Excerpt)
 	}
-	if len(v.TopWords) != 5 || v.TopWords[0].Count < v.TopWords[4].Count || v.Distinct < 5 {
-		t.Fatalf("top words %+v distinct %d", v.TopWords, v.Distinct)
-	}
 
 	// Same document again: same text (the pseudo-text is seeded by the id), no new document.
 	_, again := getView(t, ts.URL+"/docs/readme/view")
