@@ -115,6 +115,7 @@ func New(cfg Config) *Server {
 	m.HandleFunc("POST /docs/{id}/save", s.handleSave)
 	m.HandleFunc("GET /docs/{id}/events", s.handleEvents)
 	m.HandleFunc("GET /docs/{id}/text", s.handleText)
+	m.HandleFunc("GET /docs/{id}/view", s.handleView)
 	m.HandleFunc("GET /debug/gcmetrics", s.handleGCMetrics)
 	m.HandleFunc("GET /debug/stats", s.handleStats)
 	m.HandleFunc("/debug/pprof/", pprof.Index)
