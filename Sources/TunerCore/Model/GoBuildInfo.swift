@@ -44,7 +44,7 @@ public struct GoBuildInfo: Sendable, Codable, Equatable {
     public var gcRelatedGODEBUG: [String] {
         guard let text = defaultGODEBUG else { return [] }
         let gcKeys = ["gcstoptheworld", "gcshrinkstackoff", "madvdontneed", "gccheckmark", "gcpacertrace",
-                      "harddecommit", "scavtrace", "disablethp", "gctrace", "decoratemappings"]
+                      "harddecommit", "scavtrace", "disablethp", "gctrace"]
         return text.split(separator: ",").map(String.init).filter { entry in
             gcKeys.contains { entry.hasPrefix("\($0)=") }
         }

@@ -46,7 +46,7 @@ public struct WrkDriver: LoadDriver {
 
     public func arguments(url: String, durationSeconds: Double) -> [String] {
         [spec.binary, "--latency", "-t", String(spec.threads), "-c", String(spec.connections),
-         "-d", "\(max(1, Int(durationSeconds.rounded())))s", "--timeout", "\(max(1, Int((spec.timeoutSeconds * 1000).rounded())))ms"]
+         "-d", "\(max(1, Int(durationSeconds.rounded())))s", "--timeout", "\(max(1, Int(spec.timeoutSeconds.rounded(.up))))s"]
             + spec.extraArguments + [url]
     }
 
@@ -54,7 +54,7 @@ public struct WrkDriver: LoadDriver {
         let url = PortPlaceholders.substitute(spec.url, ports: invocation.ports)
         let finished = try tool.run(arguments(url: url, durationSeconds: invocation.durationSeconds),
                                     durationSeconds: invocation.durationSeconds, logPrefix: invocation.logPrefix, what: "wrk")
-        let measurement = try measure(finished, what: "wrk", logPrefix: invocation.logPrefix) { try WrkOutput.parse($0) }
+        let measurement = try measure(finished, what: "wrk", logPrefix: invocation.logPrefix) { try WrkOutput.parse($0).measurement }
         return try LoadResult(measurement, tool: kindName, startUnixNanos: finished.startedUnixNanos,
                               endUnixNanos: finished.endedUnixNanos, what: "wrk")
     }
@@ -82,7 +82,7 @@ public struct HeyDriver: LoadDriver {
         let url = PortPlaceholders.substitute(spec.url, ports: invocation.ports)
         let finished = try tool.run(arguments(url: url, durationSeconds: invocation.durationSeconds),
                                     durationSeconds: invocation.durationSeconds, logPrefix: invocation.logPrefix, what: "hey")
-        let measurement = try measure(finished, what: "hey", logPrefix: invocation.logPrefix) { try HeyOutput.parse($0) }
+        let measurement = try measure(finished, what: "hey", logPrefix: invocation.logPrefix) { try HeyOutput.parse($0).measurement }
         return try LoadResult(measurement, tool: kindName, startUnixNanos: finished.startedUnixNanos,
                               endUnixNanos: finished.endedUnixNanos, what: "hey")
     }
@@ -127,7 +127,7 @@ public struct CommandDriver: LoadDriver {
             } else {
                 text = stdout
             }
-            return try spec.output.measurement(from: text, durationSeconds: invocation.durationSeconds)
+            return try spec.output.measure(output: text, elapsedSeconds: Double(finished.endedUnixNanos - finished.startedUnixNanos) / 1e9)
         }
         return try LoadResult(measurement, tool: kindName, startUnixNanos: finished.startedUnixNanos,
                               endUnixNanos: finished.endedUnixNanos, what: "load.command")

@@ -182,7 +182,7 @@ extension NodeReader {
             kind = .hey(hey)
         case "command":
             entries = try mapping(node, "load", allowed: common + ["command", "throughput", "operations", "latency_p50_ms",
-                                                               "latency_p90_ms", "latency_p99_ms", "latency_max_ms", "errors"])
+                                                               "latency_p90_ms", "latency_p99_ms", "latency_max_ms", "latency_unit", "errors", "requests"])
             let commandNode = try required(entries, "command", "load", in: node)
             var command = try stringList(commandNode, "load.command")
             if command[0].contains("/") { command[0] = resolve(command[0], against: target.workdir) }
@@ -194,6 +194,15 @@ extension NodeReader {
             output.latencyP99 = try entries["latency_p99_ms"].map { n throws(SpecError) in try outputField(n, "load.latency_p99_ms") }
             output.latencyMax = try entries["latency_max_ms"].map { n throws(SpecError) in try outputField(n, "load.latency_max_ms") }
             output.errors = try entries["errors"].map { n throws(SpecError) in try outputField(n, "load.errors") }
+            output.attempted = try entries["requests"].map { n throws(SpecError) in try outputField(n, "load.requests") }
+            if let unitNode = entries["latency_unit"] {
+                let units: [String: Double] = ["ms": 1, "s": 1000, "us": 0.001, "µs": 0.001, "ns": 0.000_001]
+                let text = try string(unitNode, "load.latency_unit")
+                guard let scale = units[text] else {
+                    throw error(unitNode, "load.latency_unit", "'\(text)' is not a unit; use ms, s, us or ns (the unit the command prints latencies in)")
+                }
+                output.latencyMillisPerUnit = scale
+            }
             kind = .command(CommandLoad(command: command, output: output))
         default:
             throw error(node, "load.kind", "'\(kindText)' is not a load kind tuner drives; use sync-bench, wrk, hey or command")
