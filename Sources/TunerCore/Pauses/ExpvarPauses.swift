@@ -48,12 +48,9 @@ public struct ExpvarMemStats: Codable, Sendable, Equatable {
     public static func parse(_ data: Data) throws -> ExpvarMemStats {
         let decoder = JSONDecoder()
         let fields: Fields
+        let wrapped = (try? JSONSerialization.jsonObject(with: data) as? [String: Any])?["memstats"] != nil
         do {
-            if let vars = try? decoder.decode(Vars.self, from: data) {
-                fields = vars.memstats
-            } else {
-                fields = try decoder.decode(Fields.self, from: data)
-            }
+            fields = wrapped ? try decoder.decode(Vars.self, from: data).memstats : try decoder.decode(Fields.self, from: data)
         } catch let DecodingError.keyNotFound(key, _) {
             throw PauseSourceError.malformed(source: .expvar, reason: "memstats has no \(key.stringValue); is this a /debug/vars body?")
         } catch {

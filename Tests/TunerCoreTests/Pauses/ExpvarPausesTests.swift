@@ -43,14 +43,18 @@ import Testing
         #expect(s.pausesMillis == (11...26).map { Double($0) / 1000 })
     }
 
-    @Test func restartsAndTooFewSnapshotsAreErrors() {
+    @Test func restartsAndTooFewSnapshotsAreErrors() throws {
         #expect(throws: PauseSourceError.self) {
             try ExpvarPauses.summary(snapshots: [snapshot(numGC: 10), snapshot(numGC: 3)], windowStartUnixNanos: 0, windowEndUnixNanos: 1)
         }
         #expect(throws: PauseSourceError.self) {
             try ExpvarPauses.summary(snapshots: [snapshot(numGC: 10)], windowStartUnixNanos: 0, windowEndUnixNanos: 1)
         }
-        #expect(throws: PauseSourceError.self) { try ExpvarMemStats.parse(Data("{\"memstats\": {\"NumGC\": 1}}".utf8)) }
+        #expect(throws: PauseSourceError.malformed(source: .expvar, reason: "memstats has no PauseTotalNs; is this a /debug/vars body?")) {
+            try ExpvarMemStats.parse(Data("{\"cmdline\": [], \"memstats\": {\"NumGC\": 1}}".utf8))
+        }
+        let bare = try #require(ExpvarMemStats.parse(Data(#"{"NumGC":1,"PauseTotalNs":5,"PauseNs":[5,0],"PauseEnd":[9,0],"LastGC":9}"#.utf8)).cycle(1))
+        #expect(bare.pauseNs == 5 && bare.endUnixNanos == 9, "a bare MemStats object is read too")
     }
 
     @Test func capturedDebugVarsParse() throws {
