@@ -49,7 +49,7 @@ public struct PauseHistogram: Codable, Sendable, Equatable {
         /// Lower edge, milliseconds (≥ 0: pauses are durations).
         public var lowerMillis: Double
         /// Upper edge, milliseconds; `nil` for the unbounded `+Inf` bucket. (`nil` rather than
-        /// `.infinity` so that the value survives JSON, which has no infinity.)
+        /// `.infinity` so that the value survives JSON, which has no infinity; the key is then absent.)
         public var upperMillis: Double?
         /// Samples in the bucket during the window.
         public var count: Int
@@ -60,10 +60,15 @@ public struct PauseHistogram: Codable, Sendable, Equatable {
             self.count = count
         }
 
-        /// The estimate used for a sample in this bucket: the midpoint, or the lower edge when
-        /// the bucket is unbounded.
+        /// The estimate used for a sample in this bucket when totalling: the geometric midpoint
+        /// √(lower·upper) (pause durations spread roughly evenly in log scale, and Prometheus
+        /// buckets can be 10× wide, where the arithmetic midpoint overstates by about 2×); half
+        /// the upper edge when the lower edge is 0; the lower edge when the bucket is unbounded.
+        /// For runtime/metrics' fine buckets (≤ 12.5 % wide) it differs from the arithmetic
+        /// midpoint by under 0.1 %.
         public var midpointMillis: Double {
-            upperMillis.map { (lowerMillis + $0) / 2 } ?? lowerMillis
+            guard let upper = upperMillis else { return lowerMillis }
+            return lowerMillis > 0 ? (lowerMillis * upper).squareRoot() : upper / 2
         }
     }
 
@@ -91,7 +96,8 @@ public struct PauseSummary: Codable, Sendable, Equatable {
     /// when `.cycle`. See `stopTheWorldPauses` for a figure comparable across sources.
     public var count: Int
     /// Best estimate of the window's total pause time, milliseconds. Exact sources and summaries:
-    /// the sum. Histograms: the sum of bucket midpoints (lower edge for `+Inf`) × counts.
+    /// the sum. Histograms: Σ `Bucket.midpointMillis` × count, unless the source has an exact sum
+    /// beside its histogram (Prometheus with `go_gc_duration_seconds`), which it then uses.
     public var totalMillis: Double
     /// Lower bound of the total, milliseconds: equal to `totalMillis` unless a histogram, where it
     /// is the sum of bucket lower edges × counts.

@@ -118,6 +118,8 @@ func New(cfg Config) *Server {
 	m.HandleFunc("GET /docs/{id}/view", s.handleView)
 	m.HandleFunc("GET /debug/gcmetrics", s.handleGCMetrics)
 	m.HandleFunc("GET /debug/stats", s.handleStats)
+	m.Handle("GET /debug/vars", expvarHandler())
+	m.HandleFunc("GET /metrics", s.handleMetrics)
 	m.HandleFunc("/debug/pprof/", pprof.Index)
 	m.HandleFunc("/debug/pprof/cmdline", pprof.Cmdline)
 	m.HandleFunc("/debug/pprof/profile", pprof.Profile)
