@@ -162,6 +162,9 @@ public struct TrialSample: Sendable, Codable, Equatable {
     /// The window's pauses as the study's pause source read them (nil in old records: their
     /// pauses are the gctrace cycles in `gc`).
     public var pauses: PauseSummary? = nil
+    /// With a pause source other than gctrace: gctrace's pauses over the span that source
+    /// counted, so every trial records how far the two agree.
+    public var gctracePauses: PauseSummary? = nil
 
     public init(trialIndex: Int, setting: GCSetting, repeatIndex: Int, outcome: TrialOutcome,
                 startedAtUnixSeconds: Double, wallSeconds: Double, readySeconds: Double?,

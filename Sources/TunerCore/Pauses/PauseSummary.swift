@@ -118,6 +118,10 @@ public struct PauseSummary: Codable, Sendable, Equatable {
     public var missedPauses: Int
     /// Plain sentences for the user: what the figures mean and what they cannot say.
     public var notes: [String]
+    /// The span the source actually counted over, Unix ns (a scraped source's bracketing reads,
+    /// a trace's first and last clock sync); nil when it is the load's window itself.
+    public var spanStartUnixNanos: Int64? = nil
+    public var spanEndUnixNanos: Int64? = nil
 
     public init(source: PauseSourceKind, resolution: PauseResolution, sampleUnit: PauseSampleUnit,
                 count: Int, totalMillis: Double, totalMillisLower: Double, totalMillisUpper: Double?,

@@ -6,7 +6,9 @@ public enum PauseSources {
     public static func make(_ spec: PauseSourceSpec) -> PauseSource {
         switch spec.kind {
         case .gctrace: return GCTracePauseSource()
-        default: return GCTracePauseSource() // replaced when the scraping sources land
+        case .runtimeMetrics, .expvar, .prometheus:
+            return ScrapedPauseSource(kind: spec.kind, url: spec.url ?? "", intervalSeconds: spec.intervalSeconds)
+        case .trace: return TracePauseSource(url: spec.url ?? "")
         }
     }
 }

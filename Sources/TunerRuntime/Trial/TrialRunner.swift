@@ -169,6 +169,7 @@ public struct TrialRunner: TrialEvaluator {
         sample.memory = readings.observation(windowStart: loadResult.windowStartUnixNanos, windowEnd: loadResult.windowEndUnixNanos)
         sample.gc = reading.gc
         sample.pauses = reading.summary
+        sample.gctracePauses = reading.gctraceOverSpan
         try Self.check(reading, source: pauses.kind, setting: setting, logPrefix: logPrefix)
         if loadResult.errors > 0 && loadResult.errorRate > maxErrorRate {
             let breakdown = (loadResult.errorBreakdown ?? [:]).sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
