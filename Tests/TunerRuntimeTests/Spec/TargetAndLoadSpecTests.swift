@@ -107,3 +107,34 @@ import Testing
         _ = try parse("command: [/opt/app/worker]\nready: {log: \"started\"}", "kind: command\ncommand: [b]\nthroughput: {json: \"$.a\"}")
     }
 }
+
+/// The checks before the first trial, on a fake launcher's build info.
+@Suite struct PreflightTests {
+    func runner(goVersion: String, gomemlimit: String) throws -> StudyRunner {
+        let spec = try SpecLoader.parse(yaml: """
+            study: pre
+            target: {command: [/bin/sh, "{port}"]}
+            load: {kind: wrk, binary: /bin/sh, url: "http://127.0.0.1:{port}/"}
+            parameters: {gogc: {values: [50, 100]}, gomemlimit: {values: [\(gomemlimit)]}}
+            budget: {settings: 2, duration: 2s}
+            """, file: "pre.yml", absolutePath: "/tmp/pre.yml")
+        let launcher = FakeLauncher()
+        launcher.buildInfo = GoBuildInfo(goVersion: goVersion, mainModule: nil, experiments: [], defaultGODEBUG: "madvdontneed=1")
+        var runner = StudyRunner(spec: spec, store: InMemoryStudyStore(), trialRunner: ReplayEvaluator(samples: []), log: { _ in })
+        runner.builder = launcher
+        return runner
+    }
+
+    @Test func aGOMEMLIMITDomainOnATargetBuiltBeforeGo119IsRefusedWithItsVersion() throws {
+        let old = try runner(goVersion: "go1.18.10", gomemlimit: "off, 256MiB")
+        do {
+            _ = try old.preflight()
+            Issue.record("expected a refusal")
+        } catch {
+            #expect("\(error)".contains("parameters.gomemlimit: the target is built with go1.18.10, and GOMEMLIMIT exists only from Go 1.19"), "\(error)")
+        }
+        // GOGC alone is fine on the same binary; its GC-related GODEBUG default is a warning.
+        let warnings = try runner(goVersion: "go1.18.10", gomemlimit: "off").preflight()
+        #expect(warnings.contains { $0.contains("madvdontneed=1") }, "\(warnings)")
+    }
+}
