@@ -48,6 +48,10 @@ public struct FrontierReport: Sendable {
     public var tunerCPUSecondsPerTrialMax: Double?
     /// Median tuner CPU seconds per second of load (warm-up + window), a fraction of one core.
     public var tunerCPUShareDuringLoad: Double?
+    /// How the trials were measured: the pause source(s) with their resolution and trial counts,
+    /// the load tool(s), and the target's Go build, e.g. "pauses from gctrace (exact, per pause):
+    /// 26 trials". One line each.
+    public var measuredWith: [String] = []
     public var totalTrials: Int
     public var failedTrials: Int
     /// The surrogate's own recommendation (posterior-mean optimum), when a search ran.
@@ -171,7 +175,28 @@ public struct FrontierReport: Sendable {
             tunerCPUSecondsPerTrialMedian: Statistics.median(cpu), tunerCPUSecondsPerTrialMax: cpu.max(),
             totalTrials: samples.count, failedTrials: samples.filter { !$0.isMeasured }.count)
         report.tunerCPUShareDuringLoad = Statistics.median(shares)
+        report.measuredWith = measurementLines(samples.filter(\.isMeasured))
         return report
+    }
+
+    /// One line per pause source, load tool and target build seen in `samples`.
+    static func measurementLines(_ samples: [TrialSample]) -> [String] {
+        func counted(_ keys: [String]) -> String {
+            Dictionary(grouping: keys, by: { $0 }).sorted { $0.key < $1.key }.map { "\($0.key): \($0.value.count) trial(s)" }.joined(separator: "; ")
+        }
+        var lines: [String] = []
+        let pauses = samples.map { sample -> String in
+            guard let p = sample.pauses else { return "gctrace (exact, per pause)" }
+            return "\(p.source.rawValue) (\(p.resolution.rawValue), per \(p.sampleUnit.rawValue))"
+        }
+        if !pauses.isEmpty { lines.append("Pauses from \(counted(pauses)).") }
+        let notes = Set(samples.compactMap(\.pauses).flatMap(\.notes).filter { !$0.hasPrefix("counted between reads") })
+        for note in notes.sorted() { lines.append("  note: \(note)") }
+        let tools = samples.compactMap { $0.load?.tool }
+        if !tools.isEmpty { lines.append("Load from \(counted(tools)).") }
+        let builds = samples.compactMap { $0.targetBuild.map { "\($0.mainModule.map { "\($0) " } ?? "")\($0.summary)" } }
+        if !builds.isEmpty { lines.append("Target: \(counted(builds)).") }
+        return lines
     }
 
     /// Folds the surrogate's recommendation and its confirmation into the report: a confirmed

@@ -114,6 +114,7 @@ public enum ReportRenderer {
             let share = report.tunerCPUShareDuringLoad.map { "; while the load ran: \(formatFixed($0 * 100, decimals: 2)) % of one core (median)" } ?? ""
             out.append("Tuner's own CPU per trial: median \(formatFixed(median, decimals: 3)) s, max \(formatFixed(max, decimals: 3)) s\(share).")
         }
+        out.append(contentsOf: report.measuredWith)
         if let envFilePath { out.append("Env file: \(envFilePath)") }
         return out.joined(separator: "\n")
     }
