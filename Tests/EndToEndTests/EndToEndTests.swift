@@ -18,6 +18,16 @@ struct TunerBinary {
 
     struct Result { var status: Int32; var stdout: String; var stderr: String }
 
+    /// Polls `condition` every 50 ms for up to `timeoutSeconds`; its last answer.
+    static func waitFor(_ timeoutSeconds: Double, _ condition: () -> Bool) -> Bool {
+        let deadline = monotonicSeconds() + timeoutSeconds
+        while monotonicSeconds() < deadline {
+            if condition() { return true }
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+        return condition()
+    }
+
     /// Runs tuner with `arguments`, killing it after `timeoutSeconds`.
     static func run(_ arguments: [String], timeoutSeconds: Double = 300) throws -> Result {
         let directory = NSTemporaryDirectory() + "tuner-e2e-out-\(UUID().uuidString)"

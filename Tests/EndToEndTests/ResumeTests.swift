@@ -12,14 +12,7 @@ import Testing
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
     }
 
-    func waitFor(_ timeoutSeconds: Double, _ condition: () -> Bool) -> Bool {
-        let deadline = monotonicSeconds() + timeoutSeconds
-        while monotonicSeconds() < deadline {
-            if condition() { return true }
-            Thread.sleep(forTimeInterval: 0.05)
-        }
-        return condition()
-    }
+    func waitFor(_ timeoutSeconds: Double, _ condition: () -> Bool) -> Bool { TunerBinary.waitFor(timeoutSeconds, condition) }
 
     @Test func sigkillMidTrialLeavesNoProcessesAndResumeLosesNothing() throws {
         let workload = TunerBinary.repositoryRoot.appendingPathComponent("experiments/workload").path

@@ -33,14 +33,7 @@ import Testing
         return path
     }
 
-    func waitFor(_ timeoutSeconds: Double, _ condition: () -> Bool) -> Bool {
-        let deadline = monotonicSeconds() + timeoutSeconds
-        while monotonicSeconds() < deadline {
-            if condition() { return true }
-            Thread.sleep(forTimeInterval: 0.05)
-        }
-        return condition()
-    }
+    func waitFor(_ timeoutSeconds: Double, _ condition: () -> Bool) -> Bool { TunerBinary.waitFor(timeoutSeconds, condition) }
 
     /// Starts `tuner run SPEC` in the background; waits until a trial is under load.
     func startUnderLoad(_ spec: String, study: String) throws -> (RunningProcess, [Int32]) {

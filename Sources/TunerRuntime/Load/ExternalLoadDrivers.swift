@@ -33,6 +33,18 @@ private func measure(_ finished: ToolRunner.Finished, what: String, logPrefix: S
     }
 }
 
+extension ToolRunner {
+    /// Runs a tool that reports on its stdout for the invocation's duration, parses its output
+    /// and makes it the trial's load result over the run's span.
+    func measuredRun(_ arguments: [String], _ invocation: LoadInvocation, tool: String,
+                     parse: (String) throws -> LoadMeasurement) throws -> LoadResult {
+        let finished = try run(arguments, durationSeconds: invocation.durationSeconds, logPrefix: invocation.logPrefix, what: tool)
+        let measurement = try measure(finished, what: tool, logPrefix: invocation.logPrefix, parse: parse)
+        return try LoadResult(measurement, tool: tool, startUnixNanos: finished.startedUnixNanos,
+                              endUnixNanos: finished.endedUnixNanos, what: tool)
+    }
+}
+
 /// `load.kind: wrk`: `wrk --latency -t T -c C -d Ds --timeout S URL`.
 public struct WrkDriver: LoadDriver {
     public let spec: WrkLoad
@@ -52,11 +64,9 @@ public struct WrkDriver: LoadDriver {
 
     public func run(_ invocation: LoadInvocation) throws -> LoadResult {
         let url = PortPlaceholders.substitute(spec.url, ports: invocation.ports)
-        let finished = try tool.run(arguments(url: url, durationSeconds: invocation.durationSeconds),
-                                    durationSeconds: invocation.durationSeconds, logPrefix: invocation.logPrefix, what: "wrk")
-        let measurement = try measure(finished, what: "wrk", logPrefix: invocation.logPrefix) { try WrkOutput.parse($0).measurement }
-        return try LoadResult(measurement, tool: kindName, startUnixNanos: finished.startedUnixNanos,
-                              endUnixNanos: finished.endedUnixNanos, what: "wrk")
+        return try tool.measuredRun(arguments(url: url, durationSeconds: invocation.durationSeconds), invocation, tool: kindName) {
+            try WrkOutput.parse($0).measurement
+        }
     }
 }
 
@@ -80,11 +90,9 @@ public struct HeyDriver: LoadDriver {
 
     public func run(_ invocation: LoadInvocation) throws -> LoadResult {
         let url = PortPlaceholders.substitute(spec.url, ports: invocation.ports)
-        let finished = try tool.run(arguments(url: url, durationSeconds: invocation.durationSeconds),
-                                    durationSeconds: invocation.durationSeconds, logPrefix: invocation.logPrefix, what: "hey")
-        let measurement = try measure(finished, what: "hey", logPrefix: invocation.logPrefix) { try HeyOutput.parse($0).measurement }
-        return try LoadResult(measurement, tool: kindName, startUnixNanos: finished.startedUnixNanos,
-                              endUnixNanos: finished.endedUnixNanos, what: "hey")
+        return try tool.measuredRun(arguments(url: url, durationSeconds: invocation.durationSeconds), invocation, tool: kindName) {
+            try HeyOutput.parse($0).measurement
+        }
     }
 }
 
