@@ -42,8 +42,13 @@ import Testing
             ((try? String(contentsOfFile: stdoutPath, encoding: .utf8)) ?? "").contains("[1/3]")
         }
         #expect(firstTrialDone, "first trial did not finish: \((try? String(contentsOfFile: "\(directory)/first.stderr", encoding: .utf8)) ?? "")")
-        Thread.sleep(forTimeInterval: 2.0) // inside trial 2's load (0.5 s warm-up + 3 s window)
-        let groups = try SQLiteStudyStore.recordedProcessGroups(path: "\(studyDirectory)/study.sqlite")
+        // Wait until trial 2 is under load (its server and load both recorded), rather than guess a delay.
+        var groups: [(group: Int32, role: String)] = []
+        let underLoad = waitFor(60) {
+            groups = (try? SQLiteStudyStore.recordedProcessGroups(path: "\(studyDirectory)/study.sqlite")) ?? []
+            return Set(groups.map(\.role)) == ["server", "load"]
+        }
+        #expect(underLoad, "trial 2 never got under load")
         let store = try SQLiteStudyStore(path: "\(studyDirectory)/study.sqlite")
         #expect(Set(groups.map(\.role)) == ["server", "load"], "trial 2 should be under load: \(groups)")
         let before = try store.samples()
@@ -168,8 +173,13 @@ import Testing
         let tuner = try start(spec, directory)
         let groups = try groupsUnderLoad(directory)
         kill(tuner.pid, SIGINT)
-        Thread.sleep(forTimeInterval: 0.3)
+        // The first Ctrl-C is acknowledged, and the running trial goes on.
+        let acknowledged = TunerBinary.waitFor(10) {
+            ((try? String(contentsOfFile: "\(directory)/err", encoding: .utf8)) ?? "").contains("stopping after the running trial")
+        }
+        #expect(acknowledged)
         #expect(tuner.poll() == nil, "the first Ctrl-C lets the running trial finish")
+        #expect(groups.allSatisfy { !ProcessTable.liveMembers(ofGroup: $0).isEmpty }, "its server and load still run")
         kill(tuner.pid, SIGINT)
         #expect(tuner.wait(timeoutSeconds: 5) == .exited(code: 130))
         #expect(ProcessTable.waitUntilGone(groups: groups, timeoutSeconds: 2).isEmpty)

@@ -16,6 +16,29 @@ public struct GCSetting: Hashable, Sendable, Codable, Comparable, CustomStringCo
 
     public var isGoDefault: Bool { self == .goDefault }
 
+    /// Why a service's own report of its GC knobs (runtime/metrics `/gc/gogc:percent` and
+    /// `/gc/gomemlimit:bytes`, or client_golang's `go_gc_gogc_percent` / `go_gc_gomemlimit_bytes`)
+    /// shows it is not running this setting, or nil when it is (or it reports neither). The
+    /// runtime reports GOGC=off as -1 (read as an unsigned 2⁶⁴−1 through runtime/metrics) and no
+    /// limit as the largest int64.
+    public func mismatch(reportedGOGC: Double?, reportedLimitBytes: Double?) -> String? {
+        var problems: [String] = []
+        if let reported = reportedGOGC {
+            let reportedOff = reported < 0 || reported >= 9.2e18
+            if reportedOff != (gogc == nil) || (!reportedOff && gogc.map { Double($0) != reported } ?? false) {
+                problems.append("GOGC=\(reportedOff ? "off" : String(Int(reported))) instead of \(gogc.map(String.init) ?? "off") (debug.SetGCPercent?)")
+            }
+        }
+        if let reported = reportedLimitBytes {
+            let unlimited = reported >= 9.2e18
+            let expected = memoryLimitBytes.map(Double.init)
+            if unlimited != (expected == nil) || (expected.map { abs($0 - reported) > 1 } ?? false) {
+                problems.append("GOMEMLIMIT=\(unlimited ? "off" : ByteSize.goSyntax(Int64(reported))) instead of \(memoryLimitBytes.map { ByteSize.goSyntax($0) } ?? "off") (debug.SetMemoryLimit?)")
+            }
+        }
+        return problems.isEmpty ? nil : problems.joined(separator: " and ")
+    }
+
     /// `GOGC` as Go reads it: an integer or `off`.
     public var gogcValue: String { gogc.map(String.init) ?? "off" }
 

@@ -13,6 +13,8 @@ public struct PauseContext: Sendable {
     public let windowSeconds: Double
     /// Path prefix for the source's own files (`PREFIX.trace`, …).
     public let logPrefix: String
+    /// The setting the trial runs (a source that can see the service's own knobs checks them).
+    public var setting: GCSetting = .goDefault
 
     public init(server: RunningProcess, ports: [String: Int], launchUnixNanos: Int64, windowSeconds: Double, logPrefix: String) {
         self.server = server

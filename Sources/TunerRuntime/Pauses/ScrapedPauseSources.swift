@@ -107,6 +107,9 @@ public struct ScrapedPauseSource: PauseSource {
                 throw TrialFailure("\(key) \(failures.first ?? "gave fewer than two reads") (source \(source.kind.rawValue)): is the endpoint served on that port and path?")
             }
             let chosen = bracket(scrapes, windowStart: windowStart, windowEnd: windowEnd)
+            if let mismatch = Self.knobMismatch(source.kind, chosen.last!.body, setting: context.setting) {
+                throw TrialFailure("the service runs with \(mismatch), as \(key) reports: it sets its own GC knobs, so the trial's environment does not take effect; remove that call (or make it honour GOGC/GOMEMLIMIT) before tuning")
+            }
             var summary: PauseSummary
             do {
                 summary = try Self.summarize(source.kind, Array(chosen), windowStart: windowStart, windowEnd: windowEnd)
@@ -130,6 +133,22 @@ public struct ScrapedPauseSource: PauseSource {
                                                 windowStart: windowStart, windowEnd: windowEnd)
             return PauseReading(summary: summary, gc: gc.cyclesInRun > 0 ? gc : nil,
                                 gctraceOverSpan: gctrace(over: summary, context: context, windowStart: windowStart, windowEnd: windowEnd))
+        }
+
+        /// The service's own report of GOGC and GOMEMLIMIT against the trial's setting.
+        static func knobMismatch(_ kind: PauseSourceKind, _ body: Data, setting: GCSetting) -> String? {
+            switch kind {
+            case .runtimeMetrics:
+                guard let snapshot = try? RuntimeMetricsSnapshot.parse(body) else { return nil }
+                return setting.mismatch(reportedGOGC: snapshot.scalars["/gc/gogc:percent"],
+                                        reportedLimitBytes: snapshot.scalars["/gc/gomemlimit:bytes"])
+            case .prometheus:
+                guard let families = try? PrometheusText.parse(String(decoding: body, as: UTF8.self)) else { return nil }
+                return setting.mismatch(reportedGOGC: families.family(named: "go_gc_gogc_percent")?.metrics.first?.scalar,
+                                        reportedLimitBytes: families.family(named: "go_gc_gomemlimit_bytes")?.metrics.first?.scalar)
+            default:
+                return nil
+            }
         }
 
         static func summarize(_ kind: PauseSourceKind, _ scrapes: [Scrape], windowStart: Int64, windowEnd: Int64) throws -> PauseSummary {

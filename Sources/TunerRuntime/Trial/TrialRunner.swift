@@ -150,8 +150,10 @@ public struct TrialRunner: TrialEvaluator {
                                                 logPrefix: "\(logPrefix).warmup", measured: false))
             }
         }
-        let session = try pauses.begin(PauseContext(server: server, ports: ports, launchUnixNanos: launchNanos,
-                                                    windowSeconds: durationSeconds, logPrefix: logPrefix))
+        var context = PauseContext(server: server, ports: ports, launchUnixNanos: launchNanos,
+                                   windowSeconds: durationSeconds, logPrefix: logPrefix)
+        context.setting = setting
+        let session = try pauses.begin(context)
         let loadResult = try underLoad(server) {
             try load.run(LoadInvocation(ports: ports, durationSeconds: durationSeconds, seed: seed,
                                         logPrefix: logPrefix, measured: true))

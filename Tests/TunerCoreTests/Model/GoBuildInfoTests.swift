@@ -44,3 +44,20 @@ import Testing
         #expect(GoBuildInfo.parse(goVersionOutput: "/bin/sh: could not read Go build info from /bin/sh: unrecognized file format") == nil)
     }
 }
+
+/// A service that sets its own GOGC or GOMEMLIMIT is caught from its own metrics.
+@Suite struct SettingMismatchTests {
+    @Test func theRuntimesOwnReportOfTheTrialsSettingIsNoMismatch() {
+        #expect(GCSetting(gogc: 150, memoryLimitBytes: nil).mismatch(reportedGOGC: 150, reportedLimitBytes: 9_223_372_036_854_775_807) == nil)
+        // GOGC=off as runtime/metrics reports it (uint64 of -1) and as a signed -1.
+        #expect(GCSetting(gogc: nil, memoryLimitBytes: 64 << 20).mismatch(reportedGOGC: 18_446_744_073_709_551_615, reportedLimitBytes: 67_108_864) == nil)
+        #expect(GCSetting(gogc: nil, memoryLimitBytes: 64 << 20).mismatch(reportedGOGC: -1, reportedLimitBytes: 67_108_864) == nil)
+        #expect(GCSetting.goDefault.mismatch(reportedGOGC: nil, reportedLimitBytes: nil) == nil, "a service that reports nothing")
+    }
+
+    @Test func aServiceThatSetsItsOwnKnobsIsNamed() {
+        let setting = GCSetting(gogc: 400, memoryLimitBytes: 256 << 20)
+        let text = setting.mismatch(reportedGOGC: 50, reportedLimitBytes: 9_223_372_036_854_775_807)
+        #expect(text == "GOGC=50 instead of 400 (debug.SetGCPercent?) and GOMEMLIMIT=off instead of 256MiB (debug.SetMemoryLimit?)")
+    }
+}
