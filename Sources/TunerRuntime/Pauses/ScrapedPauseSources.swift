@@ -17,6 +17,7 @@ final class Scraper: @unchecked Sendable {
     private var failures: [String] = []
     private var running = true
     private let done = DispatchSemaphore(value: 0)
+    private let wake = DispatchSemaphore(value: 0)
 
     init(url: String, intervalSeconds: Double) {
         self.url = url
@@ -28,8 +29,8 @@ final class Scraper: @unchecked Sendable {
     }
 
     private func loop() {
-        while true {
-            Thread.sleep(forTimeInterval: interval)
+        // Sleeps on a semaphore, so `finish` wakes it at once instead of waiting out the interval.
+        while wake.wait(timeout: .now() + interval) == .timedOut {
             lock.lock(); let keepGoing = running; lock.unlock()
             guard keepGoing else { break }
             scrapeOnce()
@@ -54,9 +55,10 @@ final class Scraper: @unchecked Sendable {
 
     /// Takes a last read, stops the thread and returns every successful read in order.
     func finish() -> (scrapes: [Scrape], failures: [String]) {
-        scrapeOnce()
         lock.lock(); running = false; lock.unlock()
+        wake.signal()
         done.wait()
+        scrapeOnce()
         lock.lock(); defer { lock.unlock() }
         return (scrapes, failures)
     }
