@@ -18,6 +18,28 @@ struct TunerBinary {
 
     struct Result { var status: Int32; var stdout: String; var stderr: String }
 
+    /// A real study of the bundled server: GOGC 50, 100 and 200, one repeat each of 0.5 s + 3 s,
+    /// written to DIRECTORY/NAME.yml with its data in DIRECTORY/data.
+    static func bundledStudy(name: String, seed: Int, directory: String) throws -> String {
+        let workload = repositoryRoot.appendingPathComponent("experiments/workload").path
+        let path = "\(directory)/\(name).yml"
+        try """
+            study: \(name)
+            seed: \(seed)
+            target:
+              workdir: \(workload)
+              build: [go, build, -o, bin/, ./cmd/...]
+              command: [bin/collab-server, -addr, "127.0.0.1:{port}"]
+              ready: {http: "http://127.0.0.1:{port}/healthz", timeout: 15s}
+            load: {binary: bin/sync-bench, mode: closed, clients: 8, docs: 2, doc_size: 16KiB}
+            parameters:
+              gogc: {values: [50, 100, 200]}
+            budget: {settings: 3, repeats: 1, warmup: 500ms, duration: 3s, noise_check: off}
+            output: {data_dir: \(directory)/data}
+            """.write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+
     /// Polls `condition` every 50 ms for up to `timeoutSeconds`; its last answer.
     static func waitFor(_ timeoutSeconds: Double, _ condition: () -> Bool) -> Bool {
         let deadline = monotonicSeconds() + timeoutSeconds

@@ -15,22 +15,7 @@ import Testing
     func waitFor(_ timeoutSeconds: Double, _ condition: () -> Bool) -> Bool { TunerBinary.waitFor(timeoutSeconds, condition) }
 
     @Test func sigkillMidTrialLeavesNoProcessesAndResumeLosesNothing() throws {
-        let workload = TunerBinary.repositoryRoot.appendingPathComponent("experiments/workload").path
-        let specPath = "\(directory)/resume.yml"
-        try """
-            study: resume
-            seed: 5
-            target:
-              workdir: \(workload)
-              build: [go, build, -o, bin/, ./cmd/...]
-              command: [bin/collab-server, -addr, "127.0.0.1:{port}"]
-              ready: {http: "http://127.0.0.1:{port}/healthz", timeout: 15s}
-            load: {binary: bin/sync-bench, mode: closed, clients: 8, docs: 2, doc_size: 16KiB}
-            parameters:
-              gogc: {values: [50, 100, 200]}
-            budget: {settings: 3, repeats: 1, warmup: 500ms, duration: 3s, noise_check: off}
-            output: {data_dir: \(directory)/data}
-            """.write(toFile: specPath, atomically: true, encoding: .utf8)
+        let specPath = try TunerBinary.bundledStudy(name: "resume", seed: 5, directory: directory)
         let studyDirectory = "\(directory)/data/resume"
 
         // First run: kill -9 while the second trial is under load.

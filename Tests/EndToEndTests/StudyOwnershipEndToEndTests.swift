@@ -14,23 +14,7 @@ import Testing
 
     /// A real study of the bundled server: 3 settings × 1 repeat of 0.5 s + 3 s.
     func realStudy(name: String) throws -> String {
-        let workload = TunerBinary.repositoryRoot.appendingPathComponent("experiments/workload").path
-        let path = "\(directory)/\(name).yml"
-        try """
-            study: \(name)
-            seed: 11
-            target:
-              workdir: \(workload)
-              build: [go, build, -o, bin/, ./cmd/...]
-              command: [bin/collab-server, -addr, "127.0.0.1:{port}"]
-              ready: {http: "http://127.0.0.1:{port}/healthz", timeout: 15s}
-            load: {binary: bin/sync-bench, mode: closed, clients: 8, docs: 2, doc_size: 16KiB}
-            parameters:
-              gogc: {values: [50, 100, 200]}
-            budget: {settings: 3, repeats: 1, warmup: 500ms, duration: 3s, noise_check: off}
-            output: {data_dir: \(directory)/data}
-            """.write(toFile: path, atomically: true, encoding: .utf8)
-        return path
+        try TunerBinary.bundledStudy(name: name, seed: 11, directory: directory)
     }
 
     func waitFor(_ timeoutSeconds: Double, _ condition: () -> Bool) -> Bool { TunerBinary.waitFor(timeoutSeconds, condition) }
