@@ -173,16 +173,6 @@ public final class SQLiteStudyStore: StudyStore, @unchecked Sendable {
         }
     }
 
-    /// A trial marked `running`, with the tuner that marked it.
-    public struct RunningTrial: Sendable {
-        public var trialIndex: Int
-        public var gogc: String
-        public var gomemlimit: String
-        public var repeatIndex: Int
-        public var owner: StudyOwner
-        public var startedAtUnixSeconds: Double
-    }
-
     /// Every trial marked `running`, whoever marked it.
     public func runningTrials() throws -> [RunningTrial] {
         try database.read { db in try Self.fetchRunningTrials(db) }
@@ -196,11 +186,6 @@ public final class SQLiteStudyStore: StudyStore, @unchecked Sendable {
             RunningTrial(trialIndex: $0["trial_index"], gogc: $0["gogc"], gomemlimit: $0["gomemlimit"],
                          repeatIndex: $0["repeat_index"], owner: owner(of: $0), startedAtUnixSeconds: $0["started_at"])
         }
-    }
-
-    /// Trials left `running` by a tuner that is gone (a live owner's trial is not interrupted).
-    public func interruptedTrials() throws -> [RunningTrial] {
-        try runningTrials().filter { !$0.owner.isSameProcess(as: owner) && !$0.owner.isAlive }
     }
 
     /// Whether the study holds any trial at all (finished, failed or running).
@@ -241,29 +226,14 @@ public final class SQLiteStudyStore: StudyStore, @unchecked Sendable {
         }
     }
 
-    /// Kills process groups recorded by trials whose owner is gone, when they are still alive
-    /// (and are still the same processes: their start time matches), and forgets them. Groups
-    /// of a live owner are left alone. Returns the groups it killed.
-    @discardableResult
     public func reapLeftovers() throws -> [Int32] {
         let rows = try database.read { db in
-            try Row.fetchAll(db, sql: "SELECT rowid, pgid, start_ticks, owner_host, owner_pid, owner_start_ticks FROM process")
+            try Row.fetchAll(db, sql: "SELECT rowid, pgid, start_ticks, role, owner_host, owner_pid, owner_start_ticks FROM process")
         }
-        var killed: [Int32] = []
-        var forgotten: [Int64] = []
-        for row in rows {
-            let rowOwner = Self.owner(of: row)
-            guard !rowOwner.isSameProcess(as: owner), !rowOwner.isAlive else { continue }
-            forgotten.append(row["rowid"])
-            let group = Int32(row["pgid"] as Int)
-            let ticks: Int = row["start_ticks"]
-            guard !ProcessTable.liveMembers(ofGroup: group).isEmpty else { continue }
-            if ticks != 0, let current = ProcessTable.startTicks(of: group), current != ticks { continue }
-            kill(-group, SIGKILL)
-            killed.append(group)
-        }
+        let records = rows.map { ProcessRecord(group: Int32($0["pgid"] as Int), startTicks: $0["start_ticks"], role: $0["role"], owner: Self.owner(of: $0)) }
+        let (killed, forgotten) = reap(records, as: owner)
         try database.write { db in
-            for rowid in forgotten { try db.execute(sql: "DELETE FROM process WHERE rowid = ?", arguments: [rowid]) }
+            for index in forgotten { try db.execute(sql: "DELETE FROM process WHERE rowid = ?", arguments: [rows[index]["rowid"] as Int64]) }
         }
         return killed
     }

@@ -2,7 +2,14 @@ import Foundation
 import TunerCore
 
 /// Where a study's trials are kept. Each finished trial is durable before the next starts.
+///
+/// Every running trial and process group carries its owner (host, tuner pid, the pid's start
+/// time), so a store shared by several tuners (the PostgreSQL store to come, one study worked
+/// on by many machines) reaps and reruns only what a dead owner left. Within one machine, one
+/// writer at a time is enforced by `StudyLock` before a store is opened for writing.
 public protocol StudyStore: Sendable {
+    /// The tuner process writing through this store.
+    var owner: StudyOwner { get }
     /// Marks a trial as running (so a crash leaves a trace that resume can find).
     func begin(trialIndex: Int, setting: GCSetting, repeatIndex: Int) throws
     /// Remembers a process group the running trial started, for reaping after a crash.
@@ -11,6 +18,60 @@ public protocol StudyStore: Sendable {
     func append(_ sample: TrialSample) throws
     /// Every finished trial, in trial order.
     func samples() throws -> [TrialSample]
+    /// Every trial marked running, whoever marked it.
+    func runningTrials() throws -> [RunningTrial]
+    /// Process groups recorded for running trials: (pgid, role).
+    func recordedProcessGroups() throws -> [(group: Int32, role: String)]
+    /// Kills the live process groups whose recorded owner is gone and forgets them; groups of a
+    /// live owner are left alone. Returns the groups it killed.
+    func reapLeftovers() throws -> [Int32]
+    /// The spec fingerprint the study was started with (nil for a new study), and its setter.
+    func storedFingerprint() throws -> [String: String]?
+    func saveFingerprint(_ fingerprint: [String: String]) throws
+    /// Whether the study holds any trial at all (finished, failed or running).
+    func isEmpty() throws -> Bool
+}
+
+extension StudyStore {
+    /// Trials left running by a tuner that is gone (a live owner's trial is not interrupted).
+    public func interruptedTrials() throws -> [RunningTrial] {
+        try runningTrials().filter { !$0.owner.isSameProcess(as: owner) && !$0.owner.isAlive }
+    }
+}
+
+/// A trial marked `running`, with the tuner that marked it.
+public struct RunningTrial: Sendable {
+    public var trialIndex: Int
+    public var gogc: String
+    public var gomemlimit: String
+    public var repeatIndex: Int
+    public var owner: StudyOwner
+    public var startedAtUnixSeconds: Double
+}
+
+/// A process group a running trial started, as a store records it.
+public struct ProcessRecord: Sendable {
+    public var group: Int32
+    /// `/proc/PGID/stat` start time when recorded (0: unknown), so a reused pid is never ours.
+    public var startTicks: Int
+    public var role: String
+    public var owner: StudyOwner
+}
+
+/// The reaping rule every store applies: a record whose owner is gone is forgotten, and its group
+/// killed when it still runs the same processes. Returns (killed groups, forgotten record indices).
+func reap(_ records: [ProcessRecord], as owner: StudyOwner) -> (killed: [Int32], forgotten: [Int]) {
+    var killed: [Int32] = []
+    var forgotten: [Int] = []
+    for (index, record) in records.enumerated() {
+        guard !record.owner.isSameProcess(as: owner), !record.owner.isAlive else { continue }
+        forgotten.append(index)
+        guard !ProcessTable.liveMembers(ofGroup: record.group).isEmpty else { continue }
+        if record.startTicks != 0, let current = ProcessTable.startTicks(of: record.group), current != record.startTicks { continue }
+        kill(-record.group, SIGKILL)
+        killed.append(record.group)
+    }
+    return (killed, forgotten)
 }
 
 /// The JSON-lines export `data/<study>/trials.jsonl`: one trial per line, rewritten whole
@@ -67,34 +128,93 @@ public enum TrialsFile {
     }
 }
 
-/// Keeps trials in memory; for tests and replays.
+/// Keeps trials in memory; for tests and replays. The same contract as the SQLite store
+/// (`StoreContractTests`).
 public final class InMemoryStudyStore: StudyStore, @unchecked Sendable {
     private let lock = NSLock()
     private var stored: [TrialSample] = []
-    /// (trial index, role, group) of every recorded process.
-    public private(set) var processes: [(Int, String, Int32)] = []
-    public private(set) var running: Set<Int> = []
+    private var running: [RunningTrial] = []
+    private var processes: [ProcessRecord] = []
+    private var fingerprint: [String: String]?
+    public let owner: StudyOwner
 
-    public init() {}
+    public init(owner: StudyOwner = .current) { self.owner = owner }
+
+    /// Another handle on the same trials, written by another owner (as a second tuner would).
+    public func handle(owner: StudyOwner) -> InMemoryStudyStore.Handle { Handle(base: self, owner: owner) }
 
     public func begin(trialIndex: Int, setting: GCSetting, repeatIndex: Int) throws {
-        lock.lock(); running.insert(trialIndex); lock.unlock()
+        try begin(trialIndex: trialIndex, setting: setting, repeatIndex: repeatIndex, owner: owner)
+    }
+
+    func begin(trialIndex: Int, setting: GCSetting, repeatIndex: Int, owner: StudyOwner) throws {
+        lock.lock(); defer { lock.unlock() }
+        running.removeAll { $0.gogc == setting.gogcValue && $0.gomemlimit == setting.memoryLimitValue && $0.repeatIndex == repeatIndex }
+        running.append(RunningTrial(trialIndex: trialIndex, gogc: setting.gogcValue, gomemlimit: setting.memoryLimitValue,
+                                    repeatIndex: repeatIndex, owner: owner, startedAtUnixSeconds: Date().timeIntervalSince1970))
     }
 
     public func recordProcess(group: Int32, role: String, setting: GCSetting, repeatIndex: Int) throws {
-        lock.lock(); processes.append((repeatIndex, role, group)); lock.unlock()
+        try recordProcess(group: group, role: role, owner: owner)
+    }
+
+    func recordProcess(group: Int32, role: String, owner: StudyOwner) throws {
+        lock.lock(); defer { lock.unlock() }
+        processes.append(ProcessRecord(group: group, startTicks: ProcessTable.startTicks(of: group) ?? 0, role: role, owner: owner))
     }
 
     public func append(_ sample: TrialSample) throws {
-        lock.lock()
-        running.remove(sample.trialIndex)
+        lock.lock(); defer { lock.unlock() }
+        running.removeAll { $0.gogc == sample.setting.gogcValue && $0.gomemlimit == sample.setting.memoryLimitValue && $0.repeatIndex == sample.repeatIndex }
         stored.removeAll { $0.setting == sample.setting && $0.repeatIndex == sample.repeatIndex }
         stored.append(sample)
-        lock.unlock()
     }
 
     public func samples() throws -> [TrialSample] {
         lock.lock(); defer { lock.unlock() }
         return stored.sorted { $0.trialIndex < $1.trialIndex }
+    }
+
+    public func runningTrials() throws -> [RunningTrial] {
+        lock.lock(); defer { lock.unlock() }
+        return running.sorted { $0.trialIndex < $1.trialIndex }
+    }
+
+    public func recordedProcessGroups() throws -> [(group: Int32, role: String)] {
+        lock.lock(); defer { lock.unlock() }
+        return processes.map { ($0.group, $0.role) }
+    }
+
+    public func reapLeftovers() throws -> [Int32] {
+        lock.lock(); defer { lock.unlock() }
+        let (killed, forgotten) = reap(processes, as: owner)
+        processes = processes.enumerated().filter { !forgotten.contains($0.offset) }.map(\.element)
+        return killed
+    }
+
+    public func storedFingerprint() throws -> [String: String]? {
+        lock.lock(); defer { lock.unlock() }
+        return fingerprint
+    }
+
+    public func saveFingerprint(_ fingerprint: [String: String]) throws {
+        lock.lock(); self.fingerprint = fingerprint; lock.unlock()
+    }
+
+    public func isEmpty() throws -> Bool {
+        lock.lock(); defer { lock.unlock() }
+        return stored.isEmpty && running.isEmpty
+    }
+
+    /// A second owner's view of an in-memory store: writes carry that owner.
+    public struct Handle: Sendable {
+        let base: InMemoryStudyStore
+        let owner: StudyOwner
+        public func begin(trialIndex: Int, setting: GCSetting, repeatIndex: Int) throws {
+            try base.begin(trialIndex: trialIndex, setting: setting, repeatIndex: repeatIndex, owner: owner)
+        }
+        public func recordProcess(group: Int32, role: String) throws {
+            try base.recordProcess(group: group, role: role, owner: owner)
+        }
     }
 }

@@ -13,7 +13,6 @@ public struct StudyRunner {
     public let log: (String) -> Void
     /// Set by `standard`: tells the store which trial started a process.
     var recordingLauncher: RecordingLauncher?
-    var sqliteStore: SQLiteStudyStore?
     /// The study's one-writer lock, held as long as the runner lives.
     var lock: StudyLock?
     /// Runs target.build (the real launcher; nil in tests and replays).
@@ -47,12 +46,10 @@ public struct StudyRunner {
     /// their leftover processes are killed first (only those whose owner is gone).
     /// - Parameter shouldStop: polled between trials (first Ctrl-C).
     public mutating func runTrials(shouldStop: () -> Bool = { false }) throws -> [TrialSample] {
-        if let sqliteStore {
-            let killed = try sqliteStore.reapLeftovers()
-            if !killed.isEmpty { log("killed \(killed.count) process group(s) left by an interrupted run: \(killed.map(String.init).joined(separator: ", "))") }
-            for trial in try sqliteStore.interruptedTrials() {
-                log("trial \(trial.trialIndex + 1) (GOGC=\(trial.gogc) GOMEMLIMIT=\(trial.gomemlimit) rep \(trial.repeatIndex + 1)) was interrupted; it runs again")
-            }
+        let killed = try store.reapLeftovers()
+        if !killed.isEmpty { log("killed \(killed.count) process group(s) left by an interrupted run: \(killed.map(String.init).joined(separator: ", "))") }
+        for trial in try store.interruptedTrials() {
+            log("trial \(trial.trialIndex + 1) (GOGC=\(trial.gogc) GOMEMLIMIT=\(trial.gomemlimit) rep \(trial.repeatIndex + 1)) was interrupted; it runs again")
         }
         var state = RunState(samples: try store.samples())
         if !state.samples.isEmpty {

@@ -33,7 +33,6 @@ extension StudyRunner {
         var runner = StudyRunner(spec: spec, store: store, trialRunner: trialRunner, log: log)
         runner.recordingLauncher = launcher
         runner.builder = launcher
-        runner.sqliteStore = store
         runner.lock = lock
         return runner
     }

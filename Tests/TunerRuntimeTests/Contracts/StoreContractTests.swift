@@ -49,4 +49,60 @@ import Testing
         #expect(stored.count == 1, "\(kind): one record per (setting, repeat)")
         #expect(stored.first?.isMeasured == true && stored.first?.trialIndex == 3)
     }
+
+    /// A store seen by `reaper`, and a way to write into the same study as other owners.
+    func shared(_ kind: Kind, reaper: StudyOwner) throws -> (store: StudyStore, write: (StudyOwner, Int, GCSetting, Int32) throws -> Void) {
+        switch kind {
+        case .sqlite:
+            let path = NSTemporaryDirectory() + "tuner-store-\(UUID().uuidString)/study.sqlite"
+            let store = try SQLiteStudyStore(path: path, owner: reaper)
+            return (store, { owner, index, setting, group in
+                let other = try SQLiteStudyStore(path: path, owner: owner)
+                try other.begin(trialIndex: index, setting: setting, repeatIndex: 0)
+                try other.recordProcess(group: group, role: "server", setting: setting, repeatIndex: 0)
+            })
+        case .memory:
+            let store = InMemoryStudyStore(owner: reaper)
+            return (store, { owner, index, setting, group in
+                let other = store.handle(owner: owner)
+                try other.begin(trialIndex: index, setting: setting, repeatIndex: 0)
+                try other.recordProcess(group: group, role: "server")
+            })
+        }
+    }
+
+    @Test(arguments: Kind.allCases)
+    func onlyADeadOwnersTrialIsInterruptedAndOnlyItsGroupIsReaped(kind: Kind) throws {
+        let launcher = PosixLauncher()
+        func sleeper() throws -> RunningProcess {
+            try launcher.launch(LaunchRequest(arguments: ["sleep", "60"], workingDirectory: "/", environment: ProcessInfo.processInfo.environment,
+                                              stdoutPath: "/dev/null", stderrPath: "/dev/null"))
+        }
+        let exited = try launcher.launch(LaunchRequest(arguments: ["true"], workingDirectory: "/", environment: [:], stdoutPath: "/dev/null", stderrPath: "/dev/null"))
+        _ = exited.wait(timeoutSeconds: 5)
+        let host = ProcessInfo.processInfo.hostName
+        let dead = StudyOwner(host: host, pid: exited.pid, startTicks: 1, sinceUnixSeconds: 0)
+        let live = StudyOwner.current
+        let reaper = StudyOwner(host: host, pid: live.pid, startTicks: live.startTicks + 1, sinceUnixSeconds: 0)
+        let (deadGroup, liveGroup) = (try sleeper(), try sleeper())
+        defer { deadGroup.stop(graceSeconds: 0); liveGroup.stop(graceSeconds: 0) }
+        let (store, write) = try shared(kind, reaper: reaper)
+        try write(dead, 0, GCSetting(gogc: 50, memoryLimitBytes: nil), deadGroup.pid)
+        try write(live, 1, GCSetting(gogc: 200, memoryLimitBytes: nil), liveGroup.pid)
+        #expect(try store.runningTrials().count == 2, "\(kind)")
+        #expect(try store.interruptedTrials().map(\.trialIndex) == [0], "\(kind)")
+        #expect(try store.reapLeftovers() == [deadGroup.pid], "\(kind)")
+        #expect(deadGroup.wait(timeoutSeconds: 5) == .signalled(signal: SIGKILL))
+        #expect(liveGroup.poll() == nil, "\(kind): a live owner's group is left alone")
+        #expect(try store.recordedProcessGroups().map(\.group) == [liveGroup.pid], "\(kind)")
+        #expect(try !store.isEmpty())
+    }
+
+    @Test(arguments: Kind.allCases)
+    func theFingerprintIsKeptAndAnEmptyStudyIsEmpty(kind: Kind) throws {
+        let store = try store(kind)
+        #expect(try store.isEmpty() && store.storedFingerprint() == nil, "\(kind)")
+        try store.saveFingerprint(["target.command": "bin/server"])
+        #expect(try store.storedFingerprint() == ["target.command": "bin/server"], "\(kind)")
+    }
 }
