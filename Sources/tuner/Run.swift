@@ -43,13 +43,16 @@ extension Tuner {
                 throw ExitCode.failure
             }
             var samples: [TrialSample]
-            var decided = StudyRunner.Recommendation(surrogate: nil, confirmation: nil)
+            var decided: StudyDecision?
             do {
                 try runner.build()
                 for warning in try runner.preflight() { say("WARNING: \(warning)") }
                 samples = try runner.runTrials(shouldStop: { stop.isSet })
                 if !stop.isSet {
                     decided = try runner.recommendAndConfirm(samples: &samples, shouldStop: { stop.isSet })
+                }
+                if let decided, !stop.isSet {
+                    try DecisionFile.write(decided, to: "\(runner.studyDirectory)/decision.json")
                 }
             } catch {
                 PosixLauncher.registry.killAll()
@@ -59,7 +62,7 @@ extension Tuner {
                 throw ExitCode.failure
             }
             var report = runner.report(samples: samples)
-            report.apply(surrogate: decided.surrogate, confirmation: decided.confirmation)
+            if let decided { report.apply(surrogate: decided.surrogate, confirmation: decided.confirmation) }
             let envPath = envFile ?? "\(runner.studyDirectory)/recommended.env"
             var written: String?
             if let text = ReportRenderer.envFile(report, specPath: spec) {

@@ -1,7 +1,7 @@
 import Foundation
 
 /// The setting the surrogate predicts is best for the user's rule, before confirmation.
-public struct SurrogateRecommendation: Sendable, Equatable {
+public struct SurrogateRecommendation: Sendable, Equatable, Codable {
     public var setting: GCSetting
     /// Posterior mean of every objective and constrained metric at the setting, in the
     /// metric's own units.
@@ -112,7 +112,7 @@ extension SurrogateSearch {
 }
 
 /// The result of alternating the candidate and the default (ABAB…) on the real service.
-public struct Confirmation: Sendable {
+public struct Confirmation: Sendable, Codable {
     public var candidate: GCSetting
     /// Relative change candidate vs default per metric, from the median of the per-pair ratios
     /// with a seeded bootstrap interval over pairs (pairs absorb slow drift of the machine).
@@ -120,6 +120,32 @@ public struct Confirmation: Sendable {
     /// Whether the rule's objective improved with confidence and the constraints held.
     public var confirmed: Bool
     public var verdict: String
+
+    public init(candidate: GCSetting, changes: [(metric: Metric, change: Estimate)], confirmed: Bool, verdict: String) {
+        self.candidate = candidate
+        self.changes = changes
+        self.confirmed = confirmed
+        self.verdict = verdict
+    }
+
+    private struct StoredChange: Codable { var metric: Metric; var change: Estimate }
+    private enum CodingKeys: String, CodingKey { case candidate, changes, confirmed, verdict }
+
+    public init(from decoder: Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        candidate = try container.decode(GCSetting.self, forKey: .candidate)
+        changes = try container.decode([StoredChange].self, forKey: .changes).map { ($0.metric, $0.change) }
+        confirmed = try container.decode(Bool.self, forKey: .confirmed)
+        verdict = try container.decode(String.self, forKey: .verdict)
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(candidate, forKey: .candidate)
+        try container.encode(changes.map { StoredChange(metric: $0.metric, change: $0.change) }, forKey: .changes)
+        try container.encode(confirmed, forKey: .confirmed)
+        try container.encode(verdict, forKey: .verdict)
+    }
 
     /// Analyses paired trials: `pairs[i]` = (default trial, candidate trial) run back to back.
     public static func analyse(
@@ -179,4 +205,24 @@ public func signTestPValue(successes: Int, trials: Int) -> Double {
         coefficient = coefficient * Double(trials - k) / Double(k + 1)
     }
     return total / pow(2, Double(trials))
+}
+
+/// The study's final decision, computed once by `tuner run` after its search and confirmation and
+/// stored with the study (`data/<study>/decision.json`), so the terminal summary, `tuner report`,
+/// the env file and the JSON export all render the same value instead of deciding anew.
+public struct StudyDecision: Sendable, Codable {
+    /// The surrogate's posterior optimum, when the surrogate recommended.
+    public var surrogate: SurrogateRecommendation?
+    /// The last confirmation run (of the candidate, or of its fallback).
+    public var confirmation: Confirmation?
+    /// Finished trials the decision was made on (a later resumed run may add more).
+    public var trialCount: Int
+    public var decidedAtUnixSeconds: Double
+
+    public init(surrogate: SurrogateRecommendation?, confirmation: Confirmation?, trialCount: Int, decidedAtUnixSeconds: Double) {
+        self.surrogate = surrogate
+        self.confirmation = confirmation
+        self.trialCount = trialCount
+        self.decidedAtUnixSeconds = decidedAtUnixSeconds
+    }
 }

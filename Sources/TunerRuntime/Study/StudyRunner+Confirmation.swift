@@ -3,24 +3,11 @@ import TunerCore
 
 /// The recommendation and its confirmation against the Go default on the real service.
 extension StudyRunner {
-    /// What the study decided after its search.
-    public struct Recommendation: Sendable {
-        /// The surrogate's posterior optimum, when the surrogate recommended.
-        public var surrogate: SurrogateRecommendation?
-        /// The last confirmation run (of the candidate, or of its fallback).
-        public var confirmation: Confirmation?
-
-        public init(surrogate: SurrogateRecommendation?, confirmation: Confirmation?) {
-            self.surrogate = surrogate
-            self.confirmation = confirmation
-        }
-    }
-
     /// The candidate to confirm: the surrogate's posterior optimum after a surrogate search,
     /// otherwise the rule's pick among measured settings; then the alternating confirmation runs.
     /// A refuted candidate gets one successor: the best measured setting by the rule, confirmed
     /// the same way, so the setting finally recommended is never a single unconfirmed trial.
-    public func recommendAndConfirm(samples: inout [TrialSample], shouldStop: () -> Bool) throws -> Recommendation {
+    public func recommendAndConfirm(samples: inout [TrialSample], shouldStop: () -> Bool) throws -> StudyDecision {
         var surrogate: SurrogateRecommendation?
         var candidate: GCSetting?
         if spec.budget.sampler == .surrogate {
@@ -31,17 +18,20 @@ extension StudyRunner {
         if candidate == nil {
             candidate = report(samples: samples).recommendation?.setting
         }
-        guard let candidate else { return Recommendation(surrogate: surrogate, confirmation: nil) }
+        func decided(_ confirmation: Confirmation?) -> StudyDecision {
+            StudyDecision(surrogate: surrogate, confirmation: confirmation, trialCount: samples.count, decidedAtUnixSeconds: Date().timeIntervalSince1970)
+        }
+        guard let candidate else { return decided(nil) }
         let confirmation = try confirm(candidate: candidate, samples: &samples, shouldStop: shouldStop)
         if let confirmation, !confirmation.confirmed, !shouldStop(),
            let fallback = report(samples: samples).recommendation?.setting,
            fallback != candidate, !fallback.isGoDefault {
             log("confirmation failed (\(confirmation.verdict)); confirming the best measured setting \(fallback) instead")
             if let second = try confirm(candidate: fallback, samples: &samples, shouldStop: shouldStop) {
-                return Recommendation(surrogate: surrogate, confirmation: second)
+                return decided(second)
             }
         }
-        return Recommendation(surrogate: surrogate, confirmation: confirmation)
+        return decided(confirmation)
     }
 
     /// Confirms a recommendation on the real service: the default and the candidate alternate

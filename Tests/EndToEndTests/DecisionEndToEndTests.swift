@@ -1,0 +1,52 @@
+import Foundation
+import Testing
+@testable import TunerCore
+@testable import TunerRuntime
+
+/// One decision, rendered everywhere: after a real tiny study with a confirmation, the env file,
+/// `tuner report` and the JSON export name the same setting.
+@Suite(.serialized) struct DecisionEndToEndTests {
+    @Test func theEnvFileTheReportAndTheJSONNameTheSameSetting() throws {
+        let directory = NSTemporaryDirectory() + "tuner-decision-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let workload = TunerBinary.repositoryRoot.appendingPathComponent("experiments/workload").path
+        let spec = "\(directory)/decide.yml"
+        try """
+            study: decide
+            seed: 4
+            target:
+              workdir: \(workload)
+              build: [go, build, -o, bin/, ./cmd/...]
+              command: [bin/collab-server, -addr, "127.0.0.1:{port}"]
+              ready: {http: "http://127.0.0.1:{port}/healthz", timeout: 15s}
+            load: {binary: bin/sync-bench, mode: closed, clients: 8, docs: 2, doc_size: 16KiB}
+            parameters:
+              gogc: {values: [25, 400]}
+            budget: {settings: 3, repeats: 1, confirm: 2, warmup: 500ms, duration: 2s, noise_check: off}
+            output: {data_dir: \(directory)/data}
+            """.write(toFile: spec, atomically: true, encoding: .utf8)
+        let run = try TunerBinary.run(["run", spec], timeoutSeconds: 240)
+        #expect(run.status == 0, "\(run.stderr)\n\(run.stdout)")
+        let study = "\(directory)/data/decide"
+        let decision = try #require(try DecisionFile.read(path: "\(study)/decision.json"))
+        let env = try String(contentsOfFile: "\(study)/recommended.env", encoding: .utf8)
+        let envSetting = env.split(separator: "\n").filter { !$0.hasPrefix("#") }.joined(separator: " ")
+        let runLine = try #require(run.stdout.split(separator: "\n").first { $0.hasPrefix("Recommended: ") })
+        let report = try TunerBinary.run(["report", spec], timeoutSeconds: 60)
+        #expect(report.status == 0, "\(report.stderr)")
+        let reportLine = try #require(report.stdout.split(separator: "\n").first { $0.hasPrefix("Recommended: ") })
+        #expect(reportLine == runLine, "tuner report renders the stored decision, not a new one")
+        #expect(!report.stdout.contains("no decision is stored"))
+        let json = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: "\(study)/report.json"))) as? [String: Any]
+        let recommended = try #require(json?["recommended"] as? String)
+        #expect(runLine.hasPrefix("Recommended: \(recommended)"), "\(runLine) vs \(recommended)")
+        #expect(envSetting == recommended, "env \(envSetting) vs \(recommended)")
+        #expect(decision.confirmation != nil, "the study confirmed (or refuted) its candidate")
+
+        // Without the stored decision the report says its pick is unconfirmed instead of posing as the decision.
+        try FileManager.default.removeItem(atPath: "\(study)/decision.json")
+        let undecided = try TunerBinary.run(["report", spec], timeoutSeconds: 60)
+        #expect(undecided.stdout.contains("no decision is stored for this study"), "\(undecided.stdout)")
+        #expect(undecided.stdout.contains("UNCONFIRMED"))
+    }
+}
