@@ -219,12 +219,27 @@ public struct FrontierReport: Sendable {
                 recommendationExplanation = source + confirmation.verdict
                 changesVersusDefault = confirmation.changes.map { Change(metric: $0.metric, relative: $0.change) }
             } else if !confirmation.confirmed {
-                recommendationExplanation = "candidate \(confirmation.candidate) was \(confirmation.verdict); falling back to the best measured setting: \(recommendationExplanation)"
+                // A claimed gain must survive alternating runs against the default; when the last
+                // candidate did not, the answer is the default, not an unconfirmed pick.
+                let seen = confirmation.changes.map { "\($0.metric.rawValue) \(Self.percentText($0.change))" }.joined(separator: ", ")
+                if let baselineIndex {
+                    recommendationIndex = baselineIndex
+                    recommendationExplanation = "no setting beat the Go default beyond the noise here: candidate \(confirmation.candidate) was \(confirmation.verdict) (its changes over the pairs: \(seen)); keep Go's default, or confirm with more pairs (budget.confirm)"
+                    changesVersusDefault = []
+                } else {
+                    recommendationExplanation = "candidate \(confirmation.candidate) was \(confirmation.verdict), and the default was not measured: nothing is recommended with confidence; \(recommendationExplanation)"
+                }
             }
         } else if let surrogate, surrogate.setting.isGoDefault, let index = baselineIndex {
             recommendationIndex = index
             recommendationExplanation = "the surrogate predicts Go's default is best (\(surrogate.explanation)); nothing to confirm"
         }
+    }
+
+    /// "+21.3 % [+12.6, +30.1]" for a relative change.
+    static func percentText(_ estimate: Estimate) -> String {
+        func signed(_ value: Double) -> String { (value >= 0 ? "+" : "") + formatFixed(value * 100, decimals: 1) }
+        return "\(signed(estimate.value)) % [\(signed(estimate.lower)), \(signed(estimate.upper))]"
     }
 
     /// Relative change of medians (candidate vs baseline) with a two-sample percentile bootstrap:

@@ -96,7 +96,9 @@ public enum ReportRenderer {
         if let row = report.recommendation {
             out.append("Recommended: \(row.setting)  — \(report.recommendationExplanation)")
             if row.setting.isGoDefault {
-                out.append("The Go default is the best setting the rule found: keep it.")
+                out.append(report.confirmation.map { $0.confirmed } == false
+                           ? "Keep the Go default: the candidate did not beat it in the alternating confirmation runs."
+                           : "The Go default is the best setting the rule found: keep it.")
             } else {
                 for change in report.changesVersusDefault {
                     out.append("  \(change.metric.label) vs default: \(percent(change.relative))")
@@ -129,7 +131,9 @@ public enum ReportRenderer {
             "# measured against the Go default (GOGC=100, no limit), \(row.measuredTrials) repeats:",
         ]
         if row.setting.isGoDefault {
-            lines.append("#   this is Go's default: no measured setting beat it by the rule")
+            lines.append(report.confirmation.map { $0.confirmed } == false
+                         ? "#   this is Go's default: the candidate above was not confirmed against it"
+                         : "#   this is Go's default: no measured setting beat it by the rule")
         } else {
             for change in report.changesVersusDefault {
                 lines.append("#   \(change.metric.rawValue): \(percent(change.relative))")
