@@ -58,7 +58,7 @@ let package = Package(
             dependencies: ["TunerCore", .product(name: "PropertyBased", package: "swift-property-based")],
             exclude: ["Fixtures"]
         ),
-        .testTarget(name: "TunerRuntimeTests", dependencies: ["TunerRuntime", "TunerCore"]),
+        .testTarget(name: "TunerRuntimeTests", dependencies: ["TunerRuntime", "TunerCore", .product(name: "Yams", package: "Yams")]),
         .testTarget(name: "EndToEndTests", dependencies: ["TunerRuntime", "TunerCore"]),
     ],
     swiftLanguageModes: [.v6]

@@ -42,6 +42,11 @@ import Testing
         #expect(runLine.hasPrefix("Recommended: \(recommended)"), "\(runLine) vs \(recommended)")
         #expect(envSetting == recommended, "env \(envSetting) vs \(recommended)")
         #expect(decision.confirmation != nil, "the study confirmed (or refuted) its candidate")
+        let kubernetes = try TunerBinary.run(["env", spec, "--format", "kubernetes"], timeoutSeconds: 60)
+        #expect(kubernetes.status == 0, "\(kubernetes.stderr)")
+        let setting = try #require(decision.confirmation.map { $0.confirmed ? $0.candidate : GCSetting.goDefault })
+        #expect(kubernetes.stdout.contains("value: \"\(setting.gogcValue)\""), "\(kubernetes.stdout)")
+        #expect(envSetting == setting.description, "the env file holds the stored decision's setting")
 
         // Without the stored decision the report says its pick is unconfirmed instead of posing as the decision.
         try FileManager.default.removeItem(atPath: "\(study)/decision.json")

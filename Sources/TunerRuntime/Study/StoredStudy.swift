@@ -1,0 +1,46 @@
+import Foundation
+import TunerCore
+
+/// A study as its files hold it after `tuner run`: the trials and the stored decision, made into
+/// the same report `tuner run` printed. What `tuner report` and `tuner env` render.
+public struct StoredStudy {
+    public var spec: StudySpec
+    public var samples: [TrialSample]
+    /// The decision `tuner run` stored (nil: it stopped before deciding, or `--trials` was given).
+    public var decision: StudyDecision?
+    public var report: FrontierReport
+
+    /// Why a stored study cannot be read.
+    public struct Failure: Error, CustomStringConvertible { public var description: String }
+
+    /// Reads `data/<study>/trials.jsonl` (or `trialsPath`) and `decision.json`.
+    public static func load(spec: StudySpec, specPath: String, trialsPath: String? = nil) throws -> StoredStudy {
+        let directory = "\(spec.dataDirectory)/\(spec.study)"
+        let path = trialsPath ?? "\(directory)/trials.jsonl"
+        let samples = (try? TrialsFile.read(path: path)) ?? []
+        guard !samples.isEmpty else {
+            throw Failure(description: "no trials in \(path); run 'tuner run \(specPath)' first or pass --trials FILE")
+        }
+        var report = FrontierReport.make(study: spec.study, samples: samples,
+                                         objectives: spec.objectives.map { ($0.metric, $0.direction) },
+                                         constraints: spec.constraints, rule: spec.recommend, seed: spec.seed)
+        let decisionPath = "\(directory)/decision.json"
+        let decision: StudyDecision?
+        do { decision = trialsPath == nil ? try DecisionFile.read(path: decisionPath) : nil } catch {
+            throw Failure(description: "\(decisionPath) cannot be read (\(error)); run 'tuner run \(specPath)' again to decide anew")
+        }
+        if let decision { report.apply(surrogate: decision.surrogate, confirmation: decision.confirmation) }
+        return StoredStudy(spec: spec, samples: samples, decision: decision, report: report)
+    }
+
+    /// What a reader must know about the decision behind the report, or nil when it is current.
+    public var decisionNote: String? {
+        if let decision, decision.trialCount != samples.count {
+            return "NOTE: the stored decision was made on \(decision.trialCount) trials; the study now holds \(samples.count). Run 'tuner run' on its spec to decide again."
+        }
+        if decision == nil {
+            return "NOTE: no decision is stored for this study (it stopped before its recommendation was confirmed, it was run by an older tuner, or --trials reads a file): the recommendation is the rule's pick among measured settings, UNCONFIRMED."
+        }
+        return nil
+    }
+}
