@@ -46,7 +46,7 @@ public enum OutputField: Sendable, Equatable, CustomStringConvertible {
         case .json(let path):
             let jsonPath = try JSONPath(path)
             guard let document = output.json else {
-                throw .field(field: fieldName, reason: "the output holds no JSON object or array (whole, on one line, or from a line starting with `{` or `[` to the end)",
+                throw .field(field: fieldName, reason: "the output holds no JSON object or array (whole, on one line, or as a block from a line starting with `{` or `[`)",
                              unreadLines: output.tailLines)
             }
             switch jsonPath.value(in: document.value) {

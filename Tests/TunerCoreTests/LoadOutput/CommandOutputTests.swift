@@ -91,7 +91,7 @@ import Testing
     @Test func outputWithoutJSONShowsItsLastLines() {
         #expect(throws: LoadOutputError.field(
             field: "json `$.rps`",
-            reason: "the output holds no JSON object or array (whole, on one line, or from a line starting with `{` or `[` to the end)",
+            reason: "the output holds no JSON object or array (whole, on one line, or as a block from a line starting with `{` or `[`)",
             unreadLines: ["rps 12", "done"])) {
             try OutputField.json(path: "$.rps").extract(from: "rps 12\n\ndone\n")
         }
