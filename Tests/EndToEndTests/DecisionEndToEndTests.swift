@@ -50,6 +50,25 @@ import Testing
         #expect(kubernetes.stdout.contains("value: \"\(setting.gogcValue)\""), "\(kubernetes.stdout)")
         #expect(envSetting == setting.description, "the env file holds the stored decision's setting")
 
+        // recommend with no flags renders the same decision; with flags it re-decides, unconfirmed.
+        let same = try TunerBinary.run(["recommend", spec], timeoutSeconds: 60)
+        #expect(same.stdout.split(separator: "\n").first { $0.hasPrefix("Recommended: ") } == runLine)
+        let tight = try TunerBinary.run(["recommend", spec, "--max-rss", "1MiB"], timeoutSeconds: 60)
+        #expect(tight.status == 0 && tight.stdout.contains("UNCONFIRMED: this choice is re-decided from the stored trials under rss_peak <= 1MiB"), "\(tight.stdout)")
+        let bad = try TunerBinary.run(["recommend", spec, "--rule", "fastest"], timeoutSeconds: 60)
+        #expect(bad.status != 0 && bad.stderr.contains("--rule fastest is not a rule; use best, knee or weighted"), "\(bad.stderr)")
+        let csv = try TunerBinary.run(["frontier", spec, "--format", "csv"], timeoutSeconds: 60)
+        let csvLines = csv.stdout.split(separator: "\n")
+        #expect(csvLines.first?.hasPrefix("gogc,gomemlimit,measured,failed,on_frontier") == true)
+        #expect(csvLines.count == 1 + 3, "a row per setting: \(csv.stdout)")
+        #expect(csvLines.dropFirst().filter { $0.split(separator: ",")[8] == "true" }.count == 1, "one recommended row")
+        let markdown = try TunerBinary.run(["frontier", spec, "--format", "markdown"], timeoutSeconds: 60)
+        #expect(markdown.stdout.hasPrefix("| mark | GOGC | GOMEMLIMIT |"), "\(markdown.stdout)")
+        let frontierJSON = try TunerBinary.run(["frontier", spec, "--format", "json"], timeoutSeconds: 60)
+        #expect((try? JSONSerialization.jsonObject(with: Data(frontierJSON.stdout.utf8))) != nil)
+        let show = try TunerBinary.run(["show", spec], timeoutSeconds: 60)
+        #expect(show.stdout.split(separator: "\n").count == (try TrialsFile.read(path: "\(study)/trials.jsonl")).count)
+
         // Without the stored decision the report says its pick is unconfirmed instead of posing as the decision.
         try FileManager.default.removeItem(atPath: "\(study)/decision.json")
         let undecided = try TunerBinary.run(["report", spec], timeoutSeconds: 60)

@@ -14,6 +14,49 @@ public enum ReportRenderer {
 
     /// The frontier table: every setting, frontier members first.
     public static func table(_ report: FrontierReport) -> String {
+        let (headers, lines) = frontierCells(report)
+        return align([headers] + lines)
+    }
+
+    /// The frontier table as Markdown (the same cells as the terminal table).
+    public static func markdown(_ report: FrontierReport) -> String {
+        let (headers, lines) = frontierCells(report)
+        func row(_ cells: [String]) -> String {
+            "| " + cells.map { $0.replacingOccurrences(of: "|", with: "\\|") }.joined(separator: " | ") + " |"
+        }
+        var header = headers
+        header[0] = "mark"
+        return ([row(header), row(header.map { _ in "---" })] + lines.map(row)).joined(separator: "\n") + "\n"
+    }
+
+    /// One CSV row per setting with raw values: for every metric measured, its median and
+    /// interval bounds (metric units: ms, ops/s, bytes, percent) and its sample count.
+    public static func csv(_ report: FrontierReport) -> String {
+        let metrics = Metric.allCases.filter { metric in report.rows.contains { $0.metrics[metric] != nil } }
+        var header = ["gogc", "gomemlimit", "measured", "failed", "on_frontier", "frontier_probability", "feasible", "default", "recommended"]
+        for metric in metrics { header += [metric.rawValue, "\(metric.rawValue)_lower", "\(metric.rawValue)_upper", "\(metric.rawValue)_n"] }
+        func field(_ text: String) -> String {
+            text.contains(",") || text.contains("\"") ? "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : text
+        }
+        var lines = [header.joined(separator: ",")]
+        for (index, row) in report.rows.enumerated() {
+            var cells = [row.setting.gogcValue, row.setting.memoryLimitValue, String(row.measuredTrials), String(row.failedTrials),
+                         String(row.onFrontier), String(row.frontierProbability), String(row.isFeasible),
+                         String(index == report.baselineIndex), String(index == report.recommendationIndex)]
+            for metric in metrics {
+                if let e = row.metrics[metric] {
+                    cells += [String(e.value), String(e.lower), String(e.upper), String(e.sampleCount)]
+                } else {
+                    cells += ["", "", "", "0"]
+                }
+            }
+            lines.append(cells.map(field).joined(separator: ","))
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// Header and cells of the frontier table, frontier members first.
+    static func frontierCells(_ report: FrontierReport) -> (headers: [String], lines: [[String]]) {
         let headers = ["", "GOGC", "GOMEMLIMIT", "n", "pause p50 ms", "pause p99 ms [95% CI]", "pause max ms", "pause ms/s",
                        "throughput ops/s [95% CI]", "latency p99 ms", "peak RSS", "RSS growth", "GCs", "P(front)", "constraints"]
         let order = report.rows.indices.sorted { a, b in
@@ -50,7 +93,7 @@ public enum ReportRenderer {
                 constraints,
             ])
         }
-        return align([headers] + lines)
+        return (headers, lines)
     }
 
     /// Left-aligns columns with two spaces between them.
