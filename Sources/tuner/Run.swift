@@ -62,7 +62,7 @@ extension Tuner {
                 throw ExitCode.failure
             }
             var report = runner.report(samples: samples)
-            if let decided { report.apply(surrogate: decided.surrogate, confirmation: decided.confirmation) }
+            if let decided { report.apply(decided) }
             let envPath = envFile ?? "\(runner.studyDirectory)/recommended.env"
             var written: String?
             if let text = ReportRenderer.envFile(report, specPath: spec) {

@@ -202,14 +202,20 @@ public struct FrontierReport: Sendable {
     /// Folds the surrogate's recommendation and its confirmation into the report: a confirmed
     /// candidate becomes the recommendation, with the paired changes as its gain; an
     /// unconfirmed one is reported and the best measured setting (by the rule) stands.
-    public mutating func apply(surrogate: SurrogateRecommendation?, confirmation: Confirmation?) {
+    public mutating func apply(_ decision: StudyDecision) {
+        apply(surrogate: decision.surrogate, confirmation: decision.confirmation, candidateSource: decision.candidateSource)
+    }
+
+    public mutating func apply(surrogate: SurrogateRecommendation?, confirmation: Confirmation?, candidateSource: String? = nil) {
         surrogateRecommendation = surrogate
         self.confirmation = confirmation
         if let confirmation {
             if confirmation.confirmed, let index = rows.firstIndex(where: { $0.setting == confirmation.candidate }) {
                 recommendationIndex = index
                 let source: String
-                if let surrogate, surrogate.setting == confirmation.candidate {
+                if let candidateSource {
+                    source = candidateSource + "; "
+                } else if let surrogate, surrogate.setting == confirmation.candidate {
                     source = "surrogate optimum (\(surrogate.explanation)); "
                 } else if let surrogate {
                     source = "best measured setting by the rule, after the surrogate optimum \(surrogate.setting) failed its confirmation; "

@@ -218,11 +218,16 @@ public struct StudyDecision: Sendable, Codable {
     /// Finished trials the decision was made on (a later resumed run may add more).
     public var trialCount: Int
     public var decidedAtUnixSeconds: Double
+    /// Where the confirmed candidate came from, when neither the surrogate nor the rule says
+    /// (a decision rebuilt from an older study's trials); nil otherwise.
+    public var candidateSource: String?
 
-    public init(surrogate: SurrogateRecommendation?, confirmation: Confirmation?, trialCount: Int, decidedAtUnixSeconds: Double) {
+    public init(surrogate: SurrogateRecommendation?, confirmation: Confirmation?, trialCount: Int, decidedAtUnixSeconds: Double,
+                candidateSource: String? = nil) {
         self.surrogate = surrogate
         self.confirmation = confirmation
         self.trialCount = trialCount
         self.decidedAtUnixSeconds = decidedAtUnixSeconds
+        self.candidateSource = candidateSource
     }
 }

@@ -25,11 +25,13 @@ public struct StoredStudy {
                                          objectives: spec.objectives.map { ($0.metric, $0.direction) },
                                          constraints: spec.constraints, rule: spec.recommend, seed: spec.seed)
         let decisionPath = "\(directory)/decision.json"
-        let decision: StudyDecision?
+        var decision: StudyDecision?
         do { decision = trialsPath == nil ? try DecisionFile.read(path: decisionPath) : nil } catch {
             throw Failure(description: "\(decisionPath) cannot be read (\(error)); run 'tuner run \(specPath)' again to decide anew")
         }
-        if let decision { report.apply(surrogate: decision.surrogate, confirmation: decision.confirmation) }
+        // A study recorded before decisions were stored still has its confirmation trials.
+        if decision == nil { decision = StudyRunner.decisionFromRecordedTrials(samples, spec: spec) }
+        if let decision { report.apply(decision) }
         return StoredStudy(spec: spec, samples: samples, decision: decision, report: report)
     }
 
@@ -39,7 +41,7 @@ public struct StoredStudy {
             return "NOTE: the stored decision was made on \(decision.trialCount) trials; the study now holds \(samples.count). Run 'tuner run' on its spec to decide again."
         }
         if decision == nil {
-            return "NOTE: no decision is stored for this study (it stopped before its recommendation was confirmed, it was run by an older tuner, or --trials reads a file): the recommendation is the rule's pick among measured settings, UNCONFIRMED."
+            return "NOTE: no decision is stored for this study and it holds no confirmation trials (it stopped before its recommendation was confirmed, or ran without budget.confirm): the recommendation is the rule's pick among measured settings, UNCONFIRMED."
         }
         return nil
     }

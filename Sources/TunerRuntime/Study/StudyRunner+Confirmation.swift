@@ -55,14 +55,35 @@ extension StudyRunner {
             }
         }
         samples = state.samples.sorted { $0.trialIndex < $1.trialIndex }
-        let baseline = confirmTrials(.goDefault).filter(\.isMeasured)
-        let candidates = confirmTrials(candidate).filter(\.isMeasured)
-        let pairs = Array(zip(baseline, candidates))
+        return Self.recordedConfirmation(of: candidate, in: samples, spec: spec)
+    }
+
+    /// The analysis of the confirmation pairs of `candidate` recorded in `samples` (phase
+    /// `confirm <candidate>`, default and candidate alternating), or nil when none finished.
+    public static func recordedConfirmation(of candidate: GCSetting, in samples: [TrialSample], spec: StudySpec) -> Confirmation? {
+        let tag = "confirm \(candidate)"
+        func confirmTrials(_ setting: GCSetting) -> [TrialSample] {
+            samples.filter { $0.phase == tag && $0.setting == setting && $0.isMeasured }.sorted { $0.trialIndex < $1.trialIndex }
+        }
+        let pairs = Array(zip(confirmTrials(.goDefault), confirmTrials(candidate)))
         guard !pairs.isEmpty else { return nil }
         let decisive: Int
         if case .best(let k) = spec.recommend { decisive = k } else { decisive = spec.objectives.firstIndex { $0.metric == .throughputOpsPerSecond } ?? 0 }
         return Confirmation.analyse(candidate: candidate, pairs: pairs.map { ($0.0, $0.1) },
                                     objectives: spec.objectives.map { ($0.metric, $0.direction) },
                                     constraints: spec.constraints, decisive: decisive, seed: spec.seed)
+    }
+
+    /// The decision of a study recorded before decisions were stored: its last recorded
+    /// confirmation, analysed again from its trials (the pairs and the seed fix the result).
+    /// nil when the study ran no confirmation.
+    public static func decisionFromRecordedTrials(_ samples: [TrialSample], spec: StudySpec) -> StudyDecision? {
+        let confirmed = samples.sorted { $0.trialIndex < $1.trialIndex }.compactMap { sample -> GCSetting? in
+            guard let phase = sample.phase, phase.hasPrefix("confirm "), !sample.setting.isGoDefault else { return nil }
+            return sample.setting
+        }
+        guard let last = confirmed.last, let confirmation = recordedConfirmation(of: last, in: samples, spec: spec) else { return nil }
+        return StudyDecision(surrogate: nil, confirmation: confirmation, trialCount: samples.count, decidedAtUnixSeconds: 0,
+                             candidateSource: "rebuilt from the study's recorded confirmation trials (it was run before decisions were stored)")
     }
 }
