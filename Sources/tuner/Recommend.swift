@@ -72,9 +72,7 @@ extension Tuner {
                 if let note = stored.decisionNote { say(note) }
                 return
             }
-            let report = FrontierReport.make(study: spec.study, samples: stored.samples,
-                                             objectives: spec.objectives.map { ($0.metric, $0.direction) },
-                                             constraints: constraints, rule: selection, seed: spec.seed)
+            let report = stored.redecided(constraints: constraints, rule: selection)
             say(ReportRenderer.summary(report, envFilePath: nil))
             say("UNCONFIRMED: this choice is re-decided from the stored trials under \(constraints.isEmpty ? "no constraints" : constraints.map(\.description).joined(separator: ", ")); nothing was run. Put these constraints in \(self.spec) and run 'tuner run' to confirm it against the default in alternating pairs.")
         }

@@ -45,10 +45,8 @@ public final class FakeLauncher: Launcher, @unchecked Sendable {
     }
 
     public func launch(_ request: LaunchRequest) throws -> RunningProcess {
+        _ = try resolveExecutable(request.arguments.first ?? "", workingDirectory: request.workingDirectory)
         lock.lock(); defer { lock.unlock() }
-        if let program = request.arguments.first, missingPrograms.contains(program) {
-            throw LaunchError(description: "\(program) is not on PATH")
-        }
         requests.append(request)
         var queue = scripts[request.role] ?? [FakeProcessScript()]
         let script = queue.count > 1 ? queue.removeFirst() : (queue.first ?? FakeProcessScript())
@@ -70,6 +68,12 @@ public final class FakeLauncher: Launcher, @unchecked Sendable {
     }
 
     public func goBuildInfo(executable: String) -> GoBuildInfo? { buildInfo }
+
+    /// Every program exists (at its own name, or under `/fake/bin/`) except `missingPrograms`.
+    public func resolveExecutable(_ program: String, workingDirectory: String) throws -> String {
+        if missingPrograms.contains(program) { throw LaunchError(description: "\(program) is not on PATH") }
+        return program.contains("/") ? program : "/fake/bin/\(program)"
+    }
 }
 
 /// A process that exists only as a script.
@@ -120,11 +124,7 @@ public final class FakeProcess: RunningProcess, @unchecked Sendable {
         lock.lock(); defer { lock.unlock() }
         probes += 1
         if case .log(let pattern) = check {
-            let regex = try? NSRegularExpression(pattern: pattern)
-            return (script.standardOutput + "\n" + script.standardError).split(separator: "\n").contains { line in
-                let line = String(line)
-                return regex?.firstMatch(in: line, range: NSRange(line.startIndex..., in: line)) != nil
-            }
+            return ReadinessCheck.anyLine(of: [script.standardOutput, script.standardError], matches: pattern)
         }
         return script.probesBeforeReady != Int.max && probes > script.probesBeforeReady
     }

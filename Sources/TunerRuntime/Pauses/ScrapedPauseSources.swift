@@ -130,11 +130,7 @@ public struct ScrapedPauseSource: PauseSource {
             if !failures.isEmpty {
                 summary.notes.append("\(failures.count) read(s) of \(scraper.url) failed during the trial (\(failures[0]))")
             }
-            // The trace is on for every trial; its cycles carry the heap figures the search models.
-            let gc = GCTracePauseSource.observe(stderr: context.server.standardError(), launchUnixNanos: context.launchUnixNanos,
-                                                windowStart: windowStart, windowEnd: windowEnd)
-            return PauseReading(summary: summary, gc: gc.cyclesInRun > 0 ? gc : nil,
-                                gctraceOverSpan: gctrace(over: summary, context: context, windowStart: windowStart, windowEnd: windowEnd))
+            return reading(summary, context: context, windowStart: windowStart, windowEnd: windowEnd)
         }
 
         /// The service's own report of GOGC and GOMEMLIMIT against the trial's setting.
@@ -223,10 +219,7 @@ public struct TracePauseSource: PauseSource {
                 summary.spanEndUnixNanos = trace.unixNanos(atTrace: end)
             }
             summary.notes.append("the trace covered \(url)'s seconds from the start of the measured run; the trace file is \(path)")
-            let gc = GCTracePauseSource.observe(stderr: context.server.standardError(), launchUnixNanos: context.launchUnixNanos,
-                                                windowStart: windowStart, windowEnd: windowEnd)
-            return PauseReading(summary: summary, gc: gc.cyclesInRun > 0 ? gc : nil,
-                                gctraceOverSpan: gctrace(over: summary, context: context, windowStart: windowStart, windowEnd: windowEnd))
+            return reading(summary, context: context, windowStart: windowStart, windowEnd: windowEnd)
         }
 
         /// `go tool trace -d=parsed PATH` through the streaming parser (its output runs to
@@ -263,11 +256,18 @@ public struct TracePauseSource: PauseSource {
     }
 }
 
-/// gctrace's pauses over the span another source counted (its window when it states none), for
-/// the record: each trial then says how far its source and the runtime's trace agree. nil when
-/// the server printed no trace.
-func gctrace(over summary: PauseSummary, context: PauseContext, windowStart: Int64, windowEnd: Int64) -> PauseSummary? {
-    let gc = GCTracePauseSource.observe(stderr: context.server.standardError(), launchUnixNanos: context.launchUnixNanos,
-                                        windowStart: summary.spanStartUnixNanos ?? windowStart, windowEnd: summary.spanEndUnixNanos ?? windowEnd)
-    return gc.cyclesInRun > 0 ? PauseSummary(gctrace: gc) : nil
+/// A non-gctrace source's reading, completed from the server's gctrace, parsed once: the
+/// window's cycles (their heap figures feed the search's heap-goal model whatever the source),
+/// and gctrace's pauses over the span the source counted (its window when it states none), so
+/// each trial records how far its source and the runtime's trace agree. Both nil when the server
+/// printed no trace.
+func reading(_ summary: PauseSummary, context: PauseContext, windowStart: Int64, windowEnd: Int64) -> PauseReading {
+    let parsed = GCTraceParser.parse(text: context.server.standardError())
+    func observe(_ start: Int64, _ end: Int64) -> GCObservation {
+        GCTracePauseSource.window(parsed.cycles, malformed: parsed.malformed.count, launchUnixNanos: context.launchUnixNanos,
+                                  windowStart: start, windowEnd: end)
+    }
+    guard !parsed.cycles.isEmpty else { return PauseReading(summary: summary, gc: nil) }
+    let span = observe(summary.spanStartUnixNanos ?? windowStart, summary.spanEndUnixNanos ?? windowEnd)
+    return PauseReading(summary: summary, gc: observe(windowStart, windowEnd), gctraceOverSpan: PauseSummary(gctrace: span))
 }

@@ -252,3 +252,12 @@ public struct NoiseCheck: Sendable, Equatable {
     public var maxCV: Double
     public var action: Action
 }
+
+extension StudySpec {
+    /// The frontier report of `samples` under this spec's objectives, seed and (unless others
+    /// are given) constraints and rule: the one place a spec becomes a report.
+    public func report(of samples: [TrialSample], constraints: [Constraint]? = nil, rule: SelectionRule? = nil) -> FrontierReport {
+        FrontierReport.make(study: study, samples: samples, objectives: objectives.map { ($0.metric, $0.direction) },
+                            constraints: constraints ?? self.constraints, rule: rule ?? recommend, seed: seed)
+    }
+}

@@ -21,9 +21,7 @@ public struct StoredStudy {
         guard !samples.isEmpty else {
             throw Failure(description: "no trials in \(path); run 'tuner run \(specPath)' first or pass --trials FILE")
         }
-        var report = FrontierReport.make(study: spec.study, samples: samples,
-                                         objectives: spec.objectives.map { ($0.metric, $0.direction) },
-                                         constraints: spec.constraints, rule: spec.recommend, seed: spec.seed)
+        var report = spec.report(of: samples)
         let decisionPath = "\(directory)/decision.json"
         var decision: StudyDecision?
         do { decision = trialsPath == nil ? try DecisionFile.read(path: decisionPath) : nil } catch {
@@ -33,6 +31,12 @@ public struct StoredStudy {
         if decision == nil { decision = StudyRunner.decisionFromRecordedTrials(samples, spec: spec) }
         if let decision { report.apply(decision) }
         return StoredStudy(spec: spec, samples: samples, decision: decision, report: report)
+    }
+
+    /// The report re-decided from the stored trials under other constraints or another rule;
+    /// nothing is run, so its choice is unconfirmed.
+    public func redecided(constraints: [Constraint], rule: SelectionRule) -> FrontierReport {
+        spec.report(of: samples, constraints: constraints, rule: rule)
     }
 
     /// What a reader must know about the decision behind the report, or nil when it is current.

@@ -142,20 +142,17 @@ public struct StudyRunner {
         }
         let p99 = Metric.pauseP99Millis.value(of: sample) ?? 0
         let rss = sample.memory.map { ByteSize.human(Double($0.peakBytes)) } ?? "?"
-        let cycles = Metric.gcCount.value(of: sample).map { formatFixed($0, decimals: 0) } ?? "?"
+        let gcCount = Metric.gcCount.value(of: sample)
+        let cycles = gcCount.map { formatFixed($0, decimals: 0) } ?? "?"
         let unit = load.tool == nil || load.tool == "sync-bench" ? "ops/s" : "/s"
-        let noGC = (Metric.gcCount.value(of: sample) ?? 1) == 0
+        let noGC = gcCount == 0
         return "\(head): \(formatFixed(load.throughputOpsPerSecond, decimals: 0)) \(unit), latency p99 \(formatFixed(load.latencyP99Millis, decimals: 1)) ms, "
             + "\(cycles) GCs, pause p99 \(formatFixed(p99, decimals: 3)) ms, peak RSS \(rss), "
             + "tuner CPU \(formatFixed(sample.tunerCPUSeconds, decimals: 3)) s, \(formatFixed(sample.wallSeconds, decimals: 1)) s"
             + (noGC ? " (no GC in the window: pause figures are 0)" : "")
     }
 
-    public func report(samples: [TrialSample]) -> FrontierReport {
-        FrontierReport.make(study: spec.study, samples: samples,
-                            objectives: spec.objectives.map { ($0.metric, $0.direction) },
-                            constraints: spec.constraints, rule: spec.recommend, seed: spec.seed)
-    }
+    public func report(samples: [TrialSample]) -> FrontierReport { spec.report(of: samples) }
 }
 
 /// The one factory of samplers: the budget's kind becomes a `Sampler`; nothing else switches on it.

@@ -18,16 +18,12 @@ extension StudyRunner {
         if fresh { try moveAside(databasePath) }
         let store = try SQLiteStudyStore(path: databasePath, machine: .current(goVersion: goVersion()))
         let fingerprint = StudyFingerprint.of(spec)
-        if let stored = try store.storedFingerprint(),
-           let difference = StudyFingerprint.difference(stored: stored, current: fingerprint) {
-            // A study that holds no trial (e.g. its build failed) has nothing to be incomparable with.
-            guard try store.isEmpty() else {
-                throw StudyError.incomparable("\(databasePath) holds trials of a different study: \(difference). Old and new trials would not be comparable; run again with --fresh to start over (the old database is kept, renamed)")
-            }
-            try store.saveFingerprint(fingerprint)
-        } else if try store.storedFingerprint() == nil {
-            try store.saveFingerprint(fingerprint)
+        let stored = try store.storedFingerprint()
+        // A study that holds no trial (e.g. its build failed) has nothing to be incomparable with.
+        if let stored, let difference = StudyFingerprint.difference(stored: stored, current: fingerprint), try !store.isEmpty() {
+            throw StudyError.incomparable("\(databasePath) holds trials of a different study: \(difference). Old and new trials would not be comparable; run again with --fresh to start over (the old database is kept, renamed)")
         }
+        if stored != fingerprint { try store.saveFingerprint(fingerprint) }
         let launcher = RecordingLauncher(base: PosixLauncher(), store: store)
         let trialRunner = trialRunner(spec: spec, launcher: launcher, logDirectory: logs)
         var runner = StudyRunner(spec: spec, store: store, trialRunner: trialRunner, log: log)
@@ -138,19 +134,12 @@ extension StudyRunner {
     /// Checks, after the build and before any trial, that the server and load programs exist
     /// and that the target's Go can take the study's settings. Returns warnings to show.
     /// - Throws: `StudyError.preflight` naming the key to fix.
-    public func preflight(path: String = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin") throws -> [String] {
+    public func preflight() throws -> [String] {
+        guard let launcher = builder else { return [] }
         func resolve(_ program: String, _ key: String, hint: String) throws -> String {
-            if program.contains("/") {
-                let candidate = program.hasPrefix("/") ? program : (spec.target.workdir as NSString).appendingPathComponent(program)
-                guard FileManager.default.isExecutableFile(atPath: candidate) else {
-                    throw StudyError.preflight("\(spec.path): \(key): \(candidate) does not exist or is not executable\(spec.target.build == nil ? "" : " after target.build"); \(hint)")
-                }
-                return candidate
+            do { return try launcher.resolveExecutable(program, workingDirectory: spec.target.workdir) } catch {
+                throw StudyError.preflight("\(spec.path): \(key): \(error); \(hint)")
             }
-            for directory in path.split(separator: ":") where FileManager.default.isExecutableFile(atPath: "\(directory)/\(program)") {
-                return "\(directory)/\(program)"
-            }
-            throw StudyError.preflight("\(spec.path): \(key): \(program) is not on PATH; \(hint)")
         }
         let server = try resolve(spec.target.command[0], "target.command", hint: "fix target.command (relative paths start in target.workdir) or target.build")
         switch spec.load.kind {
@@ -160,10 +149,8 @@ extension StudyRunner {
         case .command(let load): _ = try resolve(load.command[0], "load.command", hint: "fix load.command or target.build")
         }
         var warnings: [String] = []
-        guard let launcher = builder, let info = launcher.goBuildInfo(executable: server) else {
-            if builder != nil {
-                warnings.append("target.command \(server) carries no Go build info (not a Go binary, or a wrapper script): its Go version is read from the running server instead, and GOMEMLIMIT support is not checked before the first trial")
-            }
+        guard let info = launcher.goBuildInfo(executable: server) else {
+            warnings.append("target.command \(server) carries no Go build info (not a Go binary, or a wrapper script): its Go version is read from the running server instead, and GOMEMLIMIT support is not checked before the first trial")
             return warnings
         }
         log("target: \(server): \(info.summary)")

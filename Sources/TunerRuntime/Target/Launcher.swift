@@ -126,6 +126,17 @@ public enum ReadinessCheck: Sendable, Equatable {
     case tcp(port: Int)
     /// A line of the process's stdout or stderr matches this regular expression.
     case log(pattern: String)
+
+    /// Whether a line of `texts` matches `pattern` (the `log` check on output already read).
+    public static func anyLine(of texts: [String], matches pattern: String) -> Bool {
+        guard let regex = try? NSRegularExpression(pattern: pattern) else { return false }
+        return texts.contains { text in
+            text.split(separator: "\n").contains { line in
+                let line = String(line)
+                return regex.firstMatch(in: line, range: NSRange(line.startIndex..., in: line)) != nil
+            }
+        }
+    }
 }
 
 /// Everything a trial does to the operating system: start processes in their own group, find
@@ -140,6 +151,9 @@ public protocol Launcher: Sendable {
     func probe(_ check: ReadinessCheck, of process: RunningProcess) -> Bool
     /// The Go build info of an executable (`go version -m`), nil when it is not a Go binary.
     func goBuildInfo(executable: String) -> GoBuildInfo?
+    /// The path `launch` would run for `program`: relative to `workingDirectory` when it has a
+    /// slash, else found on PATH. Throws `LaunchError` saying which when there is none.
+    func resolveExecutable(_ program: String, workingDirectory: String) throws -> String
 }
 
 /// Why a launch failed.
@@ -153,6 +167,9 @@ public final class RecordingLauncher: Launcher, @unchecked Sendable {
     public func freePort() throws -> Int { try base.freePort() }
     public func probe(_ check: ReadinessCheck, of process: RunningProcess) -> Bool { base.probe(check, of: process) }
     public func goBuildInfo(executable: String) -> GoBuildInfo? { base.goBuildInfo(executable: executable) }
+    public func resolveExecutable(_ program: String, workingDirectory: String) throws -> String {
+        try base.resolveExecutable(program, workingDirectory: workingDirectory)
+    }
 
     private let base: Launcher
     private let store: StudyStore

@@ -108,13 +108,7 @@ public struct PosixLauncher: Launcher {
         case .http(let url): return Loopback.httpOK(url: url)
         case .tcp(let port): return Loopback.tcpOpen(port: port)
         case .log(let pattern):
-            guard let regex = try? NSRegularExpression(pattern: pattern) else { return false }
-            return [process.standardOutput(), process.standardError()].contains { text in
-                text.split(separator: "\n").contains { line in
-                    let line = String(line)
-                    return regex.firstMatch(in: line, range: NSRange(line.startIndex..., in: line)) != nil
-                }
-            }
+            return ReadinessCheck.anyLine(of: [process.standardOutput(), process.standardError()], matches: pattern)
         }
     }
 
@@ -132,6 +126,10 @@ public struct PosixLauncher: Launcher {
         guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "posix_spawn_file_actions_addclosefrom_np") else { return nil }
         return unsafeBitCast(symbol, to: AddCloseFrom.self)
     }()
+
+    public func resolveExecutable(_ program: String, workingDirectory: String) throws -> String {
+        try resolveExecutable(program, workingDirectory: workingDirectory, path: ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin")
+    }
 
     private func resolveExecutable(_ program: String, workingDirectory: String, path: String) throws -> String {
         if program.contains("/") {
