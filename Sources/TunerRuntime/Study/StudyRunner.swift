@@ -9,8 +9,8 @@ public struct StudyRunner {
     public var spec: StudySpec
     public let store: StudyStore
     public let trialRunner: any TrialEvaluator
-    /// Receives one line per event (trial finished, phase changes).
-    public let log: (String) -> Void
+    /// Receives every event of the study as it happens (`StudyEvent.plainText` is its log line).
+    public let events: (StudyEvent) -> Void
     /// Set by `standard`: tells the store which trial started a process.
     var recordingLauncher: RecordingLauncher?
     /// The study's one-writer lock, held as long as the runner lives.
@@ -23,12 +23,20 @@ public struct StudyRunner {
     /// The study's folder, `data/<study>/`.
     public var studyDirectory: String { "\(spec.dataDirectory)/\(spec.study)" }
 
-    public init(spec: StudySpec, store: StudyStore, trialRunner: any TrialEvaluator, log: @escaping (String) -> Void) {
+    public init(spec: StudySpec, store: StudyStore, trialRunner: any TrialEvaluator, events: @escaping (StudyEvent) -> Void) {
         self.spec = spec
         self.store = store
         self.trialRunner = trialRunner
-        self.log = log
+        self.events = events
     }
+
+    /// A runner that reports each event as its line of text (events without one print nothing).
+    public init(spec: StudySpec, store: StudyStore, trialRunner: any TrialEvaluator, log: @escaping (String) -> Void) {
+        self.init(spec: spec, store: store, trialRunner: trialRunner, events: { if let line = $0.plainText { log(line) } })
+    }
+
+    /// Reports one line: a "WARNING: " line as a warning, any other as a message.
+    func log(_ line: String) { events(.line(line)) }
 
     /// The sampler this spec's budget names, with `repeats` rounds for planned samplers.
     public func sampler(repeats: Int? = nil) -> any Sampler {
@@ -114,6 +122,9 @@ public struct StudyRunner {
         let seed = spec.seed &+ UInt64(index) &* 7919
         try store.begin(trialIndex: index, setting: setting, repeatIndex: repeatIndex)
         recordingLauncher?.setCurrentTrial((setting, repeatIndex))
+        events(.trialStarted(TrialStart(trialIndex: index, plannedTrials: plannedTrials(phase: phase, total: total, state),
+                                        setting: setting, repeatIndex: repeatIndex, phase: phase,
+                                        expectedSeconds: expectedTrialSeconds(state))))
         var sample = trialRunner.run(setting: setting, trialIndex: index, repeatIndex: repeatIndex, seed: seed)
         recordingLauncher?.setCurrentTrial(nil)
         sample.phase = phase
@@ -123,7 +134,7 @@ public struct StudyRunner {
         if storesFiles {
             try? TrialsFile.write(state.samples.sorted { $0.trialIndex < $1.trialIndex }, to: "\(studyDirectory)/trials.jsonl")
         }
-        log(Self.trialLine(sample, total: total))
+        events(.trialFinished(sample, total: total))
         state.consecutiveFailures = sample.isMeasured ? 0 : state.consecutiveFailures + 1
         if state.consecutiveFailures >= 3 && state.samples.allSatisfy({ !$0.isMeasured }) {
             throw StudyError.tooManyFailures("the first \(state.consecutiveFailures) trials all failed; last: \(sample.outcome.failureReason ?? "")")
@@ -132,6 +143,26 @@ public struct StudyRunner {
             throw StudyError.tooManyFailures("\(state.consecutiveFailures) trials in a row failed; last: \(sample.outcome.failureReason ?? "")")
         }
         return sample
+    }
+
+    /// The study's expected trial count for the progress display: the search budget plus the
+    /// confirmation trials; within a confirmation, the trials so far plus the pairs it still runs.
+    func plannedTrials(phase: String, total: Int, _ state: RunState) -> Int {
+        let confirmTrials = 2 * spec.budget.confirmPairs
+        if phase.hasPrefix("confirm") {
+            let done = state.samples.filter { $0.phase == phase }.count
+            return state.nextIndex + max(confirmTrials - done, 1)
+        }
+        let search = phase == "search" ? total : trialBudget(sampler())
+        return max(search + confirmTrials, state.nextIndex + 1)
+    }
+
+    /// Warm-up + window + the median overhead (launch, readiness, stop, parsing) of the trials
+    /// recorded so far, or 1 s of overhead before any: what the next trial should take, seconds.
+    func expectedTrialSeconds(_ state: RunState) -> Double {
+        let load = spec.budget.warmupSeconds + spec.budget.durationSeconds
+        let overheads = state.samples.filter(\.isMeasured).map { max($0.wallSeconds - load, 0) }
+        return load + (Statistics.median(overheads) ?? 1)
     }
 
     /// One line per finished trial.

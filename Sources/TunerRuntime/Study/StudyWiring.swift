@@ -8,6 +8,11 @@ extension StudyRunner {
     /// - Parameter fresh: start a new study even if one with an incomparable spec exists
     ///   (the old database is moved aside, not deleted).
     public static func standard(spec: StudySpec, fresh: Bool = false, log: @escaping (String) -> Void) throws -> StudyRunner {
+        try standard(spec: spec, fresh: fresh, events: { if let line = $0.plainText { log(line) } })
+    }
+
+    /// The real wiring, reporting structured events (`tuner run` feeds them to its progress display).
+    public static func standard(spec: StudySpec, fresh: Bool = false, events: @escaping (StudyEvent) -> Void) throws -> StudyRunner {
         let directory = "\(spec.dataDirectory)/\(spec.study)"
         let logs = "\(directory)/logs"
         try prepareDirectory(spec: spec, directory: directory)
@@ -26,7 +31,7 @@ extension StudyRunner {
         if stored != fingerprint { try store.saveFingerprint(fingerprint) }
         let launcher = RecordingLauncher(base: PosixLauncher(), store: store)
         let trialRunner = trialRunner(spec: spec, launcher: launcher, logDirectory: logs)
-        var runner = StudyRunner(spec: spec, store: store, trialRunner: trialRunner, log: log)
+        var runner = StudyRunner(spec: spec, store: store, trialRunner: trialRunner, events: events)
         runner.recordingLauncher = launcher
         runner.builder = launcher
         runner.lock = lock
