@@ -3,6 +3,8 @@ import Foundation
 import TunerCore
 import TunerRuntime
 
+extension ColorChoice: ExpressibleByArgument {}
+
 extension Tuner {
     struct Run: ParsableCommand {
         static let configuration = CommandConfiguration(
@@ -23,6 +25,12 @@ extension Tuner {
         @Flag(help: "Start the study afresh even if data/<study>/ holds trials (the old database is kept, renamed).")
         var fresh = false
 
+        @Flag(help: "Print only the final summary, warnings and errors: no per-trial lines and no live progress line.")
+        var quiet = false
+
+        @Option(help: "Colour: auto (only on a terminal, and not with NO_COLOR set or TERM=dumb), on (also overrides NO_COLOR) or off.")
+        var color: ColorChoice = .auto
+
         func run() throws {
             var studySpec: StudySpec
             do { studySpec = try SpecLoader.load(path: spec) } catch {
@@ -31,10 +39,16 @@ extension Tuner {
             }
             if let seed { studySpec.seed = seed }
             if stopIfNoisy { studySpec.budget.noiseCheck?.action = .stop }
+            // Progress on stdout: a live line on a terminal, plain lines off one (OutputMode.decide).
+            let display = ProgressDisplay(mode: OutputMode.decide(color: color, quiet: quiet, isTerminal: isatty(1) == 1,
+                                                                  environment: ProcessInfo.processInfo.environment))
+            Diagnostics.configure(color: color, display: display)
+            defer { display.stop() }
+            let say = display.permanent
             let stop = StopFlag.install()
             let started = monotonicSeconds()
             var runner: StudyRunner
-            do { runner = try StudyRunner.standard(spec: studySpec, fresh: fresh, log: say) } catch {
+            do { runner = try StudyRunner.standard(spec: studySpec, fresh: fresh, events: display.handle) } catch {
                 if let studyError = error as? StudyError {
                     Diagnostics.error(studyError.description)
                 } else {
@@ -45,8 +59,9 @@ extension Tuner {
             var samples: [TrialSample]
             var decided: StudyDecision?
             do {
+                display.start()
                 try runner.build()
-                for warning in try runner.preflight() { say("WARNING: \(warning)") }
+                for warning in try runner.preflight() { display.handle(.warning(warning)) }
                 samples = try runner.runTrials(shouldStop: { stop.isSet })
                 if !stop.isSet {
                     decided = try runner.recommendAndConfirm(samples: &samples, shouldStop: { stop.isSet })
@@ -56,6 +71,7 @@ extension Tuner {
                 }
             } catch {
                 PosixLauncher.registry.killAll()
+                display.stop()
                 Diagnostics.error("\(error)")
                 let kept = (try? runner.store.samples().count) ?? 0
                 if kept > 0 { Diagnostics.note("\(kept) finished trial(s) are kept in \(runner.studyDirectory)/ ('tuner run \(spec)' resumes)") }
@@ -76,8 +92,9 @@ extension Tuner {
             if let json = try? ReportRenderer.json(report) {
                 try? json.write(to: URL(fileURLWithPath: "\(runner.studyDirectory)/report.json"))
             }
+            display.stop()
             say("")
-            say(ReportRenderer.summary(report, envFilePath: written))
+            say(display.style.summary(ReportRenderer.summary(report, envFilePath: written)))
             say("Study wall time: \(formatFixed(monotonicSeconds() - started, decimals: 1)) s; samples: \(runner.studyDirectory)/trials.jsonl")
             if samples.allSatisfy({ !$0.isMeasured }) {
                 Diagnostics.error("no trial was measured; the FAILED lines above say why")
@@ -115,6 +132,7 @@ final class StopFlag: @unchecked Sendable {
                     return
                 }
                 PosixLauncher.registry.killAll()
+                Diagnostics.stopProgress()
                 Diagnostics.note("aborted: child processes killed; finished trials are kept")
                 exit(signalNumber == SIGINT ? 130 : 128 + signalNumber)
             }
