@@ -125,6 +125,7 @@ public enum ReportRenderer {
         if !report.constraints.isEmpty {
             out.append("Constraints: \(report.constraints.map(\.description).joined(separator: ", ")) (judged on medians; met? = interval straddles a bound).")
         }
+        if let plot = FrontierPlot.render(report) { out += ["", plot] }
         out.append("")
         let names = report.objectives.map(\.metric.rawValue)
         out.append("Rule: \(report.rule.description(objectiveNames: names, directions: report.objectives.map(\.direction))).")
