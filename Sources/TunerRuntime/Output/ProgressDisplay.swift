@@ -108,7 +108,7 @@ public final class ProgressDisplay: @unchecked Sendable {
         guard let text = event.plainText else { return nil }
         switch event {
         case .trialFinished: return style.trialLine(text)
-        case .warning: return style.bold(text)
+        case .warning(let warning): return style.bold("WARNING:") + " " + warning
         default: return text
         }
     }

@@ -233,7 +233,7 @@ final class FakeTerminal: @unchecked Sendable {
         let display = terminal.display(OutputMode(color: true, progress: .plain))
         Self.feed(display, terminal)
         #expect(terminal.all.contains(": \u{1B}[1;31mFAILED\u{1B}[0m: target.ready"))
-        #expect(terminal.all.contains("\u{1B}[1mWARNING: noise check"))
+        #expect(terminal.all.contains("\u{1B}[1mWARNING:\u{1B}[0m noise check"))
     }
 
     /// The timer redraws the line on its own, at most once a second, and not after `stop`.
