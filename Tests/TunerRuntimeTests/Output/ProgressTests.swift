@@ -236,6 +236,24 @@ final class FakeTerminal: @unchecked Sendable {
         #expect(terminal.all.contains("\u{1B}[1mWARNING:\u{1B}[0m noise check"))
     }
 
+    /// What a tick costs: one redraw of the line (render and write), CPU of this thread only.
+    @Test func aRedrawCostsFarLessThanAMillisecondOfCPU() {
+        let display = ProgressDisplay(mode: OutputMode(color: false, progress: .live), write: { _ in }, clock: monotonicSeconds, width: { 120 })
+        display.handle(.trialStarted(F.start(0, of: 3)))
+        display.handle(.trialFinished(F.sample(0), total: 3))
+        display.handle(.trialStarted(F.start(1, of: 3)))
+        func threadCPUSeconds() -> Double {
+            var usage = rusage()
+            getrusage(1 /* RUSAGE_THREAD */, &usage)
+            return Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
+        }
+        let before = threadCPUSeconds()
+        for _ in 0..<1000 { display.aside {} }
+        let perRedraw = (threadCPUSeconds() - before) / 1000
+        print("one redraw of the live line: \(formatFixed(perRedraw * 1e6, decimals: 1)) µs of CPU")
+        #expect(perRedraw < 0.001)
+    }
+
     /// The timer redraws the line on its own, at most once a second, and not after `stop`.
     @Test func theTimerRedrawsAtMostOncePerSecondAndStopsWithTheDisplay() async throws {
         let terminal = FakeTerminal()
