@@ -216,9 +216,9 @@ public struct FrontierReport: Sendable {
                 if let candidateSource {
                     source = candidateSource + "; "
                 } else if let surrogate, surrogate.setting == confirmation.candidate {
-                    source = "surrogate optimum (\(surrogate.explanation)); "
+                    source = "the surrogate's choice (\(surrogate.explanation)); "
                 } else if let surrogate {
-                    source = "best measured setting by the rule, after the surrogate optimum \(surrogate.setting) failed its confirmation; "
+                    source = "best measured setting by the rule, after the surrogate's choice \(surrogate.setting) failed its confirmation; "
                 } else {
                     source = "best measured setting by the rule; "
                 }

@@ -72,6 +72,7 @@ public enum ReportRenderer {
             if row.membership == .uncertain { mark += "?" }
             if index == report.recommendationIndex { mark = "=>" + mark }
             if index == report.baselineIndex { mark += "d" }
+            if report.surrogateRecommendation?.region?.members.contains(row.setting) == true { mark += "~" }
             let constraints: String
             if row.measuredTrials == 0 { constraints = "failed" }
             else if report.constraints.isEmpty { constraints = "-" }
@@ -120,7 +121,7 @@ public enum ReportRenderer {
         out.append("")
         out.append(table(report))
         out.append("")
-        out.append("* = on the Pareto frontier of the medians; ? = membership uncertain (P(front) in (0.1, 0.9) or one repeat); d = Go default; => = recommended.")
+        out.append("* = on the Pareto frontier of the medians; ? = membership uncertain (P(front) in (0.1, 0.9) or one repeat); d = Go default; => = recommended\(report.surrogateRecommendation?.region == nil ? "" : "; ~ = in the plateau (below)").")
         out.append("P(front) = share of bootstrap resamples of the repeats in which the setting is non-dominated. Trials: \(report.totalTrials) (\(report.failedTrials) failed).")
         if !report.constraints.isEmpty {
             out.append("Constraints: \(report.constraints.map(\.description).joined(separator: ", ")) (judged on medians; met? = interval straddles a bound).")
@@ -131,7 +132,8 @@ public enum ReportRenderer {
         if let surrogate = report.surrogateRecommendation {
             let predicted = surrogate.predicted.sorted { $0.key.rawValue < $1.key.rawValue }
                 .map { "\($0.key.rawValue) ≈ \($0.key.format($0.value))" }.joined(separator: ", ")
-            out.append("Surrogate optimum: \(surrogate.setting) (predicted \(predicted)).")
+            out.append("Surrogate's choice: \(surrogate.setting) (predicted \(predicted)).")
+            if let region = surrogate.region { out.append("Plateau: \(region.summary).") }
         }
         if let confirmation = report.confirmation {
             out.append("Confirmation (\(confirmation.changes.first?.change.sampleCount ?? 0) alternating pairs against the default): \(confirmation.verdict).")
@@ -184,6 +186,9 @@ public enum ReportRenderer {
             if report.changesVersusDefault.isEmpty { lines.append("#   (the default was not measured successfully: no comparison)") }
         }
         if let confirmation = report.confirmation { lines.append("# confirmation: \(confirmation.verdict)") }
+        if let region = report.surrogateRecommendation?.region {
+            lines.append("# plateau: \(region.summary)")
+        }
         lines.append("GOGC=\(row.setting.gogcValue)")
         lines.append("GOMEMLIMIT=\(row.setting.memoryLimitValue)")
         return lines.joined(separator: "\n") + "\n"
@@ -202,6 +207,8 @@ public enum ReportRenderer {
             var recommended: String?; var explanation: String
             var change_vs_default: [String: Estimate]; var baseline_cv: [String: Double]
             var tuner_cpu_seconds_per_trial_median: Double?
+            var surrogate: SurrogateRecommendation?
+            var confirmation: Confirmation?
             var rows: [Row]
         }
         let export = Export(
@@ -213,6 +220,7 @@ public enum ReportRenderer {
             change_vs_default: Dictionary(uniqueKeysWithValues: report.changesVersusDefault.map { ($0.metric.rawValue, $0.relative) }),
             baseline_cv: Dictionary(uniqueKeysWithValues: report.baselineNoise.map { ($0.key.rawValue, $0.value) }),
             tuner_cpu_seconds_per_trial_median: report.tunerCPUSecondsPerTrialMedian,
+            surrogate: report.surrogateRecommendation, confirmation: report.confirmation,
             rows: report.rows.map { row in
                 Export.Row(gogc: row.setting.gogcValue, gomemlimit: row.setting.memoryLimitValue,
                            measured: row.measuredTrials, failed: row.failedTrials, on_frontier: row.onFrontier,
