@@ -54,6 +54,9 @@ public struct FrontierReport: Sendable {
     public var measuredWith: [String] = []
     public var totalTrials: Int
     public var failedTrials: Int
+    /// For each objective, whether it tells the measured settings apart beyond its noise (nil
+    /// entry: not testable, no setting was measured twice).
+    public var separation: [Separation] = []
     /// The surrogate's own recommendation (posterior-mean optimum), when a search ran.
     public var surrogateRecommendation: SurrogateRecommendation?
     /// The alternating runs against the default, when they ran.
@@ -176,6 +179,12 @@ public struct FrontierReport: Sendable {
             totalTrials: samples.count, failedTrials: samples.filter { !$0.isMeasured }.count)
         report.tunerCPUShareDuringLoad = Statistics.median(shares)
         report.measuredWith = measurementLines(samples.filter(\.isMeasured))
+        let measuredSamples = samples.filter(\.isMeasured)
+        report.separation = objectives.enumerated().compactMap { k, objective in
+            let groups = Dictionary(grouping: measuredSamples, by: \.setting).sorted { $0.key < $1.key }
+                .map { $0.value.compactMap { objective.metric.value(of: $0) } }
+            return Separation.test(objective.metric, groups: groups, seed: seed &+ 0x5E9A &+ UInt64(k))
+        }
         return report
     }
 
@@ -240,6 +249,26 @@ public struct FrontierReport: Sendable {
             recommendationIndex = index
             recommendationExplanation = "the surrogate predicts Go's default is best (\(surrogate.explanation)); nothing to confirm"
         }
+    }
+
+    /// The objective the rule optimises, when it optimises one.
+    public var ruleObjective: Metric? {
+        if case .best(let k) = rule, objectives.indices.contains(k) { return objectives[k].metric }
+        return nil
+    }
+
+    /// The objectives that do not tell the settings apart beyond their noise, and a warning when
+    /// the rule optimises one of them (its "best" is then chosen on noise); nil when all separate.
+    public var separationWarning: String? {
+        let flat = separation.filter { !$0.separates }
+        guard !flat.isEmpty else { return nil }
+        var text = "Not separated beyond the noise here: " + flat.map(\.text).joined(separator: "; ") + "."
+        if let metric = ruleObjective, flat.contains(where: { $0.metric == metric }) {
+            let moved = separation.filter(\.separates).map(\.metric.rawValue)
+            text += " The rule optimises \(metric.rawValue), so its choice rests on noise"
+                + (moved.isEmpty ? "" : "; what the settings did change is \(moved.joined(separator: ", ")): consider a rule on that (recommend.objective)") + "."
+        }
+        return text
     }
 
     /// "+21.3 % [+12.6, +30.1]" for a relative change.

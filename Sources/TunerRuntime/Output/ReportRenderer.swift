@@ -129,6 +129,7 @@ public enum ReportRenderer {
         out.append("")
         let names = report.objectives.map(\.metric.rawValue)
         out.append("Rule: \(report.rule.description(objectiveNames: names, directions: report.objectives.map(\.direction))).")
+        if let warning = report.separationWarning { out.append("WARNING: \(warning)") }
         if let surrogate = report.surrogateRecommendation {
             let predicted = surrogate.predicted.sorted { $0.key.rawValue < $1.key.rawValue }
                 .map { "\($0.key.rawValue) ≈ \($0.key.format($0.value))" }.joined(separator: ", ")
@@ -189,6 +190,7 @@ public enum ReportRenderer {
         if let region = report.surrogateRecommendation?.region {
             lines.append("# plateau: \(region.summary)")
         }
+        if let warning = report.separationWarning { lines.append("# WARNING: \(warning)") }
         lines.append("GOGC=\(row.setting.gogcValue)")
         lines.append("GOMEMLIMIT=\(row.setting.memoryLimitValue)")
         return lines.joined(separator: "\n") + "\n"
@@ -207,6 +209,7 @@ public enum ReportRenderer {
             var recommended: String?; var explanation: String
             var change_vs_default: [String: Estimate]; var baseline_cv: [String: Double]
             var tuner_cpu_seconds_per_trial_median: Double?
+            var separation: [Separation]
             var surrogate: SurrogateRecommendation?
             var confirmation: Confirmation?
             var rows: [Row]
@@ -220,7 +223,7 @@ public enum ReportRenderer {
             change_vs_default: Dictionary(uniqueKeysWithValues: report.changesVersusDefault.map { ($0.metric.rawValue, $0.relative) }),
             baseline_cv: Dictionary(uniqueKeysWithValues: report.baselineNoise.map { ($0.key.rawValue, $0.value) }),
             tuner_cpu_seconds_per_trial_median: report.tunerCPUSecondsPerTrialMedian,
-            surrogate: report.surrogateRecommendation, confirmation: report.confirmation,
+            separation: report.separation, surrogate: report.surrogateRecommendation, confirmation: report.confirmation,
             rows: report.rows.map { row in
                 Export.Row(gogc: row.setting.gogcValue, gomemlimit: row.setting.memoryLimitValue,
                            measured: row.measuredTrials, failed: row.failedTrials, on_frontier: row.onFrontier,
