@@ -65,7 +65,7 @@ public struct FrontierReport: Sendable {
     /// The objectives and metrics every row shows.
     public static let tableMetrics: [Metric] = [
         .pauseP50Millis, .pauseP99Millis, .pauseMaxMillis, .pauseMillisPerSecond, .throughputOpsPerSecond,
-        .latencyP99Millis, .rssPeakBytes, .rssGrowthPercent, .gcCount, .gcCPUPercent,
+        .latencyP99Millis, .rssPeakBytes, .rssTrendPercentPerMinute, .gcCount, .gcCPUPercent,
     ]
 
     public var recommendation: Row? { recommendationIndex.map { rows[$0] } }

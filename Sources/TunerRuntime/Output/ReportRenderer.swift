@@ -58,7 +58,7 @@ public enum ReportRenderer {
     /// Header and cells of the frontier table, frontier members first.
     static func frontierCells(_ report: FrontierReport) -> (headers: [String], lines: [[String]]) {
         let headers = ["", "GOGC", "GOMEMLIMIT", "n", "pause p50 ms", "pause p99 ms [95% CI]", "pause max ms", "pause ms/s",
-                       "throughput ops/s [95% CI]", "latency p99 ms", "peak RSS", "RSS growth", "GCs", "P(front)", "constraints"]
+                       "throughput ops/s [95% CI]", "latency p99 ms", "peak RSS", "RSS %/min (2nd half)", "GCs", "P(front)", "constraints"]
         let order = report.rows.indices.sorted { a, b in
             let ra = report.rows[a], rb = report.rows[b]
             if ra.onFrontier != rb.onFrontier { return ra.onFrontier }
@@ -88,7 +88,7 @@ public enum ReportRenderer {
                 cell(row.metrics[.throughputOpsPerSecond], .throughputOpsPerSecond),
                 row.metrics[.latencyP99Millis].map { Metric.latencyP99Millis.format($0.value) } ?? "-",
                 row.metrics[.rssPeakBytes].map { Metric.rssPeakBytes.format($0.value) } ?? "-",
-                row.metrics[.rssGrowthPercent].map { "\(formatFixed($0.value, decimals: 0)) %" } ?? "-",
+                row.metrics[.rssTrendPercentPerMinute].map { "\(formatFixed($0.value, decimals: 0))\($0.isSingleSample ? " (n=1)" : "")" } ?? "-",
                 row.metrics[.gcCount].map { Metric.gcCount.format($0.value) } ?? "-",
                 row.measuredTrials > 0 ? formatFixed(row.frontierProbability, decimals: 2) : "-",
                 constraints,
@@ -122,6 +122,7 @@ public enum ReportRenderer {
         out.append(table(report))
         out.append("")
         out.append("* = on the Pareto frontier of the medians; ? = membership uncertain (P(front) in (0.1, 0.9) or one repeat); d = Go default; => = recommended\(report.surrogateRecommendation?.region == nil ? "" : "; ~ = in the plateau (below)").")
+        out.append("RSS %/min (2nd half) = least-squares trend of RSS over the second half of the measured window, % of its mean per minute (the heap's fill after start-up excluded; seconds of it are no leak test).")
         out.append("P(front) = share of bootstrap resamples of the repeats in which the setting is non-dominated. Trials: \(report.totalTrials) (\(report.failedTrials) failed).")
         if !report.constraints.isEmpty {
             out.append("Constraints: \(report.constraints.map(\.description).joined(separator: ", ")) (judged on medians; met? = interval straddles a bound).")
