@@ -39,6 +39,7 @@ import Testing
         #expect(!report.stdout.contains("no decision is stored"))
         let json = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: "\(study)/report.json"))) as? [String: Any]
         let recommended = try #require(json?["recommended"] as? String)
+        #expect(json?["status"] as? String == "decided", "the per-trial interim export is replaced by the decided one")
         #expect(runLine.hasPrefix("Recommended: \(recommended)"), "\(runLine) vs \(recommended)")
         #expect(envSetting == recommended, "env \(envSetting) vs \(recommended)")
         // The rule's pick is confirmed against the default unless the pick is the default itself.

@@ -57,6 +57,9 @@ public struct FrontierReport: Sendable {
     /// For each objective, whether it tells the measured settings apart beyond its noise (nil
     /// entry: not testable, no setting was measured twice).
     public var separation: [Separation] = []
+    /// Set on the exports `tuner run` rewrites after every trial, before the study has decided:
+    /// the recommendation is then the rule's pick so far, unconfirmed.
+    public var isInterim = false
     /// The surrogate's own recommendation (posterior-mean optimum), when a search ran.
     public var surrogateRecommendation: SurrogateRecommendation?
     /// The alternating runs against the default, when they ran.

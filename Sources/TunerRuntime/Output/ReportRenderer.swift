@@ -206,7 +206,7 @@ public enum ReportRenderer {
                 var feasible: Bool; var violated: [String]
                 var metrics: [String: Estimate]
             }
-            var study: String; var objectives: [String]; var constraints: [String]; var rule: String
+            var study: String; var status: String; var objectives: [String]; var constraints: [String]; var rule: String
             var recommended: String?; var explanation: String
             var change_vs_default: [String: Estimate]; var baseline_cv: [String: Double]
             var tuner_cpu_seconds_per_trial_median: Double?
@@ -217,6 +217,9 @@ public enum ReportRenderer {
         }
         let export = Export(
             study: report.study,
+            status: report.isInterim
+                ? "in progress: \(report.totalTrials) trial(s) so far; the recommendation is the rule's pick so far, unconfirmed (rewritten after every trial)"
+                : "decided",
             objectives: report.objectives.map { "\($0.direction.rawValue) \($0.metric.rawValue)" },
             constraints: report.constraints.map(\.description),
             rule: report.rule.description(objectiveNames: report.objectives.map(\.metric.rawValue), directions: report.objectives.map(\.direction)),
