@@ -254,6 +254,29 @@ public struct FrontierReport: Sendable {
         }
     }
 
+    /// The spec's rule in words.
+    public var ruleText: String {
+        rule.description(objectiveNames: objectives.map(\.metric.rawValue), directions: objectives.map(\.direction))
+    }
+
+    /// The rule that actually chose the recommended setting, in words a reader can check: the
+    /// surrogate's (posterior optimum, or the robust choice within its plateau) when its choice was
+    /// confirmed, the default when the last candidate was refuted, else the spec's rule on the
+    /// measured medians of the table.
+    public var decidingRule: String {
+        guard let row = recommendation else { return ruleText }
+        if let confirmation, !confirmation.confirmed, row.setting.isGoDefault {
+            return "keep Go's default: the last candidate, \(confirmation.candidate), did not beat it in the alternating confirmation pairs"
+        }
+        if let surrogate = surrogateRecommendation, surrogate.setting == row.setting {
+            return "the surrogate's choice: \(surrogate.explanation)"
+        }
+        if let confirmation, let surrogate = surrogateRecommendation, confirmation.candidate == row.setting {
+            return "\(ruleText), on the measured medians (the surrogate's choice \(surrogate.setting) was not confirmed)"
+        }
+        return "\(ruleText), on the measured medians"
+    }
+
     /// The objective the rule optimises, when it optimises one.
     public var ruleObjective: Metric? {
         if case .best(let k) = rule, objectives.indices.contains(k) { return objectives[k].metric }

@@ -128,8 +128,8 @@ public enum ReportRenderer {
             out.append("Constraints: \(report.constraints.map(\.description).joined(separator: ", ")) (judged on medians; met? = interval straddles a bound).")
         }
         out.append("")
-        let names = report.objectives.map(\.metric.rawValue)
-        out.append("Rule: \(report.rule.description(objectiveNames: names, directions: report.objectives.map(\.direction))).")
+        out.append("Study rule: \(report.ruleText).")
+        out.append("Chosen by: \(report.decidingRule).")
         if let warning = report.separationWarning { out.append("WARNING: \(warning)") }
         if let surrogate = report.surrogateRecommendation {
             let predicted = surrogate.predicted.sorted { $0.key.rawValue < $1.key.rawValue }
@@ -173,10 +173,15 @@ public enum ReportRenderer {
         guard let row = report.recommendation else { return nil }
         var lines = [
             "# tuner recommendation for study '\(report.study)' (\(specPath))",
-            "# written \(ISO8601DateFormatter().string(from: date)); rule: \(report.rule.description(objectiveNames: report.objectives.map(\.metric.rawValue), directions: report.objectives.map(\.direction)))",
+            "# written \(ISO8601DateFormatter().string(from: date)); study rule: \(report.ruleText)",
+            "# chosen by: \(report.decidingRule)",
             "# \(report.recommendationExplanation)",
-            "# measured against the Go default (GOGC=100, no limit), \(row.measuredTrials) repeats:",
         ]
+        if let confirmation = report.confirmation, confirmation.candidate == row.setting {
+            lines.append("# measured against the Go default (GOGC=100, no limit) in \(confirmation.changes.first?.change.sampleCount ?? 0) alternating pairs:")
+        } else if !row.setting.isGoDefault {
+            lines.append("# measured against the Go default (GOGC=100, no limit): medians of \(row.measuredTrials) trial(s) of this setting and \(report.baseline?.measuredTrials ?? 0) of the default:")
+        }
         if row.setting.isGoDefault {
             lines.append(report.confirmation.map { $0.confirmed } == false
                          ? "#   this is Go's default: the candidate above was not confirmed against it"
@@ -206,7 +211,7 @@ public enum ReportRenderer {
                 var feasible: Bool; var violated: [String]
                 var metrics: [String: Estimate]
             }
-            var study: String; var status: String; var objectives: [String]; var constraints: [String]; var rule: String
+            var study: String; var status: String; var objectives: [String]; var constraints: [String]; var rule: String; var chosen_by: String
             var recommended: String?; var explanation: String
             var change_vs_default: [String: Estimate]; var baseline_cv: [String: Double]
             var tuner_cpu_seconds_per_trial_median: Double?
@@ -222,7 +227,7 @@ public enum ReportRenderer {
                 : "decided",
             objectives: report.objectives.map { "\($0.direction.rawValue) \($0.metric.rawValue)" },
             constraints: report.constraints.map(\.description),
-            rule: report.rule.description(objectiveNames: report.objectives.map(\.metric.rawValue), directions: report.objectives.map(\.direction)),
+            rule: report.ruleText, chosen_by: report.decidingRule,
             recommended: report.recommendation?.setting.description, explanation: report.recommendationExplanation,
             change_vs_default: Dictionary(uniqueKeysWithValues: report.changesVersusDefault.map { ($0.metric.rawValue, $0.relative) }),
             baseline_cv: Dictionary(uniqueKeysWithValues: report.baselineNoise.map { ($0.key.rawValue, $0.value) }),
