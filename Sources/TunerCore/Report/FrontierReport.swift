@@ -60,6 +60,9 @@ public struct FrontierReport: Sendable {
     /// Set on the exports `tuner run` rewrites after every trial, before the study has decided:
     /// the recommendation is then the rule's pick so far, unconfirmed.
     public var isInterim = false
+    /// Where the confirmed candidate came from when neither the surrogate nor the rule says
+    /// (`StudyDecision.candidateSource`).
+    public var candidateSource: String?
     /// The surrogate's own recommendation (posterior-mean optimum), when a search ran.
     public var surrogateRecommendation: SurrogateRecommendation?
     /// The alternating runs against the default, when they ran.
@@ -220,6 +223,7 @@ public struct FrontierReport: Sendable {
 
     public mutating func apply(surrogate: SurrogateRecommendation?, confirmation: Confirmation?, candidateSource: String? = nil) {
         surrogateRecommendation = surrogate
+        self.candidateSource = candidateSource
         self.confirmation = confirmation
         if let confirmation {
             if confirmation.confirmed, let index = rows.firstIndex(where: { $0.setting == confirmation.candidate }) {
@@ -267,6 +271,9 @@ public struct FrontierReport: Sendable {
         guard let row = recommendation else { return ruleText }
         if let confirmation, !confirmation.confirmed, row.setting.isGoDefault {
             return "keep Go's default: the last candidate, \(confirmation.candidate), did not beat it in the alternating confirmation pairs"
+        }
+        if let candidateSource, confirmation?.candidate == row.setting {
+            return "the candidate confirmed in the study's alternating pairs, \(candidateSource)"
         }
         if let surrogate = surrogateRecommendation, surrogate.setting == row.setting {
             return "the surrogate's choice: \(surrogate.explanation)"
