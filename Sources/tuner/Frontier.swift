@@ -8,14 +8,13 @@ extension Tuner {
 
         static let configuration = CommandConfiguration(abstract: "Print a study's frontier (with its stored decision) as a table, JSON, CSV or Markdown.")
 
-        @Argument(help: "Study spec (YAML).")
-        var spec: String
+        @OptionGroup var study: StoredStudyOptions
 
         @Option(help: "table, json, csv or markdown.")
         var format: Format = .table
 
         func run() throws {
-            let stored = try loadStoredStudy(spec)
+            let stored = try study.load()
             switch format {
             case .table: say(ReportRenderer.table(stored.report))
             case .markdown: FileHandle.standardOutput.write(Data(ReportRenderer.markdown(stored.report).utf8))

@@ -9,8 +9,7 @@ extension Tuner {
             abstract: "Re-decide from a study's stored trials under other constraints or another rule, without running anything.",
             discussion: "With no options it prints the stored decision. With options the new choice is UNCONFIRMED: put the constraints in the spec and run 'tuner run' to confirm it against the default.")
 
-        @Argument(help: "Study spec (YAML).")
-        var spec: String
+        @OptionGroup var study: StoredStudyOptions
 
         @Option(help: "Largest p99 pause, a duration (e.g. 1ms, 250us).")
         var maxPauseP99: String?
@@ -31,7 +30,7 @@ extension Tuner {
         var weights: String?
 
         func run() throws {
-            let stored = try loadStoredStudy(spec)
+            let stored = try study.load()
             let spec = stored.spec
             var constraints = spec.constraints
             func bound(_ text: String?, _ flag: String, _ metric: Metric, parse: (String) throws -> Double) throws {
@@ -74,7 +73,7 @@ extension Tuner {
             }
             let report = stored.redecided(constraints: constraints, rule: selection)
             say(ReportRenderer.summary(report, envFilePath: nil))
-            say("UNCONFIRMED: this choice is re-decided from the stored trials under \(constraints.isEmpty ? "no constraints" : constraints.map(\.description).joined(separator: ", ")); nothing was run. Put these constraints in \(self.spec) and run 'tuner run' to confirm it against the default in alternating pairs.")
+            say("UNCONFIRMED: this choice is re-decided from the stored trials under \(constraints.isEmpty ? "no constraints" : constraints.map(\.description).joined(separator: ", ")); nothing was run. Put these constraints in \(study.spec) and run 'tuner run' to confirm it against the default in alternating pairs.")
         }
     }
 }

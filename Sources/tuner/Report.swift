@@ -8,29 +8,48 @@ extension Tuner {
         static let configuration = CommandConfiguration(
             abstract: "Print the frontier and the study's stored decision again from its recorded trials.")
 
-        @Argument(help: "Study spec (YAML) whose recorded trials to report.")
-        var spec: String
+        @OptionGroup var study: StoredStudyOptions
 
-        @Option(help: "Trials file to read instead of data/<study>/trials.jsonl (no stored decision then).")
+        @Option(help: "Trials file to read instead of <data-dir>/<study>/trials.jsonl (no stored decision then).")
         var trials: String?
 
         func run() throws {
-            let stored = try loadStoredStudy(spec, trials: trials)
+            let stored = try study.load(trials: trials)
             say(ReportRenderer.summary(stored.report, envFilePath: nil))
             if let note = stored.decisionNote { say(note) }
         }
     }
 }
 
-/// Loads a spec and its stored study, printing a normal error for either.
-func loadStoredStudy(_ spec: String, trials: String? = nil) throws -> StoredStudy {
-    let studySpec: StudySpec
-    do { studySpec = try SpecLoader.load(path: spec) } catch {
-        Diagnostics.error(error.description)
-        throw ExitCode.failure
-    }
-    do { return try StoredStudy.load(spec: studySpec, specPath: spec, trialsPath: trials) } catch {
-        Diagnostics.error("\(error)")
-        throw ExitCode.failure
+/// The spec of a stored study and where its files are: what every command that reads a stored
+/// study (report, show, frontier, recommend, env) takes.
+struct StoredStudyOptions: ParsableArguments {
+    @Argument(help: "Study spec (YAML).")
+    var spec: String
+
+    @Option(help: ArgumentHelp(
+        "Read the study from DIR/<study>/ instead of the spec's output.data_dir (e.g. --data-dir reference for the committed reference runs).",
+        valueName: "DIR"))
+    var dataDir: String?
+
+    /// Loads the spec and its stored study, printing a normal error for either.
+    func load(trials: String? = nil) throws -> StoredStudy {
+        var studySpec: StudySpec
+        do { studySpec = try SpecLoader.load(path: spec) } catch {
+            Diagnostics.error(error.description)
+            throw ExitCode.failure
+        }
+        if let dataDir {
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: dataDir, isDirectory: &isDirectory), isDirectory.boolValue else {
+                Diagnostics.error("--data-dir \(dataDir): no such directory; give the folder that holds <study>/ (e.g. reference)")
+                throw ExitCode.failure
+            }
+            studySpec.dataDirectory = dataDir
+        }
+        do { return try StoredStudy.load(spec: studySpec, specPath: spec, trialsPath: trials) } catch {
+            Diagnostics.error("\(error)")
+            throw ExitCode.failure
+        }
     }
 }

@@ -78,7 +78,7 @@ extension Tuner {
                 throw ExitCode.failure
             }
             var report = runner.report(samples: samples)
-            if let decided { report.apply(decided) }
+            if let decided { report.apply(decided) } else { report.isInterim = true }
             let envPath = envFile ?? "\(runner.studyDirectory)/recommended.env"
             var written: String?
             if let text = ReportRenderer.envFile(report, specPath: spec) {
@@ -90,8 +90,9 @@ extension Tuner {
                 }
             }
             if let json = try? ReportRenderer.json(report) {
-                try? json.write(to: URL(fileURLWithPath: "\(runner.studyDirectory)/report.json"))
+                try? json.write(to: URL(fileURLWithPath: "\(runner.studyDirectory)/report.json"), options: .atomic)
             }
+            try? ReportRenderer.csv(report).write(toFile: "\(runner.studyDirectory)/frontier.csv", atomically: true, encoding: .utf8)
             display.stop()
             say("")
             say(display.style.summary(ReportRenderer.summary(report, envFilePath: written)))

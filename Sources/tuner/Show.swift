@@ -5,11 +5,10 @@ extension Tuner {
     struct Show: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List every recorded trial of a study, one line each.")
 
-        @Argument(help: "Study spec (YAML).")
-        var spec: String
+        @OptionGroup var study: StoredStudyOptions
 
         func run() throws {
-            let stored = try loadStoredStudy(spec)
+            let stored = try study.load()
             for sample in stored.samples {
                 say(StudyRunner.trialLine(sample, total: stored.samples.count) + "  [\(sample.phase ?? "search")]")
             }

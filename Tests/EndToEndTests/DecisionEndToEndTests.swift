@@ -39,6 +39,7 @@ import Testing
         #expect(!report.stdout.contains("no decision is stored"))
         let json = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: "\(study)/report.json"))) as? [String: Any]
         let recommended = try #require(json?["recommended"] as? String)
+        #expect(json?["status"] as? String == "decided", "the per-trial interim export is replaced by the decided one")
         #expect(runLine.hasPrefix("Recommended: \(recommended)"), "\(runLine) vs \(recommended)")
         #expect(envSetting == recommended, "env \(envSetting) vs \(recommended)")
         // The rule's pick is confirmed against the default unless the pick is the default itself.
@@ -53,6 +54,16 @@ import Testing
         // recommend with no flags renders the same decision; with flags it re-decides, unconfirmed.
         let same = try TunerBinary.run(["recommend", spec], timeoutSeconds: 60)
         #expect(same.stdout.split(separator: "\n").first { $0.hasPrefix("Recommended: ") } == runLine)
+
+        // The rule that chose the setting, the same words everywhere.
+        func chosenBy(_ output: String) -> String? {
+            output.split(separator: "\n").first { $0.hasPrefix("Chosen by: ") }.map { String($0.dropFirst(11).dropLast()) }
+        }
+        let rule = try #require(chosenBy(run.stdout))
+        #expect(chosenBy(report.stdout) == rule)
+        #expect(chosenBy(same.stdout) == rule)
+        #expect(env.contains("# chosen by: \(rule)\n"), "\(env)")
+        #expect(json?["chosen_by"] as? String == rule)
         let tight = try TunerBinary.run(["recommend", spec, "--max-rss", "1MiB"], timeoutSeconds: 60)
         #expect(tight.status == 0 && tight.stdout.contains("UNCONFIRMED: this choice is re-decided from the stored trials under rss_peak <= 1MiB"), "\(tight.stdout)")
         let bad = try TunerBinary.run(["recommend", spec, "--rule", "fastest"], timeoutSeconds: 60)

@@ -190,5 +190,10 @@ struct TunerBinary {
         let samples = try TrialsFile.read(path: "\(directory)/data/crashing/trials.jsonl")
         #expect(samples.count == 3)
         #expect(samples.allSatisfy { !$0.isMeasured })
+        // The exports rewritten after every trial survive the failure, marked in progress.
+        let report = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: "\(directory)/data/crashing/report.json"))) as? [String: Any]
+        #expect((report?["status"] as? String)?.hasPrefix("in progress: 3 trial(s) so far") == true, "\(String(describing: report?["status"]))")
+        let csv = try String(contentsOfFile: "\(directory)/data/crashing/frontier.csv", encoding: .utf8)
+        #expect(csv.split(separator: "\n").count == 4, "header + one row per setting: \(csv)")
     }
 }

@@ -7,7 +7,7 @@
 # The table is printed and written to experiments/bench/search_vs_optuna.txt.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
-surface="${1:-$root/data/surface/trials.jsonl.gz}"
+surface="${1:-$root/reference/surface/trials.jsonl.gz}"
 seeds="${2:-20}"
 budget="${3:-40}"
 objectives="${4:-pause_p99_ms:min,throughput_ops_per_sec:max,rss_peak:min}"

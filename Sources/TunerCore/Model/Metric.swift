@@ -15,8 +15,12 @@ public enum Metric: String, Sendable, Codable, CaseIterable {
     case latencyMaxMillis = "latency_max_ms"
     /// Peak resident set size of the server, bytes.
     case rssPeakBytes = "rss_peak"
-    /// RSS growth over the window, percent of its start.
+    /// RSS change from the window's start to its end, percent of its start (after start-up,
+    /// mostly the heap filling to its goal: not a leak signal).
     case rssGrowthPercent = "rss_growth_pct"
+    /// RSS trend over the second half of the window, percent of its mean per minute (see
+    /// `MemoryObservation.steadyTrendPercentPerMinute`).
+    case rssTrendPercentPerMinute = "rss_trend_pct_per_min"
     /// GC cycles in the window.
     case gcCount = "gc_count"
     /// GC CPU share of available CPU in the window, percent.
@@ -42,7 +46,8 @@ public enum Metric: String, Sendable, Codable, CaseIterable {
         case .latencyP99Millis: return "latency p99 (ms)"
         case .latencyMaxMillis: return "latency max (ms)"
         case .rssPeakBytes: return "peak RSS"
-        case .rssGrowthPercent: return "RSS growth (%)"
+        case .rssGrowthPercent: return "RSS change over the window (%)"
+        case .rssTrendPercentPerMinute: return "RSS trend, 2nd half of the window (%/min)"
         case .gcCount: return "GC count"
         case .gcCPUPercent: return "GC CPU (%)"
         }
@@ -73,6 +78,7 @@ public enum Metric: String, Sendable, Codable, CaseIterable {
         case .latencyMaxMillis: return sample.load?.latencyMaxMillis
         case .rssPeakBytes: return sample.memory.map { Double($0.peakBytes) }
         case .rssGrowthPercent: return sample.memory.map { $0.growthFraction * 100 }
+        case .rssTrendPercentPerMinute: return sample.memory?.steadyTrendPercentPerMinute
         case .gcCount:
             if let cycles = sample.pauses?.gcCycles { return Double(cycles) }
             return sample.gc.map { Double($0.cycles.count) }

@@ -54,6 +54,15 @@ public struct FrontierReport: Sendable {
     public var measuredWith: [String] = []
     public var totalTrials: Int
     public var failedTrials: Int
+    /// For each objective, whether it tells the measured settings apart beyond its noise (nil
+    /// entry: not testable, no setting was measured twice).
+    public var separation: [Separation] = []
+    /// Set on the exports `tuner run` rewrites after every trial, before the study has decided:
+    /// the recommendation is then the rule's pick so far, unconfirmed.
+    public var isInterim = false
+    /// Where the confirmed candidate came from when neither the surrogate nor the rule says
+    /// (`StudyDecision.candidateSource`).
+    public var candidateSource: String?
     /// The surrogate's own recommendation (posterior-mean optimum), when a search ran.
     public var surrogateRecommendation: SurrogateRecommendation?
     /// The alternating runs against the default, when they ran.
@@ -62,7 +71,7 @@ public struct FrontierReport: Sendable {
     /// The objectives and metrics every row shows.
     public static let tableMetrics: [Metric] = [
         .pauseP50Millis, .pauseP99Millis, .pauseMaxMillis, .pauseMillisPerSecond, .throughputOpsPerSecond,
-        .latencyP99Millis, .rssPeakBytes, .rssGrowthPercent, .gcCount, .gcCPUPercent,
+        .latencyP99Millis, .rssPeakBytes, .rssTrendPercentPerMinute, .gcCount, .gcCPUPercent,
     ]
 
     public var recommendation: Row? { recommendationIndex.map { rows[$0] } }
@@ -176,6 +185,12 @@ public struct FrontierReport: Sendable {
             totalTrials: samples.count, failedTrials: samples.filter { !$0.isMeasured }.count)
         report.tunerCPUShareDuringLoad = Statistics.median(shares)
         report.measuredWith = measurementLines(samples.filter(\.isMeasured))
+        let measuredSamples = samples.filter(\.isMeasured)
+        report.separation = objectives.enumerated().compactMap { k, objective in
+            let groups = Dictionary(grouping: measuredSamples, by: \.setting).sorted { $0.key < $1.key }
+                .map { $0.value.compactMap { objective.metric.value(of: $0) } }
+            return Separation.test(objective.metric, groups: groups, seed: seed &+ 0x5E9A &+ UInt64(k))
+        }
         return report
     }
 
@@ -208,6 +223,7 @@ public struct FrontierReport: Sendable {
 
     public mutating func apply(surrogate: SurrogateRecommendation?, confirmation: Confirmation?, candidateSource: String? = nil) {
         surrogateRecommendation = surrogate
+        self.candidateSource = candidateSource
         self.confirmation = confirmation
         if let confirmation {
             if confirmation.confirmed, let index = rows.firstIndex(where: { $0.setting == confirmation.candidate }) {
@@ -216,9 +232,9 @@ public struct FrontierReport: Sendable {
                 if let candidateSource {
                     source = candidateSource + "; "
                 } else if let surrogate, surrogate.setting == confirmation.candidate {
-                    source = "surrogate optimum (\(surrogate.explanation)); "
+                    source = "the surrogate's choice (\(surrogate.explanation)); "
                 } else if let surrogate {
-                    source = "best measured setting by the rule, after the surrogate optimum \(surrogate.setting) failed its confirmation; "
+                    source = "best measured setting by the rule, after the surrogate's choice \(surrogate.setting) failed its confirmation; "
                 } else {
                     source = "best measured setting by the rule; "
                 }
@@ -240,6 +256,52 @@ public struct FrontierReport: Sendable {
             recommendationIndex = index
             recommendationExplanation = "the surrogate predicts Go's default is best (\(surrogate.explanation)); nothing to confirm"
         }
+    }
+
+    /// The spec's rule in words.
+    public var ruleText: String {
+        rule.description(objectiveNames: objectives.map(\.metric.rawValue), directions: objectives.map(\.direction))
+    }
+
+    /// The rule that actually chose the recommended setting, in words a reader can check: the
+    /// surrogate's (posterior optimum, or the robust choice within its plateau) when its choice was
+    /// confirmed, the default when the last candidate was refuted, else the spec's rule on the
+    /// measured medians of the table.
+    public var decidingRule: String {
+        guard let row = recommendation else { return ruleText }
+        if let confirmation, !confirmation.confirmed, row.setting.isGoDefault {
+            return "keep Go's default: the last candidate, \(confirmation.candidate), did not beat it in the alternating confirmation pairs"
+        }
+        if let candidateSource, confirmation?.candidate == row.setting {
+            return "the candidate confirmed in the study's alternating pairs, \(candidateSource)"
+        }
+        if let surrogate = surrogateRecommendation, surrogate.setting == row.setting {
+            return "the surrogate's choice: \(surrogate.explanation)"
+        }
+        if let confirmation, let surrogate = surrogateRecommendation, confirmation.candidate == row.setting {
+            return "\(ruleText), on the measured medians (the surrogate's choice \(surrogate.setting) was not confirmed)"
+        }
+        return "\(ruleText), on the measured medians"
+    }
+
+    /// The objective the rule optimises, when it optimises one.
+    public var ruleObjective: Metric? {
+        if case .best(let k) = rule, objectives.indices.contains(k) { return objectives[k].metric }
+        return nil
+    }
+
+    /// The objectives that do not tell the settings apart beyond their noise, and a warning when
+    /// the rule optimises one of them (its "best" is then chosen on noise); nil when all separate.
+    public var separationWarning: String? {
+        let flat = separation.filter { !$0.separates }
+        guard !flat.isEmpty else { return nil }
+        var text = "Not separated beyond the noise here: " + flat.map(\.text).joined(separator: "; ") + "."
+        if let metric = ruleObjective, flat.contains(where: { $0.metric == metric }) {
+            let moved = separation.filter(\.separates).map(\.metric.rawValue)
+            text += " The rule optimises \(metric.rawValue), so its choice rests on noise"
+                + (moved.isEmpty ? "" : "; what the settings did change is \(moved.joined(separator: ", ")): consider a rule on that (recommend.objective)") + "."
+        }
+        return text
     }
 
     /// "+21.3 % [+12.6, +30.1]" for a relative change.

@@ -7,6 +7,16 @@ public struct SurrogateRecommendation: Sendable, Equatable, Codable {
     /// metric's own units.
     public var predicted: [Metric: Double]
     public var explanation: String
+    /// The settings indistinguishable from the posterior optimum and the robust choice among
+    /// them (`setting` is that choice); nil for rules without one objective.
+    public var region: PlateauRegion?
+
+    public init(setting: GCSetting, predicted: [Metric: Double], explanation: String, region: PlateauRegion? = nil) {
+        self.setting = setting
+        self.predicted = predicted
+        self.explanation = explanation
+        self.region = region
+    }
 }
 
 extension SurrogateSearch {
@@ -75,6 +85,15 @@ extension SurrogateSearch {
             return (value, gradient)
         }
 
+        /// Whether every constraint holds at the posterior's one-sided 90 % bound at `x`.
+        func meetsConstraints(_ x: [Double]) -> Bool {
+            constraintModels.allSatisfy { constraint, model, bound in
+                let p = model.predict(x, includingNoise: false)
+                let sign = constraint.comparison == .atMost ? 1.0 : -1.0
+                return sign * (p.mean + sign * 1.2816 * max(p.variance, 1e-12).squareRoot() - bound) <= 0
+            }
+        }
+
         var best: (setting: GCSetting, value: Double)?
         func consider(_ setting: GCSetting) {
             guard encoding.allows(setting) else { return }
@@ -91,17 +110,108 @@ extension SurrogateSearch {
             }
             Set(measured.map(\.setting)).sorted().forEach(consider)
         }
-        guard let chosen = best else { return nil }
+        guard let optimum = best else { return nil }
+        var region: PlateauRegion?
+        var chosenSetting = optimum.setting
+        if case .best(let k) = rule {
+            let rssModel = objectives.firstIndex { $0.metric == .rssPeakBytes }.map { objectiveModels[$0] }
+                ?? constraintModels.first { $0.0.metric == .rssPeakBytes }?.1
+            region = plateau(objective: k, model: objectiveModels[k], optimum: optimum.setting, measured: measured,
+                             isFeasible: meetsConstraints,
+                             rssModel: rssModel)
+            chosenSetting = region?.choice ?? optimum.setting
+        }
         var predicted: [Metric: Double] = [:]
-        let x = encoding.encode(chosen.setting)
+        let x = encoding.encode(chosenSetting)
         for (k, objective) in objectives.enumerated() {
             predicted[objective.metric] = Self.unmodelled(objective.metric, objectiveModels[k].predict(x, includingNoise: false).mean, objective.direction)
         }
         for (constraint, model, _) in constraintModels {
             predicted[constraint.metric] = Self.unmodelled(constraint.metric, model.predict(x, includingNoise: false).mean, .minimize)
         }
-        return SurrogateRecommendation(setting: chosen.setting, predicted: predicted,
-                                       explanation: "\(description) among settings whose constraint metrics meet the bounds at the posterior's one-sided 90 % bound")
+        var explanation = "\(description) among settings whose constraint metrics meet the bounds at the posterior's one-sided 90 % bound"
+        if let region, region.choice != region.optimum {
+            explanation = "the most robust of the settings the surrogate cannot tell by more than one trial's noise from the best posterior mean of \(region.metric.rawValue) (the optimum \(region.optimum)), by \(region.robustRule), among settings whose constraint metrics meet the bounds at the posterior's one-sided 90 % bound"
+        }
+        return SurrogateRecommendation(setting: chosenSetting, predicted: predicted, explanation: explanation, region: region)
+    }
+
+    /// The fixed grid a plateau region is drawn on: the finite candidates, or 21 log-spaced levels
+    /// per numeric knob in every arm (rounded as settings are), deduplicated and sorted.
+    public var plateauGrid: [GCSetting] {
+        if let candidates = encoding.candidates { return candidates.sorted() }
+        var settings = Set<GCSetting>()
+        for arm in encoding.arms {
+            func levels(_ range: ClosedRange<Double>) -> [Double] {
+                range.lowerBound == range.upperBound ? [range.lowerBound] : (0...20).map { range.lowerBound + Double($0) / 20 * (range.upperBound - range.lowerBound) }
+            }
+            for g in levels(arm.bounds[0]) { for l in levels(arm.bounds[1]) { settings.insert(encoding.decode([g, l])) } }
+        }
+        return settings.filter(encoding.allows).sorted()
+    }
+
+    /// The plateau around the posterior optimum of objective `k` (see ``PlateauRegion``) and the
+    /// robust choice within it: the smallest predicted peak RSS when peak RSS is modelled (the
+    /// largest margin to a memory budget, and the cheapest setting), else the optimum itself.
+    /// - Parameters:
+    ///   - model: the objective's GP, in model units (lower is better).
+    ///   - isFeasible: whether a point meets every constraint at the one-sided 90 % bound.
+    ///   - rssModel: a GP of log peak RSS, when one was fitted.
+    func plateau(objective k: Int, model: FeatureMappedModel, optimum: GCSetting, measured: [TrialSample],
+                 isFeasible: ([Double]) -> Bool, rssModel: FeatureMappedModel?) -> PlateauRegion? {
+        let (metric, direction) = objectives[k]
+        // Run-to-run noise of one trial, in model units: pooled within-setting variance over the
+        // settings measured more than once (the noise check's default runs at least).
+        var squares = 0.0, degrees = 0
+        for (_, trials) in Dictionary(grouping: measured, by: \.setting) where trials.count >= 2 {
+            let values = trials.compactMap { metric.value(of: $0).map { Self.modelled(metric, $0, direction) } }
+            guard values.count >= 2 else { continue }
+            let mean = values.reduce(0, +) / Double(values.count)
+            squares += values.reduce(0) { $0 + ($1 - mean) * ($1 - mean) }
+            degrees += values.count - 1
+        }
+        let xOptimum = encoding.encode(optimum)
+        let atOptimum = model.predict(xOptimum, includingNoise: false)
+        // Two estimates of one trial's noise: the repeats' (few degrees of freedom early in a
+        // study: the noise check's 3 default runs give 2) and the GP's fitted noise (from every
+        // trial, but it also absorbs what the model cannot fit). The band takes the larger, so
+        // a region is never narrower than either says the noise is.
+        let fittedNoise = max(model.predict(xOptimum, includingNoise: true).variance - atOptimum.variance, 0).squareRoot()
+        let pooled = degrees >= 1 ? (squares / Double(degrees)).squareRoot() : 0
+        let bandModel = max(pooled, fittedNoise)
+        let source = degrees >= 1
+            ? "the larger of the repeats' pooled standard deviation (\(degrees) degrees of freedom) and the surrogate's fitted noise"
+            : "the surrogate's fitted noise (no setting was measured twice)"
+        guard bandModel > 0, bandModel.isFinite else { return nil }
+        let grid = plateauGrid
+        var members: [GCSetting] = [optimum]
+        for setting in grid where setting != optimum {
+            let x = encoding.encode(setting)
+            let p = model.predict(x, includingNoise: false)
+            // In the region when the posterior cannot say the setting is worse than the optimum
+            // by more than one trial's noise (the gap less one posterior sd of the difference,
+            // covariance ignored, is within the band), and the model knows the setting to within
+            // two trials' noise (no unexplored corner joins the region on an extrapolation).
+            let gap = p.mean - atOptimum.mean
+            let gapSD = (max(p.variance, 0) + max(atOptimum.variance, 0)).squareRoot()
+            guard gap - gapSD <= bandModel, p.variance.squareRoot() <= 2 * bandModel, isFeasible(x) else { continue }
+            members.append(setting)
+        }
+        members.sort()
+        var choice = optimum
+        var rule = "keeping the optimum (peak RSS is not modelled, so no robust rule applies)"
+        if let rssModel {
+            rule = "the smallest predicted peak RSS (the largest margin to a memory budget)"
+            choice = members.min { a, b in
+                let ra = rssModel.predict(encoding.encode(a), includingNoise: false).mean
+                let rb = rssModel.predict(encoding.encode(b), includingNoise: false).mean
+                return ra != rb ? ra < rb : a < b
+            } ?? optimum
+        }
+        let optimumValue = Self.unmodelled(metric, atOptimum.mean, direction)
+        let bandValue = abs(Self.unmodelled(metric, atOptimum.mean + bandModel, direction) - optimumValue)
+        return PlateauRegion(metric: metric, optimum: optimum, optimumPredicted: optimumValue, band: bandValue, bandSource: source,
+                             members: members, gridSize: grid.count + (grid.contains(optimum) ? 0 : 1), robustRule: rule, choice: choice)
     }
 
     /// Inverse of `modelled`.

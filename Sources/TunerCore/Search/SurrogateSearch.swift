@@ -336,7 +336,7 @@ extension Metric {
     /// Positive, right-skewed metrics are modelled on a log scale.
     public var isLogModelled: Bool {
         switch self {
-        case .throughputOpsPerSecond, .gcCount, .rssGrowthPercent, .gcCPUPercent: return false
+        case .throughputOpsPerSecond, .gcCount, .rssGrowthPercent, .rssTrendPercentPerMinute, .gcCPUPercent: return false
         default: return true
         }
     }

@@ -4,6 +4,19 @@
 /// for sorted x[0..<n] and probability p, h = (n-1)·p, and the result interpolates linearly
 /// between x[⌊h⌋] and x[⌈h⌉]. The median is the 0.5 quantile.
 public enum Statistics {
+    /// The 97.5 % quantile of Student's t (a two-sided 95 % interval's multiplier), from the
+    /// standard table for 1…30 degrees of freedom and the normal's 1.96 beyond 120.
+    public static func studentT975(degreesOfFreedom df: Int) -> Double {
+        let table: [Double] = [12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228,
+                               2.201, 2.179, 2.160, 2.145, 2.131, 2.120, 2.110, 2.101, 2.093, 2.086,
+                               2.080, 2.074, 2.069, 2.064, 2.060, 2.056, 2.052, 2.048, 2.045, 2.042]
+        if df < 1 { return .infinity }
+        if df <= 30 { return table[df - 1] }
+        if df <= 60 { return 2.042 + (2.000 - 2.042) * Double(df - 30) / 30 }
+        if df <= 120 { return 2.000 + (1.980 - 2.000) * Double(df - 60) / 60 }
+        return 1.960
+    }
+
     /// The p-quantile of `values` (definition 7). `nil` when `values` is empty.
     /// - Parameters:
     ///   - values: any order; NaNs are not allowed.

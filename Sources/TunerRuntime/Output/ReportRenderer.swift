@@ -58,7 +58,7 @@ public enum ReportRenderer {
     /// Header and cells of the frontier table, frontier members first.
     static func frontierCells(_ report: FrontierReport) -> (headers: [String], lines: [[String]]) {
         let headers = ["", "GOGC", "GOMEMLIMIT", "n", "pause p50 ms", "pause p99 ms [95% CI]", "pause max ms", "pause ms/s",
-                       "throughput ops/s [95% CI]", "latency p99 ms", "peak RSS", "RSS growth", "GCs", "P(front)", "constraints"]
+                       "throughput ops/s [95% CI]", "latency p99 ms", "peak RSS", "RSS %/min (2nd half)", "GCs", "P(front)", "constraints"]
         let order = report.rows.indices.sorted { a, b in
             let ra = report.rows[a], rb = report.rows[b]
             if ra.onFrontier != rb.onFrontier { return ra.onFrontier }
@@ -72,6 +72,7 @@ public enum ReportRenderer {
             if row.membership == .uncertain { mark += "?" }
             if index == report.recommendationIndex { mark = "=>" + mark }
             if index == report.baselineIndex { mark += "d" }
+            if report.surrogateRecommendation?.region?.members.contains(row.setting) == true { mark += "~" }
             let constraints: String
             if row.measuredTrials == 0 { constraints = "failed" }
             else if report.constraints.isEmpty { constraints = "-" }
@@ -87,7 +88,7 @@ public enum ReportRenderer {
                 cell(row.metrics[.throughputOpsPerSecond], .throughputOpsPerSecond),
                 row.metrics[.latencyP99Millis].map { Metric.latencyP99Millis.format($0.value) } ?? "-",
                 row.metrics[.rssPeakBytes].map { Metric.rssPeakBytes.format($0.value) } ?? "-",
-                row.metrics[.rssGrowthPercent].map { "\(formatFixed($0.value, decimals: 0)) %" } ?? "-",
+                row.metrics[.rssTrendPercentPerMinute].map { "\(formatFixed($0.value, decimals: 0))\($0.isSingleSample ? " (n=1)" : "")" } ?? "-",
                 row.metrics[.gcCount].map { Metric.gcCount.format($0.value) } ?? "-",
                 row.measuredTrials > 0 ? formatFixed(row.frontierProbability, decimals: 2) : "-",
                 constraints,
@@ -120,19 +121,22 @@ public enum ReportRenderer {
         out.append("")
         out.append(table(report))
         out.append("")
-        out.append("* = on the Pareto frontier of the medians; ? = membership uncertain (P(front) in (0.1, 0.9) or one repeat); d = Go default; => = recommended.")
+        out.append("* = on the Pareto frontier of the medians; ? = membership uncertain (P(front) in (0.1, 0.9) or one repeat); d = Go default; => = recommended\(report.surrogateRecommendation?.region == nil ? "" : "; ~ = in the plateau (below)").")
+        out.append("RSS %/min (2nd half) = least-squares trend of RSS over the second half of the measured window, % of its mean per minute (the heap's fill after start-up excluded; seconds of it are no leak test).")
         out.append("P(front) = share of bootstrap resamples of the repeats in which the setting is non-dominated. Trials: \(report.totalTrials) (\(report.failedTrials) failed).")
         if !report.constraints.isEmpty {
             out.append("Constraints: \(report.constraints.map(\.description).joined(separator: ", ")) (judged on medians; met? = interval straddles a bound).")
         }
         if let plot = FrontierPlot.render(report) { out += ["", plot] }
         out.append("")
-        let names = report.objectives.map(\.metric.rawValue)
-        out.append("Rule: \(report.rule.description(objectiveNames: names, directions: report.objectives.map(\.direction))).")
+        out.append("Study rule: \(report.ruleText).")
+        out.append("Chosen by: \(report.decidingRule).")
+        if let warning = report.separationWarning { out.append("WARNING: \(warning)") }
         if let surrogate = report.surrogateRecommendation {
             let predicted = surrogate.predicted.sorted { $0.key.rawValue < $1.key.rawValue }
                 .map { "\($0.key.rawValue) ≈ \($0.key.format($0.value))" }.joined(separator: ", ")
-            out.append("Surrogate optimum: \(surrogate.setting) (predicted \(predicted)).")
+            out.append("Surrogate's choice: \(surrogate.setting) (predicted \(predicted)).")
+            if let region = surrogate.region { out.append("Plateau: \(region.summary).") }
         }
         if let confirmation = report.confirmation {
             out.append("Confirmation (\(confirmation.changes.first?.change.sampleCount ?? 0) alternating pairs against the default): \(confirmation.verdict).")
@@ -170,10 +174,15 @@ public enum ReportRenderer {
         guard let row = report.recommendation else { return nil }
         var lines = [
             "# tuner recommendation for study '\(report.study)' (\(specPath))",
-            "# written \(ISO8601DateFormatter().string(from: date)); rule: \(report.rule.description(objectiveNames: report.objectives.map(\.metric.rawValue), directions: report.objectives.map(\.direction)))",
+            "# written \(ISO8601DateFormatter().string(from: date)); study rule: \(report.ruleText)",
+            "# chosen by: \(report.decidingRule)",
             "# \(report.recommendationExplanation)",
-            "# measured against the Go default (GOGC=100, no limit), \(row.measuredTrials) repeats:",
         ]
+        if let confirmation = report.confirmation, confirmation.candidate == row.setting {
+            lines.append("# measured against the Go default (GOGC=100, no limit) in \(confirmation.changes.first?.change.sampleCount ?? 0) alternating pairs:")
+        } else if !row.setting.isGoDefault {
+            lines.append("# measured against the Go default (GOGC=100, no limit): medians of \(row.measuredTrials) trial(s) of this setting and \(report.baseline?.measuredTrials ?? 0) of the default:")
+        }
         if row.setting.isGoDefault {
             lines.append(report.confirmation.map { $0.confirmed } == false
                          ? "#   this is Go's default: the candidate above was not confirmed against it"
@@ -185,6 +194,10 @@ public enum ReportRenderer {
             if report.changesVersusDefault.isEmpty { lines.append("#   (the default was not measured successfully: no comparison)") }
         }
         if let confirmation = report.confirmation { lines.append("# confirmation: \(confirmation.verdict)") }
+        if let region = report.surrogateRecommendation?.region {
+            lines.append("# plateau: \(region.summary)")
+        }
+        if let warning = report.separationWarning { lines.append("# WARNING: \(warning)") }
         lines.append("GOGC=\(row.setting.gogcValue)")
         lines.append("GOMEMLIMIT=\(row.setting.memoryLimitValue)")
         return lines.joined(separator: "\n") + "\n"
@@ -199,21 +212,28 @@ public enum ReportRenderer {
                 var feasible: Bool; var violated: [String]
                 var metrics: [String: Estimate]
             }
-            var study: String; var objectives: [String]; var constraints: [String]; var rule: String
+            var study: String; var status: String; var objectives: [String]; var constraints: [String]; var rule: String; var chosen_by: String
             var recommended: String?; var explanation: String
             var change_vs_default: [String: Estimate]; var baseline_cv: [String: Double]
             var tuner_cpu_seconds_per_trial_median: Double?
+            var separation: [Separation]
+            var surrogate: SurrogateRecommendation?
+            var confirmation: Confirmation?
             var rows: [Row]
         }
         let export = Export(
             study: report.study,
+            status: report.isInterim
+                ? "in progress: \(report.totalTrials) trial(s) so far; the recommendation is the rule's pick so far, unconfirmed (rewritten after every trial)"
+                : "decided",
             objectives: report.objectives.map { "\($0.direction.rawValue) \($0.metric.rawValue)" },
             constraints: report.constraints.map(\.description),
-            rule: report.rule.description(objectiveNames: report.objectives.map(\.metric.rawValue), directions: report.objectives.map(\.direction)),
+            rule: report.ruleText, chosen_by: report.decidingRule,
             recommended: report.recommendation?.setting.description, explanation: report.recommendationExplanation,
             change_vs_default: Dictionary(uniqueKeysWithValues: report.changesVersusDefault.map { ($0.metric.rawValue, $0.relative) }),
             baseline_cv: Dictionary(uniqueKeysWithValues: report.baselineNoise.map { ($0.key.rawValue, $0.value) }),
             tuner_cpu_seconds_per_trial_median: report.tunerCPUSecondsPerTrialMedian,
+            separation: report.separation, surrogate: report.surrogateRecommendation, confirmation: report.confirmation,
             rows: report.rows.map { row in
                 Export.Row(gogc: row.setting.gogcValue, gomemlimit: row.setting.memoryLimitValue,
                            measured: row.measuredTrials, failed: row.failedTrials, on_frontier: row.onFrontier,

@@ -13,7 +13,10 @@ extension StudyRunner {
         if spec.budget.sampler == .surrogate {
             surrogate = surrogateSearch.recommend(samples: samples.filter { !$0.isConfirmation }, rule: spec.recommend)
             candidate = surrogate?.setting
-            if let surrogate { log("surrogate optimum: \(surrogate.setting) (\(surrogate.explanation))") }
+            if let surrogate {
+                log("surrogate's choice: \(surrogate.setting) (\(surrogate.explanation))")
+                if let region = surrogate.region { log("plateau: \(region.summary)") }
+            }
         }
         if candidate == nil {
             candidate = report(samples: samples).recommendation?.setting

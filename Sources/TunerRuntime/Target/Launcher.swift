@@ -115,8 +115,12 @@ public struct MemoryReadings: Sendable {
         func nearest(_ time: Int64) -> Int64 {
             readings.min { abs($0.unixNanos - time) < abs($1.unixNanos - time) }!.bytes
         }
-        return MemoryObservation(peakBytes: peakBytes, windowStartBytes: nearest(windowStart),
-                                 windowEndBytes: nearest(windowEnd), sampleCount: readings.count)
+        var observation = MemoryObservation(peakBytes: peakBytes, windowStartBytes: nearest(windowStart),
+                                            windowEndBytes: nearest(windowEnd), sampleCount: readings.count)
+        let middle = windowStart + (windowEnd - windowStart) / 2
+        observation.fitSteadyTrend(readings.filter { $0.unixNanos >= middle && $0.unixNanos <= windowEnd }
+            .map { (Double($0.unixNanos - middle) / 1e9, Double($0.bytes)) })
+        return observation
     }
 }
 

@@ -47,3 +47,37 @@ import Testing
         #expect(throws: Constraint.ParseError.self) { try Constraint(parsing: "rss_peak <= lots") }
     }
 }
+
+@Suite struct SteadyRSSTrendTests {
+    func observation(_ readings: [(seconds: Double, bytes: Double)]) -> MemoryObservation {
+        var observation = MemoryObservation(peakBytes: 1, windowStartBytes: 1, windowEndBytes: 1, sampleCount: readings.count)
+        observation.fitSteadyTrend(readings)
+        return observation
+    }
+
+    @Test func aLinearRiseGivesItsSlopeAsPercentOfTheMeanPerMinute() throws {
+        // 100 MiB mean, rising 1 MiB/s: 60 % of the mean per minute, no residual.
+        let readings: [(seconds: Double, bytes: Double)] = (0..<11).map { i in
+            let t = Double(i) * 0.2
+            return (t, (99 + t) * 1_048_576)
+        }
+        let trend = observation(readings)
+        #expect(abs(try #require(trend.steadyTrendPercentPerMinute) - 60) < 1e-9)
+        #expect(abs(try #require(trend.steadyTrendLowerPercentPerMinute) - 60) < 1e-6)
+        #expect(trend.steadyTrendReadings == 11)
+    }
+
+    @Test func aSawtoothWithoutGrowthHasAnIntervalAroundZero() throws {
+        let readings: [(seconds: Double, bytes: Double)] = (0..<16).map { i in
+            let spike: Double = i % 4 == 0 ? 8 : 0
+            return (Double(i) * 0.2, (100 + spike) * 1_048_576)
+        }
+        let trend = observation(readings)
+        #expect(try #require(trend.steadyTrendLowerPercentPerMinute) < 0)
+        #expect(try #require(trend.steadyTrendUpperPercentPerMinute) > 0)
+    }
+
+    @Test func fewerThanFourReadingsGiveNoTrend() {
+        #expect(observation([(0, 1), (1, 2), (2, 3)]).steadyTrendPercentPerMinute == nil)
+    }
+}

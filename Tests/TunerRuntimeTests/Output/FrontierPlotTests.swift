@@ -102,7 +102,7 @@ import Testing
         let summary = ReportRenderer.summary(Self.report(), envFilePath: nil)
         let table = try #require(summary.range(of: "P(front) = share"))
         let plot = try #require(summary.range(of: "throughput (ops/s), higher is better"))
-        let rule = try #require(summary.range(of: "Rule: "))
+        let rule = try #require(summary.range(of: "Recommended: "))
         #expect(table.upperBound < plot.lowerBound && plot.upperBound < rule.lowerBound)
     }
 }
