@@ -9,8 +9,10 @@ public struct ProgressState: Sendable, Equatable {
     /// The running trial and when it started; nil between trials.
     public var current: TrialStart?
     public var currentStartedAt: Double?
-    /// Wall seconds of the trials finished in this run (not earlier runs' trials).
-    public var finishedWallSeconds: [Double] = []
+    /// Trials finished in this run (not earlier runs' trials), the first start and last finish.
+    public var finishedTrials = 0
+    public var firstTrialStartedAt: Double?
+    public var lastFinishedAt: Double?
     /// The last finished trial.
     public var last: TrialSample?
 
@@ -22,10 +24,10 @@ public struct ProgressState: Sendable, Equatable {
         case .trialStarted(let start):
             current = start
             currentStartedAt = now
+            if firstTrialStartedAt == nil { firstTrialStartedAt = now }
         case .trialFinished(let sample, _):
-            // The display's own clock, not the sample's: it is what the ETA extrapolates.
-            let wall = currentStartedAt.map { now - $0 } ?? sample.wallSeconds
-            finishedWallSeconds.append(max(wall, 0))
+            finishedTrials += 1
+            lastFinishedAt = now
             last = sample
             current = nil
             currentStartedAt = nil
@@ -34,13 +36,19 @@ public struct ProgressState: Sendable, Equatable {
         }
     }
 
-    /// Seconds until the study's planned trials are done: the mean wall time of the trials
-    /// finished in this run times the trials left, the running one counted as its mean minus
-    /// what it has already taken (never below zero). nil before any trial finished.
+    /// Mean wall seconds per trial finished in this run, the work between trials (exports,
+    /// the surrogate's fit) included: from the first trial's start to the last one's finish,
+    /// over their count. The display's own clock, so it is what the ETA extrapolates.
+    public var meanTrialSeconds: Double? {
+        guard finishedTrials > 0, let first = firstTrialStartedAt, let last = lastFinishedAt else { return nil }
+        return max(last - first, 0) / Double(finishedTrials)
+    }
+
+    /// Seconds until the study's planned trials are done: the mean wall time per finished
+    /// trial times the trials left, the running one counted as the mean minus what it has
+    /// already taken (never below zero). nil before any trial finished, and between trials.
     public func etaSeconds(at now: Double) -> Double? {
-        guard !finishedWallSeconds.isEmpty else { return nil }
-        let mean = finishedWallSeconds.reduce(0, +) / Double(finishedWallSeconds.count)
-        guard let current else { return nil }
+        guard let mean = meanTrialSeconds, let current else { return nil }
         let after = max(current.plannedTrials - (current.trialIndex + 1), 0)
         let running = max(mean - (now - (currentStartedAt ?? now)), 0)
         return running + mean * Double(after)

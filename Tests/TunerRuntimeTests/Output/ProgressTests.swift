@@ -55,11 +55,13 @@ enum ProgressFixtures {
     @Test func etaIsTheMeanWallTimeOfFinishedTrialsTimesTheTrialsLeft() {
         var state = ProgressState(startedAt: 0)
         state.apply(.trialStarted(F.start(0, of: 6)), at: 0)
-        state.apply(.trialFinished(F.sample(0), total: 6), at: 10)
+        state.apply(.trialFinished(F.sample(0), total: 6), at: 9)
         state.apply(.trialStarted(F.start(1, of: 6)), at: 10)
         state.apply(.trialFinished(F.sample(1), total: 6), at: 30)
         state.apply(.trialStarted(F.start(2, of: 6)), at: 30)
-        // Mean 15 s; the running trial has 10 s of its mean left, then 3 more trials of 15 s.
+        // 30 s for 2 trials, the second between them included: a mean of 15 s; the running
+        // trial has 10 s of its mean left, then 3 more trials of 15 s.
+        #expect(state.meanTrialSeconds == 15)
         #expect(state.etaSeconds(at: 35) == 55)
         #expect(ProgressLine.render(state, now: 35)?.contains("ETA 55s") == true)
         // A trial running past the mean counts as done soon, never negative.
