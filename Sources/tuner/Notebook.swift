@@ -6,7 +6,7 @@ extension Tuner {
     struct Notebook: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Write an executed Jupyter notebook and its HTML of a stored study's data and plots (runs nothing against the service).",
-            discussion: "Writes DIR/<study>.json (the data), DIR/<study>.ipynb (executed) and DIR/<study>.html. Needs python3 with the packages of scripts/requirements-notebook.txt (scripts/setup.sh installs them).")
+            discussion: "Writes DIR/<study>.json (the data), DIR/<study>.ipynb (executed), DIR/<study>.html and DIR/<study>-frontier.png. Needs python3 with the packages of scripts/requirements-notebook.txt (scripts/setup.sh installs them).")
 
         @Argument(help: "Study spec (YAML) whose recorded trials and stored decision to draw.")
         var spec: String
@@ -25,6 +25,7 @@ extension Tuner {
                 if let note = stored.decisionNote { Diagnostics.note(note) }
                 say("Notebook: \(written.notebook)")
                 say("HTML: \(written.html)")
+                if FileManager.default.fileExists(atPath: written.frontierPNG) { say("Frontier plot: \(written.frontierPNG)") }
             } catch let failure as NotebookExport.Failure {
                 Diagnostics.error(failure.description)
                 throw ExitCode.failure

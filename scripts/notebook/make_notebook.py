@@ -3,7 +3,8 @@
 
     python3 scripts/notebook/make_notebook.py DIR/<study>.json [--timeout SECONDS]
 
-writes DIR/<study>.ipynb (executed, kernel python3) and DIR/<study>.html beside the data.
+writes DIR/<study>.ipynb (executed, kernel python3), DIR/<study>.html and the frontier figure
+DIR/<study>-frontier.png beside the data.
 The notebook reads only <study>.json from its own folder, so DIR can be moved or shared as is.
 
 Everything the notebook shows is computed by tuner (NotebookData in
@@ -12,6 +13,7 @@ the study's stored decision; this script only chooses which cells to write and d
 figure states its sample counts, and intervals are drawn where the data has them.
 """
 import argparse
+import base64
 import html
 import importlib.util
 import json
@@ -285,7 +287,7 @@ else:
     ax.set_ylabel(label)
     ax.legend(fontsize=8)
     ax.set_title(f"Surrogate's predicted {label} ({len(train)} trials at {len(by_setting)} settings)", fontsize=10)
-fig.suptitle(f"Surrogate surface of {metric}: {surface['note']}", fontsize=9, wrap=True)
+fig.suptitle(f"Surrogate's posterior of {metric} over (GOGC, GOMEMLIMIT), fitted on {grid['trainingTrials']} trials", fontsize=10)
 fig.tight_layout()
 plt.show()
 '''
@@ -372,8 +374,9 @@ def build(data, data_file):
     import nbformat
     from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
-    def plot(source):
-        return new_code_cell(cell_source(source), metadata={"tags": ["plot"]})
+    def plot(source, name=None):
+        tags = ["plot"] + ([f"figure-{name}"] if name else [])
+        return new_code_cell(cell_source(source), metadata={"tags": tags})
 
     decision = data["decision"]
     cells = []
@@ -390,7 +393,7 @@ def build(data, data_file):
         summary += ["", f"> {decision.get('note')}"]
     # Preformatted and unwrapped, HTML-escaped: the text exactly as the terminal shows it.
     summary += ["", "`tuner report` prints:", "",
-                '<pre style="white-space: pre; overflow-x: auto; font-size: 85%">' + html.escape(data["summaryText"]) + "</pre>"]
+                '<pre style="white-space: pre; overflow-x: auto; font-size: 85%">' + html.escape(data["summaryText"], quote=False) + "</pre>"]
     cells.append(new_markdown_cell("\n".join(summary)))
     cells.append(new_code_cell(f"DATA_FILE = {json.dumps(data_file)}\nFORMAT = {FORMAT}\n" + cell_source(SETUP)))
     cells.append(new_markdown_cell("## The data\n\nThe frontier rows as `tuner frontier` computes them, then every trial."))
@@ -400,14 +403,15 @@ def build(data, data_file):
         "## Frontier\n\nEach pair of objectives: one point per setting at its medians, error bars "
         "its 95 % bootstrap interval over repeats (none for a single trial), dominated settings "
         "faded, the Go default boxed, the recommendation starred, constraints dashed."))
-    cells.append(plot(FRONTIER))
+    cells.append(plot(FRONTIER, "frontier"))
 
     cells.append(new_markdown_cell("## Hypervolume against trials\n\n" + data["hypervolume"]["normalisation"] + "."))
     cells.append(plot(HYPERVOLUME))
 
     surface = data["surface"]
     cells.append(new_markdown_cell(
-        f"## The surrogate's surface\n\nObjective `{surface['objective']}` ({surface['objectiveReason']}). {surface['note']}."
+        f"## The surrogate's surface\n\nObjective `{surface['objective']}` ({surface['objectiveReason']}). "
+        f"{surface['note'][:1].upper() + surface['note'][1:]}."
         + ("" if surface["available"] else " Nothing to draw.")))
     if surface["available"]:
         cells.append(plot(SURFACE))
@@ -464,7 +468,8 @@ def main():
     # The kernel's own warnings (e.g. that it talks over loopback TCP) are not the user's concern;
     # errors still show, and a failing cell raises below.
     client = NotebookClient(nb, timeout=args.timeout, kernel_name="python3", resources={"metadata": {"path": folder}},
-                            extra_arguments=["--IPKernelApp.log_level=ERROR"])
+                            extra_arguments=["--IPKernelApp.log_level=ERROR"],
+                            record_timing=False)  # no timestamps: two exports of one study compare equal
     failed = None
     try:
         client.execute()
@@ -477,7 +482,15 @@ def main():
     if failed is not None:
         print(f"error: a notebook cell failed; see {base}.ipynb\n{failed}", file=sys.stderr)
         return 1
-    html, _ = HTMLExporter().from_notebook_node(nb)
+    # The frontier figure as a PNG of its own, for a README or a ticket.
+    for cell in nb.cells:
+        if "figure-frontier" in cell.metadata.get("tags", []):
+            for output in cell.get("outputs", []):
+                if "image/png" in output.get("data", {}):
+                    with open(base + "-frontier.png", "wb") as f:
+                        f.write(base64.b64decode(output["data"]["image/png"]))
+    # The HTML is the report to look at: outputs and text only; the code is in the .ipynb.
+    html, _ = HTMLExporter(exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True).from_notebook_node(nb)
     with open(base + ".html.tmp", "w", encoding="utf-8") as f:
         f.write(html)
     os.replace(base + ".html.tmp", base + ".html")

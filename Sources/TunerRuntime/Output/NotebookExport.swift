@@ -1,8 +1,9 @@
 import Foundation
 
 /// Writes a stored study's notebook: `DIR/<study>.json` (the ``NotebookData``), then
-/// `scripts/notebook/make_notebook.py` builds `DIR/<study>.ipynb` from it, executes it and
-/// renders `DIR/<study>.html`. The notebook reads only the JSON beside it.
+/// `scripts/notebook/make_notebook.py` builds `DIR/<study>.ipynb` from it, executes it, renders
+/// `DIR/<study>.html` and saves the frontier figure as `DIR/<study>-frontier.png`. The notebook
+/// reads only the JSON beside it.
 public struct NotebookExport {
     /// The Python packages the script imports (import name, pip name), as pinned in
     /// `scripts/requirements-notebook.txt`.
@@ -103,9 +104,9 @@ public struct NotebookExport {
         return pythonPackages.filter { missing.contains($0.module) }.map(\.package)
     }
 
-    /// Writes the data file, then runs the script on it; returns the notebook's and the HTML's paths.
+    /// Writes the data file, then runs the script on it; returns the paths it wrote.
     /// The script's progress and errors go to this process's stderr.
-    public func write(_ data: NotebookData) throws -> (notebook: String, html: String) {
+    public func write(_ data: NotebookData) throws -> (notebook: String, html: String, frontierPNG: String) {
         guard let python = Self.python() else { throw Failure.noPython }
         let missing = Self.missingPackages(python: python)
         guard missing.isEmpty else { throw Failure.missingPackages(missing, python: python) }
@@ -127,6 +128,6 @@ public struct NotebookExport {
         try process.run()
         process.waitUntilExit()
         guard process.terminationStatus == 0 else { throw Failure.scriptFailed(status: process.terminationStatus) }
-        return ("\(base).ipynb", "\(base).html")
+        return ("\(base).ipynb", "\(base).html", "\(base)-frontier.png")
     }
 }
