@@ -14,8 +14,11 @@ extension Tuner {
         @Option(help: "Output folder.")
         var out: String = "notebooks-export"
 
+        @Option(help: "Trials file to read instead of data/<study>/trials.jsonl (its decision is then rebuilt from its confirmation trials, as tuner report does).")
+        var trials: String?
+
         func run() throws {
-            let stored = try loadStoredStudy(spec)
+            let stored = try loadStoredStudy(spec, trials: trials)
             let directory = URL(fileURLWithPath: out, relativeTo: URL(fileURLWithPath: FileManager.default.currentDirectoryPath)).standardizedFileURL.path
             do {
                 let script = try NotebookExport.locateScript(executablePath: Bundle.main.executablePath ?? CommandLine.arguments[0],

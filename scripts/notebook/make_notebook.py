@@ -128,8 +128,9 @@ for ax, (mx, my) in zip(axes[0], pairs):
         xerr = [[x - num(ex["lower"]) / dx], [num(ex["upper"]) / dx - x]]
         yerr = [[y - num(ey["lower"]) / dy], [num(ey["upper"]) / dy - y]]
         faded = not r["onFrontier"]
+        marked = r["isDefault"] or r["isRecommended"]  # keep their bars legible, in grey when dominated
         ax.errorbar(x, y, xerr=xerr, yerr=yerr, fmt="o", ms=5, capsize=2,
-                    color="0.6" if faded else "C0", alpha=0.35 if faded else 0.9, zorder=2)
+                    color=("0.45" if marked else "0.6") if faded else "C0", alpha=0.35 if faded and not marked else 0.9, zorder=2)
         ax.annotate(f"n={r['measuredTrials']}", (x, y), textcoords="offset points", xytext=(4, 4),
                     fontsize=7, color="0.5" if faded else "0.2")
         if r["isDefault"]:
@@ -432,6 +433,8 @@ def build(data, data_file):
     if runs and any(r["pairs"] for r in runs):
         cells.append(plot(CONFIRMATION))
 
+    for i, cell in enumerate(cells):
+        cell["id"] = f"cell-{i:02d}"  # stable ids: two exports of one study compare equal
     nb = new_notebook(cells=cells)
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     nb.metadata["language_info"] = {"name": "python"}
