@@ -258,7 +258,7 @@ if gi_num and li_num:
         ax.set_xlim(-0.03, OFF + 0.12)
         ax.set_ylim(-0.03, OFF + 0.12)
         ax.grid(False)
-        ax.set_title(f"{title}\\n{len(train)} trials at {len(by_setting)} settings (circles: measured median, ×n trials)", fontsize=9)
+        ax.set_title(f"{title}\\n{len(train)} trials at {len(by_setting)} setting{'s' if len(by_setting) != 1 else ''} (circles: measured median, ×n trials)", fontsize=9)
 else:
     # One knob has no numeric values (e.g. no GOMEMLIMIT domain): the surface is a curve.
     along_gogc = bool(gi_num) or not li_num
@@ -287,7 +287,7 @@ else:
                   ("GOGC" if along_gogc else "GOMEMLIMIT") + " (log scale; off at the edge)")
     ax.set_ylabel(label)
     ax.legend(fontsize=8)
-    ax.set_title(f"Surrogate's predicted {label} ({len(train)} trials at {len(by_setting)} settings)", fontsize=10)
+    ax.set_title(f"Surrogate's predicted {label} ({len(train)} trials at {len(by_setting)} setting{'s' if len(by_setting) != 1 else ''})", fontsize=10)
 fig.suptitle(f"Surrogate's posterior of {metric} over (GOGC, GOMEMLIMIT), fitted on {grid['trainingTrials']} trials", fontsize=10)
 fig.tight_layout()
 plt.show()
