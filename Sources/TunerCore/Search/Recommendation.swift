@@ -25,14 +25,14 @@ extension SurrogateSearch {
     /// means (a squared-hinge penalty in model units). Rules the posterior mean cannot express
     /// (knee, largest contribution) return nil: the caller then uses the measured frontier.
     public func recommend(samples: [TrialSample], rule: SelectionRule) -> SurrogateRecommendation? {
-        let measured = samples.filter { sample in sample.isMeasured && objectives.allSatisfy { $0.metric.value(of: sample) != nil } }
+        let measured = recommendationTrials(samples)
         guard measured.count >= 2 else { return nil }
         let inputs = measured.map { encoding.encode($0.setting) }
         let map = features(for: measured)
         func fit(_ metric: Metric, _ direction: ObjectiveDirection, salt: UInt64) -> FeatureMappedModel? {
             try? fitModel(metric, direction, measured: measured, features: map, seed: seed &+ 7777 &+ salt)
         }
-        let models = objectives.enumerated().map { fit($0.element.metric, $0.element.direction, salt: UInt64($0.offset)) }
+        let models = objectives.indices.map { try? recommendationModel(objective: $0, measured: measured, features: map) }
         guard models.allSatisfy({ $0 != nil }) else { return nil }
         let objectiveModels = models.map { $0! }
         let constraintModels: [(Constraint, FeatureMappedModel, Double)] = constraints.enumerated().compactMap { c, constraint in
@@ -212,6 +212,19 @@ extension SurrogateSearch {
         let bandValue = abs(Self.unmodelled(metric, atOptimum.mean + bandModel, direction) - optimumValue)
         return PlateauRegion(metric: metric, optimum: optimum, optimumPredicted: optimumValue, band: bandValue, bandSource: source,
                              members: members, gridSize: grid.count + (grid.contains(optimum) ? 0 : 1), robustRule: rule, choice: choice)
+    }
+
+    /// The trials the recommendation's models are fitted on: the measured ones that carry every
+    /// objective (the caller leaves out confirmation trials, as `recommendAndConfirm` does).
+    public func recommendationTrials(_ samples: [TrialSample]) -> [TrialSample] {
+        samples.filter { sample in sample.isMeasured && objectives.allSatisfy { $0.metric.value(of: sample) != nil } }
+    }
+
+    /// The model of objective `k` that ``recommend(samples:rule:)`` maximises, fitted the same way
+    /// (same trials, feature map and seed), so anything drawn from it shows the recommendation's
+    /// own posterior. nil with fewer than two trials carrying the metric.
+    public func recommendationModel(objective k: Int, measured: [TrialSample], features map: any FeatureMap) throws(SurrogateError) -> FeatureMappedModel? {
+        try fitModel(objectives[k].metric, objectives[k].direction, measured: measured, features: map, seed: seed &+ 7777 &+ UInt64(k))
     }
 
     /// Inverse of `modelled`.

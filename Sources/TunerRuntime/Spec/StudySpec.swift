@@ -254,6 +254,13 @@ public struct NoiseCheck: Sendable, Equatable {
 }
 
 extension StudySpec {
+    /// Index into `objectives` of the objective a confirmation must improve: the `best` rule's
+    /// objective, otherwise throughput when it is an objective, otherwise the first.
+    public var decisiveObjective: Int {
+        if case .best(let k) = recommend { return k }
+        return objectives.firstIndex { $0.metric == .throughputOpsPerSecond } ?? 0
+    }
+
     /// The frontier report of `samples` under this spec's objectives, seed and (unless others
     /// are given) constraints and rule: the one place a spec becomes a report.
     public func report(of samples: [TrialSample], constraints: [Constraint]? = nil, rule: SelectionRule? = nil) -> FrontierReport {

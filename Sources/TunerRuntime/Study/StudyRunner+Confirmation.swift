@@ -64,17 +64,21 @@ extension StudyRunner {
     /// The analysis of the confirmation pairs of `candidate` recorded in `samples` (phase
     /// `confirm <candidate>`, default and candidate alternating), or nil when none finished.
     public static func recordedConfirmation(of candidate: GCSetting, in samples: [TrialSample], spec: StudySpec) -> Confirmation? {
+        let pairs = recordedPairs(of: candidate, in: samples)
+        guard !pairs.isEmpty else { return nil }
+        return Confirmation.analyse(candidate: candidate, pairs: pairs,
+                                    objectives: spec.objectives.map { ($0.metric, $0.direction) },
+                                    constraints: spec.constraints, decisive: spec.decisiveObjective, seed: spec.seed)
+    }
+
+    /// The measured (default, candidate) pairs of `candidate`'s confirmation, in the order they
+    /// ran: the i-th default trial of phase `confirm <candidate>` with its i-th candidate trial.
+    public static func recordedPairs(of candidate: GCSetting, in samples: [TrialSample]) -> [(baseline: TrialSample, candidate: TrialSample)] {
         let tag = "confirm \(candidate)"
         func confirmTrials(_ setting: GCSetting) -> [TrialSample] {
             samples.filter { $0.phase == tag && $0.setting == setting && $0.isMeasured }.sorted { $0.trialIndex < $1.trialIndex }
         }
-        let pairs = Array(zip(confirmTrials(.goDefault), confirmTrials(candidate)))
-        guard !pairs.isEmpty else { return nil }
-        let decisive: Int
-        if case .best(let k) = spec.recommend { decisive = k } else { decisive = spec.objectives.firstIndex { $0.metric == .throughputOpsPerSecond } ?? 0 }
-        return Confirmation.analyse(candidate: candidate, pairs: pairs.map { ($0.0, $0.1) },
-                                    objectives: spec.objectives.map { ($0.metric, $0.direction) },
-                                    constraints: spec.constraints, decisive: decisive, seed: spec.seed)
+        return zip(confirmTrials(.goDefault), confirmTrials(candidate)).map { ($0.0, $0.1) }
     }
 
     /// The decision of a study recorded before decisions were stored: its last recorded
