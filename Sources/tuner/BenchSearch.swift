@@ -21,8 +21,23 @@ extension Tuner {
         @Option(help: "Strategies tuner runs itself, comma-separated: tuner (heap-goal inputs, EHVI), tuner-box (the same on log GOGC × log GOMEMLIMIT), tuner-parego (heap-goal inputs, ParEGO), grid (coarse to fine), random, oracle (greedy on the truth itself: the best any strategy could do).")
         var strategies = "tuner,tuner-box,tuner-parego,grid,random,oracle"
 
-        @Option(help: "Objectives, comma-separated METRIC:min or METRIC:max (default: the baseline study's).")
-        var objectives = "pause_p99_ms:min,throughput_ops_per_sec:max,rss_peak:min"
+        @Option(help: "Study spec whose question the benchmark asks: its objectives, constraints, recommend rule, budget.initial and budget.confirm, as 'tuner run' uses them (its parameter space is replaced by the surface's grid).")
+        var spec = "experiments/baseline.yml"
+
+        @Option(help: "Objectives, comma-separated METRIC:min or METRIC:max, for the hypervolume table only (default: the spec's).")
+        var objectives: String?
+
+        @Option(help: "Instead of the table: write the surface as a table of metric values (JSON) for the Python side of experiments/bench/compare.sh, and exit.")
+        var exportTable: String?
+
+        @Option(help: "Instead of the table: run tuner's search under common random numbers (experiments/bench/README.md) for seeds 1…--seeds and append one JSON line per seed to this file; seeds already in it are skipped.")
+        var records: String?
+
+        @Option(help: "For --records: how tuner's first budget.initial trials are chosen: own or random.")
+        var start = "own"
+
+        @Option(help: "For --records: trial counts N after which the recommendation and its front are recorded, comma-separated.")
+        var checkpoints = "8,12,16,24,40"
 
         @Option(help: "JSON files of other strategies' sequences ({\"strategy\": NAME, \"sequences\": [[{\"gogc\": \"100\", \"gomemlimit\": \"off\"}, …], …]}).")
         var sequences: [String] = []
@@ -49,13 +64,34 @@ extension Tuner {
         }
 
         func run() throws {
+            let study: StudySpec
+            do { study = try SpecLoader.load(path: spec) } catch {
+                Diagnostics.error("--spec \(spec): \(error)")
+                throw ExitCode.failure
+            }
+            // Trials that carry every metric the study's question needs: the Swift and Python
+            // sides of the benchmark then count the same repeats of each setting.
+            let needed = study.objectives.map(\.metric) + study.constraints.map(\.metric)
             let evaluator: ReplayEvaluator
-            do { evaluator = try ReplayEvaluator(trialsFile: surface) } catch {
+            do {
+                let recorded = try ReplayEvaluator(trialsFile: surface)
+                evaluator = ReplayEvaluator(samples: recorded.surface.values.flatMap { $0 }.filter { trial in needed.allSatisfy { $0.value(of: trial) != nil } })
+            } catch {
                 Diagnostics.error("--surface \(surface): \(error)")
                 throw ExitCode.failure
             }
+            if let exportTable {
+                let table = SurfaceTable(replay: evaluator, spec: study, source: surface, specPath: spec)
+                try write(table, to: exportTable)
+                Diagnostics.note("\(exportTable): \(table.settings.count) settings, \(table.trials) trials, metrics \(table.metrics.joined(separator: ", "))")
+                return
+            }
+            if let records {
+                try runRecords(evaluator: evaluator, study: study, path: records)
+                return
+            }
             var parsedObjectives: [(metric: Metric, direction: ObjectiveDirection)] = []
-            for item in objectives.split(separator: ",") {
+            for item in (objectives ?? study.objectives.map { "\($0.metric.rawValue):\($0.direction == .minimize ? "min" : "max")" }.joined(separator: ",")).split(separator: ",") {
                 let parts = item.split(separator: ":").map(String.init)
                 guard parts.count == 2, let metric = Metric(rawValue: parts[0]), ["min", "max"].contains(parts[1]) else {
                     Diagnostics.error("--objectives: '\(item)' is not METRIC:min or METRIC:max; metrics: \(Metric.allCases.map(\.rawValue).joined(separator: ", "))")
@@ -73,7 +109,7 @@ extension Tuner {
             }
             let bench = SearchBenchmark(evaluator: evaluator, objectives: parsedObjectives, truth: truthKind, poolTolerance: poolTolerance)
             let classes = Set(SearchBenchmark.equivalenceClasses(evaluator.surface, tolerance: poolTolerance).values).count
-            say("surface: \(evaluator.surface.count) settings, \(evaluator.surface.values.map(\.count).reduce(0, +)) recorded trials; objectives \(objectives); truth \(truthKind == .pooled ? "pooled (\(classes) classes of settings alike within \(formatFixed(poolTolerance * 100, decimals: 0)) %)" : "means of each setting's repeats"); true front \(bench.trueFront.count) settings; true hypervolume \(formatFixed(bench.trueVolume, decimals: 3)) (log scale in every objective, reference = nadir)")
+            say("surface: \(evaluator.surface.count) settings, \(evaluator.surface.values.map(\.count).reduce(0, +)) recorded trials; objectives \(parsedObjectives.map { "\($0.metric.rawValue):\($0.direction == .minimize ? "min" : "max")" }.joined(separator: ",")); constraints \(study.constraints.map(\.description).joined(separator: ", ")); truth \(truthKind == .pooled ? "pooled (\(classes) classes of settings alike within \(formatFixed(poolTolerance * 100, decimals: 0)) %)" : "means of each setting's repeats"); true front \(bench.trueFront.count) settings; true hypervolume \(formatFixed(bench.trueVolume, decimals: 3)) (log scale in every objective, reference = nadir)")
             if let modelError {
                 printModelError(bench: bench, evaluator: evaluator, objectives: parsedObjectives, settings: modelError)
                 return
@@ -82,7 +118,7 @@ extension Tuner {
                 for (name, inputModel, acquisition) in [("tuner", SurrogateSearch.InputModel.heapGoal, SurrogateSearch.AcquisitionKind.expectedHypervolumeImprovement),
                                                          ("tuner-box", .box, .expectedHypervolumeImprovement)] {
                     say("\(name), seed \(explain):")
-                    let sequence = bench.surrogateSequence(seed: UInt64(explain), budget: budget, inputModel: inputModel, acquisition: acquisition,
+                    let sequence = bench.surrogateSequence(seed: UInt64(explain), budget: budget, constraints: study.constraints, inputModel: inputModel, acquisition: acquisition,
                                                            explain: { say("  \($0)") })
                     say("  reached 95 % after \(bench.trialsToReach(0.95, bench.trace(sequence)).map(String.init) ?? "never")")
                 }
@@ -92,9 +128,9 @@ extension Tuner {
                 let started = monotonicSeconds()
                 let sequences: [[GCSetting]] = (0..<seeds).map { seed in
                     switch name {
-                    case "tuner": return bench.surrogateSequence(seed: UInt64(seed) + 1, budget: budget)
-                    case "tuner-box": return bench.surrogateSequence(seed: UInt64(seed) + 1, budget: budget, inputModel: .box)
-                    case "tuner-parego": return bench.surrogateSequence(seed: UInt64(seed) + 1, budget: budget, acquisition: .parEGO)
+                    case "tuner": return bench.surrogateSequence(seed: UInt64(seed) + 1, budget: budget, constraints: study.constraints)
+                    case "tuner-box": return bench.surrogateSequence(seed: UInt64(seed) + 1, budget: budget, constraints: study.constraints, inputModel: .box)
+                    case "tuner-parego": return bench.surrogateSequence(seed: UInt64(seed) + 1, budget: budget, constraints: study.constraints, acquisition: .parEGO)
                     case "grid": return bench.gridSequence(seed: UInt64(seed) + 1, budget: budget)
                     case "random": return bench.randomSequence(seed: UInt64(seed) + 1, budget: budget)
                     case "oracle": return bench.oracleSequence(budget: budget)
@@ -152,6 +188,61 @@ extension Tuner {
                 let data = try JSONSerialization.data(withJSONObject: export, options: [.prettyPrinted, .sortedKeys])
                 try data.write(to: URL(fileURLWithPath: json))
             }
+        }
+
+        /// tuner's runs of the held-out benchmark: one JSON line per seed, appended as each
+        /// finishes (a stopped run loses nothing; seeds already in the file are skipped).
+        func runRecords(evaluator: ReplayEvaluator, study: StudySpec, path: String) throws {
+            guard let startKind = CommonDrawsBenchmark.Start(rawValue: start) else {
+                Diagnostics.error("--start: '\(start)' is not own or random")
+                throw ExitCode.failure
+            }
+            let points = checkpoints.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
+            guard !points.isEmpty, points.allSatisfy({ $0 > 0 && $0 <= budget }) else {
+                Diagnostics.error("--checkpoints: '\(checkpoints)' must be trial counts between 1 and --budget (\(budget)), comma-separated")
+                throw ExitCode.failure
+            }
+            guard seeds > 0, budget > 0 else {
+                Diagnostics.error("--seeds and --budget must be positive")
+                throw ExitCode.failure
+            }
+            let bench = CommonDrawsBenchmark(replay: evaluator, spec: study)
+            var done = Set<UInt64>()
+            if let existing = try? String(contentsOfFile: path, encoding: .utf8) {
+                for line in existing.split(separator: "\n") {
+                    guard let record = try? JSONDecoder().decode(CommonDrawsBenchmark.Record.self, from: Data(line.utf8)) else {
+                        Diagnostics.error("--records \(path): a line is not a tuner record; remove the file (or the line) and run again")
+                        throw ExitCode.failure
+                    }
+                    if record.start == startKind.rawValue && record.budget == budget { done.insert(record.seed) }
+                }
+            } else {
+                FileManager.default.createFile(atPath: path, contents: nil)
+            }
+            guard let handle = FileHandle(forWritingAtPath: path) else {
+                Diagnostics.error("--records \(path): cannot be written")
+                throw ExitCode.failure
+            }
+            defer { try? handle.close() }
+            try handle.seekToEnd()
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys]
+            let started = monotonicSeconds()
+            var ran = 0
+            for seed in 1...UInt64(seeds) where !done.contains(seed) {
+                let record = bench.record(seed: seed, budget: budget, checkpoints: points, start: startKind)
+                try handle.write(contentsOf: try encoder.encode(record) + Data("\n".utf8))
+                ran += 1
+                Diagnostics.note("tuner (\(startKind.rawValue) start) seed \(seed): \(record.trials.count) trials in \(formatFixed(record.seconds, decimals: 1)) s\(record.stop.map { "; stopped: \($0)" } ?? "")")
+            }
+            Diagnostics.note("tuner (\(startKind.rawValue) start): \(ran) seed(s) run, \(done.count) already recorded, \(formatFixed(monotonicSeconds() - started, decimals: 1)) s")
+        }
+
+        func write(_ value: some Encodable, to path: String) throws {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys]
+            encoder.keyEncodingStrategy = .convertToSnakeCase
+            try encoder.encode(value).write(to: URL(fileURLWithPath: path))
         }
 
         /// RMS prediction error of each objective's model fitted on `settings` random settings.

@@ -8,8 +8,7 @@ extension Tuner {
             abstract: "Write an executed Jupyter notebook and its HTML of a stored study's data and plots (runs nothing against the service).",
             discussion: "Writes DIR/<study>.json (the data), DIR/<study>.ipynb (executed), DIR/<study>.html and DIR/<study>-frontier.png. Needs python3 with the packages of scripts/requirements-notebook.txt (scripts/setup.sh installs them).")
 
-        @Argument(help: "Study spec (YAML) whose recorded trials and stored decision to draw.")
-        var spec: String
+        @OptionGroup var study: StoredStudyOptions
 
         @Option(help: "Output folder.")
         var out: String = "notebooks-export"
@@ -18,12 +17,12 @@ extension Tuner {
         var trials: String?
 
         func run() throws {
-            let stored = try loadStoredStudy(spec, trials: trials)
+            let stored = try study.load(trials: trials)
             let directory = URL(fileURLWithPath: out, relativeTo: URL(fileURLWithPath: FileManager.default.currentDirectoryPath)).standardizedFileURL.path
             do {
                 let script = try NotebookExport.locateScript(executablePath: Bundle.main.executablePath ?? CommandLine.arguments[0],
                                                              workingDirectory: FileManager.default.currentDirectoryPath)
-                let data = NotebookData(stored: stored, specPath: spec)
+                let data = NotebookData(stored: stored, specPath: study.spec)
                 let written = try NotebookExport(directory: directory, scriptPath: script).write(data)
                 if let note = stored.decisionNote { Diagnostics.note(note) }
                 say("Notebook: \(written.notebook)")

@@ -8,18 +8,10 @@ extension StudyRunner {
     /// A refuted candidate gets one successor: the best measured setting by the rule, confirmed
     /// the same way, so the setting finally recommended is never a single unconfirmed trial.
     public func recommendAndConfirm(samples: inout [TrialSample], shouldStop: () -> Bool) throws -> StudyDecision {
-        var surrogate: SurrogateRecommendation?
-        var candidate: GCSetting?
-        if spec.budget.sampler == .surrogate {
-            surrogate = surrogateSearch.recommend(samples: samples.filter { !$0.isConfirmation }, rule: spec.recommend)
-            candidate = surrogate?.setting
-            if let surrogate {
-                log("surrogate's choice: \(surrogate.setting) (\(surrogate.explanation))")
-                if let region = surrogate.region { log("plateau: \(region.summary)") }
-            }
-        }
-        if candidate == nil {
-            candidate = report(samples: samples).recommendation?.setting
+        let (surrogate, candidate) = spec.candidate(after: samples)
+        if let surrogate {
+            log("surrogate's choice: \(surrogate.setting) (\(surrogate.explanation))")
+            if let region = surrogate.region { log("plateau: \(region.summary)") }
         }
         func decided(_ confirmation: Confirmation?) -> StudyDecision {
             StudyDecision(surrogate: surrogate, confirmation: confirmation, trialCount: samples.count, decidedAtUnixSeconds: Date().timeIntervalSince1970)
@@ -92,5 +84,19 @@ extension StudyRunner {
         guard let last = confirmed.last, let confirmation = recordedConfirmation(of: last, in: samples, spec: spec) else { return nil }
         return StudyDecision(surrogate: nil, confirmation: confirmation, trialCount: samples.count, decidedAtUnixSeconds: 0,
                              candidateSource: "rebuilt from the study's recorded confirmation trials (it was run before decisions were stored)")
+    }
+}
+
+extension StudySpec {
+    /// The setting a study confirms after its search: the surrogate's posterior optimum for the
+    /// rule after a surrogate search, otherwise (or when the surrogate cannot say) the rule's
+    /// pick among the measured settings. The one place `tuner run` and the search benchmark
+    /// (`tuner bench-search --records`) take a study's recommendation from.
+    public func candidate(after samples: [TrialSample]) -> (surrogate: SurrogateRecommendation?, setting: GCSetting?) {
+        var surrogate: SurrogateRecommendation?
+        if budget.sampler == .surrogate {
+            surrogate = Samplers.surrogate(self).recommend(samples: samples.filter { !$0.isConfirmation }, rule: recommend)
+        }
+        return (surrogate, surrogate?.setting ?? report(of: samples).recommendation?.setting)
     }
 }

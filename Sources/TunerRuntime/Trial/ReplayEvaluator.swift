@@ -2,11 +2,17 @@ import Foundation
 import TunerCore
 
 /// Evaluates settings against a recorded surface instead of launching processes: each
-/// evaluation returns one recorded repeat of the setting, drawn at random (seeded by the
-/// trial's seed), so search strategies can be compared quickly and reproducibly on real data.
+/// evaluation returns one recorded repeat of the setting, so search strategies can be compared
+/// quickly and reproducibly on real data. ``run(setting:trialIndex:repeatIndex:seed:)`` draws a
+/// repeat at random (seeded by the trial's seed); ``draw(_:visit:seed:)`` and
+/// ``CommonDrawsEvaluator`` serve the benchmark's common random numbers instead (``CommonDraws``).
 public struct ReplayEvaluator: TrialEvaluator {
-    /// Measured trials of the surface, by setting.
+    /// Measured trials of the surface, by setting, in recording order (by trial index).
     public let surface: [GCSetting: [TrialSample]]
+    /// The surface's GOGC values, ascending, `off` (nil) last: the grid's first index.
+    public let gogcValues: [Int?]
+    /// The surface's GOMEMLIMIT values, ascending, `off` (nil) last: the grid's second index.
+    public let limitValues: [Int64?]
 
     /// Loads a surface from a trials.jsonl file; only measured trials are kept.
     public init(trialsFile path: String) throws {
@@ -19,27 +25,73 @@ public struct ReplayEvaluator: TrialEvaluator {
 
     public init(samples: [TrialSample]) {
         surface = Dictionary(grouping: samples.filter(\.isMeasured), by: \.setting)
+            .mapValues { $0.sorted { $0.trialIndex < $1.trialIndex } }
+        gogcValues = Array(Set(surface.keys.map(\.gogc))).sorted { ($0 ?? Int.max) < ($1 ?? Int.max) }
+        limitValues = Array(Set(surface.keys.map(\.memoryLimitBytes))).sorted { ($0 ?? Int64.max) < ($1 ?? Int64.max) }
     }
 
     /// The surface's settings as a search space of explicit values (its grid).
     public var space: SearchSpace {
-        let gogc = Array(Set(surface.keys.map(\.gogc))).sorted { ($0 ?? Int.max) < ($1 ?? Int.max) }
-        let limits = Array(Set(surface.keys.map(\.memoryLimitBytes))).sorted { ($0 ?? Int64.max) < ($1 ?? Int64.max) }
-        return SearchSpace(gogc: .values(gogc), memoryLimit: .values(limits))
+        SearchSpace(gogc: .values(gogcValues), memoryLimit: .values(limitValues))
+    }
+
+    /// The setting's position in the grid (GOGC index, GOMEMLIMIT index), or nil off the grid.
+    public func gridIndex(of setting: GCSetting) -> (gogc: Int, limit: Int)? {
+        guard let g = gogcValues.firstIndex(of: setting.gogc), let l = limitValues.firstIndex(of: setting.memoryLimitBytes) else { return nil }
+        return (g, l)
+    }
+
+    /// The setting at a grid position.
+    public func setting(gogcIndex: Int, limitIndex: Int) -> GCSetting {
+        GCSetting(gogc: gogcValues[gogcIndex], memoryLimitBytes: limitValues[limitIndex])
     }
 
     public func run(setting: GCSetting, trialIndex: Int, repeatIndex: Int, seed: UInt64) -> TrialSample {
-        guard let recorded = surface[setting], !recorded.isEmpty else {
-            return TrialSample(trialIndex: trialIndex, setting: setting, repeatIndex: repeatIndex,
-                               outcome: .failed(reason: "the replay surface has no measurement of \(setting)"),
-                               startedAtUnixSeconds: 0, wallSeconds: 0, readySeconds: nil, tunerCPUSeconds: 0,
-                               load: nil, gc: nil, memory: nil)
-        }
+        guard let recorded = surface[setting], !recorded.isEmpty else { return missing(setting, trialIndex: trialIndex, repeatIndex: repeatIndex) }
         var generator = SeededGenerator(seed: seed ^ 0x5EED_CAFE)
-        var sample = recorded[Int(generator.next() % UInt64(recorded.count))]
+        return relabelled(recorded[Int(generator.next() % UInt64(recorded.count))], trialIndex: trialIndex, repeatIndex: repeatIndex)
+    }
+
+    /// Visit `visit` (0-based) of `setting` in benchmark seed `seed`: the recorded repeat
+    /// ``CommonDraws/repeatIndex(visit:count:seed:gogcIndex:limitIndex:)`` names, so every
+    /// strategy that visits a setting for the k-th time in one seed sees the same measurement.
+    public func draw(_ setting: GCSetting, visit: Int, seed: UInt64, trialIndex: Int = 0) -> TrialSample {
+        guard let recorded = surface[setting], !recorded.isEmpty, let index = gridIndex(of: setting) else {
+            return missing(setting, trialIndex: trialIndex, repeatIndex: visit)
+        }
+        let r = CommonDraws.repeatIndex(visit: visit, count: recorded.count, seed: seed, gogcIndex: index.gogc, limitIndex: index.limit)
+        return relabelled(recorded[r], trialIndex: trialIndex, repeatIndex: visit)
+    }
+
+    private func relabelled(_ recorded: TrialSample, trialIndex: Int, repeatIndex: Int) -> TrialSample {
+        var sample = recorded
         sample.trialIndex = trialIndex
         sample.repeatIndex = repeatIndex
         sample.phase = nil
         return sample
+    }
+
+    private func missing(_ setting: GCSetting, trialIndex: Int, repeatIndex: Int) -> TrialSample {
+        TrialSample(trialIndex: trialIndex, setting: setting, repeatIndex: repeatIndex,
+                    outcome: .failed(reason: "the replay surface has no measurement of \(setting)"),
+                    startedAtUnixSeconds: 0, wallSeconds: 0, readySeconds: nil, tunerCPUSeconds: 0,
+                    load: nil, gc: nil, memory: nil)
+    }
+}
+
+/// A replay that serves the benchmark's common random numbers: the trial's `repeatIndex` (how
+/// many trials of the setting came before it, as the study runner counts them) is the visit
+/// number, and the benchmark seed is fixed for the whole run (the per-trial seed is ignored).
+public struct CommonDrawsEvaluator: TrialEvaluator {
+    public let replay: ReplayEvaluator
+    public let seed: UInt64
+
+    public init(replay: ReplayEvaluator, seed: UInt64) {
+        self.replay = replay
+        self.seed = seed
+    }
+
+    public func run(setting: GCSetting, trialIndex: Int, repeatIndex: Int, seed _: UInt64) -> TrialSample {
+        replay.draw(setting, visit: repeatIndex, seed: seed, trialIndex: trialIndex)
     }
 }

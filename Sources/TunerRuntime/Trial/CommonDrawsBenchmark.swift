@@ -1,0 +1,221 @@
+import Foundation
+import TunerCore
+
+/// tuner's side of the held-out search benchmark (`experiments/bench/compare.sh`): runs tuner's
+/// surrogate search on a recorded draw surface under common random numbers and records, per
+/// seed, the settings it measured and what it would recommend after N trials; and exports the
+/// surface as a table of metric values that the Python opponents and the scorer read (so both
+/// languages see exactly the values tuner's metric definitions give).
+///
+/// **As `tuner run` runs it.** The search is `Samplers.surrogate(spec)` of the study spec (the
+/// baseline's objectives, constraints, start size, seed = the benchmark seed) with its space
+/// replaced by the surface's grid, which every strategy shares; each trial is visit k of its
+/// setting (k = trials of it before), served by ``ReplayEvaluator/draw(_:visit:seed:trialIndex:)``.
+/// The recommendation after N trials is ``StudySpec/candidate(after:)`` of the first N, the
+/// setting `tuner run` would go on to confirm. The noise check's default runs are not part of
+/// the benchmark (no other strategy gets them); the search's own stopping rule stays on, so a
+/// run may end before the budget, and its recommendation at a larger N is the one it ended with.
+public struct CommonDrawsBenchmark: Sendable {
+    /// How the first `budget.initial` trials are chosen.
+    public enum Start: String, Sendable, CaseIterable {
+        /// tuner's own start (the Go default, then settings spread in heap-goal space).
+        case own
+        /// `budget.initial` distinct grid settings drawn uniformly at random (seeded), then
+        /// tuner's search: separates the start's value from the search's.
+        case random
+    }
+
+    /// One run of one seed, as written to the records file (one JSON object per line).
+    public struct Record: Codable, Sendable, Equatable {
+        /// "tuner".
+        public var strategy: String
+        /// "own" or "random" (``Start``).
+        public var start: String
+        public var seed: UInt64
+        public var budget: Int
+        /// Grid positions [GOGC index, GOMEMLIMIT index] of the trials, in order.
+        public var trials: [[Int]]
+        /// Why the search ended before the budget, if it did.
+        public var stop: String?
+        /// After N trials (key: N): the recommended setting's grid position, or nil for none.
+        public var recommendation: [String: [Int]?]
+        /// After N trials: the recommended front (the report's frontier of feasible settings,
+        /// by the medians of their measured repeats).
+        public var front: [String: [[Int]]]
+        public var seconds: Double
+    }
+
+    public let replay: ReplayEvaluator
+    /// The study spec with its space replaced by the surface's grid.
+    public let spec: StudySpec
+
+    public init(replay: ReplayEvaluator, spec: StudySpec) {
+        self.replay = replay
+        var spec = spec
+        spec.space = replay.space
+        spec.budget.sampler = .surrogate
+        self.spec = spec
+    }
+
+    /// The spec of seed `seed`'s run.
+    func spec(seed: UInt64) -> StudySpec {
+        var spec = spec
+        spec.seed = seed
+        return spec
+    }
+
+    /// Every grid setting that the surface holds, ordered by grid position.
+    public var gridSettings: [GCSetting] { replay.surface.keys.sorted() }
+
+    /// The `count` settings of the random start of seed `seed`: a seeded shuffle of the grid.
+    public func randomStart(seed: UInt64, count: Int) -> [GCSetting] {
+        var generator = SeededGenerator(seed: seed ^ 0x5241_4E44_4F4D_5354) // "RANDOMST"
+        return Array(gridSettings.shuffled(using: &generator).prefix(count))
+    }
+
+    /// Runs tuner's search for one seed and returns its samples (visit k of a setting is its
+    /// k-th draw) and the reason it stopped early, if it did.
+    public func samples(seed: UInt64, budget: Int, start: Start) -> (samples: [TrialSample], stop: String?) {
+        let spec = spec(seed: seed)
+        let search = Samplers.surrogate(spec)
+        let forced = start == .random ? randomStart(seed: seed, count: spec.budget.initialDesign) : []
+        var samples: [TrialSample] = []
+        var stop: String?
+        while samples.count < budget {
+            var chosen: GCSetting?
+            if samples.count < forced.count {
+                chosen = forced[samples.count]
+            } else {
+                switch search.next(completed: samples) {
+                case .stop(let reason): stop = reason
+                case .measure(let next, _): chosen = next
+                }
+            }
+            guard let setting = chosen else { break }
+            let visit = samples.filter { $0.setting == setting }.count
+            samples.append(replay.draw(setting, visit: visit, seed: seed, trialIndex: samples.count))
+        }
+        return (samples, stop)
+    }
+
+    /// The recommended front after `samples`: settings whose report row meets the constraints,
+    /// non-dominated by the medians of their measured objective values.
+    public func front(after samples: [TrialSample], spec: StudySpec) -> [GCSetting] {
+        let report = spec.report(of: samples)
+        let objectives = spec.objectives.map { ($0.metric, $0.direction) }
+        let rows = report.rows.filter(\.isFeasible).compactMap { row -> (GCSetting, [Double])? in
+            let trials = samples.filter { $0.setting == row.setting && $0.isMeasured }
+            let medians = objectives.map { objective in Statistics.median(trials.compactMap { objective.0.value(of: $0) }) }
+            guard medians.allSatisfy({ $0 != nil }) else { return nil }
+            return (row.setting, medians.map { $0! })
+        }
+        let kept = ParetoFront.nonDominatedIndices(rows.map(\.1), directions: objectives.map(\.1))
+        return kept.map { rows[$0].0 }.sorted()
+    }
+
+    /// One seed's record: the trials, and the recommendation and front after each checkpoint N.
+    public func record(seed: UInt64, budget: Int, checkpoints: [Int], start: Start) -> Record {
+        let started = monotonicSeconds()
+        let (samples, stop) = samples(seed: seed, budget: budget, start: start)
+        let spec = spec(seed: seed)
+        func position(_ setting: GCSetting) -> [Int] {
+            let index = replay.gridIndex(of: setting)!
+            return [index.gogc, index.limit]
+        }
+        var recommendation: [String: [Int]?] = [:]
+        var front: [String: [[Int]]] = [:]
+        for n in checkpoints where n <= budget {
+            let prefix = Array(samples.prefix(n))
+            recommendation[String(n)] = .some(spec.candidate(after: prefix).setting.map(position))
+            front[String(n)] = self.front(after: prefix, spec: spec).map(position)
+        }
+        return Record(strategy: "tuner", start: start.rawValue, seed: seed, budget: budget,
+                      trials: samples.map { position($0.setting) }, stop: stop, recommendation: recommendation, front: front,
+                      seconds: monotonicSeconds() - started)
+    }
+}
+
+/// A recorded surface as a table of metric values: what the benchmark's Python side reads.
+/// Each setting's repeats are in recording order, the order ``CommonDraws`` permutes.
+public struct SurfaceTable: Codable, Sendable {
+    public struct Objective: Codable, Sendable {
+        public var metric: String
+        /// `min` or `max`.
+        public var direction: String
+        /// ε in log(value + ε), the scale of tuner's models and of the benchmark's hypervolume.
+        public var logOffset: Double
+    }
+
+    public struct Bound: Codable, Sendable {
+        public var metric: String
+        /// `<=` or `>=`.
+        public var comparison: String
+        /// In the metric's units (bytes for `rss_peak`).
+        public var bound: Double
+    }
+
+    /// What the study asks, taken from its spec: every strategy and the scorer use these.
+    public struct StudyQuestion: Codable, Sendable {
+        public var spec: String
+        public var objectives: [Objective]
+        public var constraints: [Bound]
+        /// Index into `objectives` of the objective the recommendation rule optimises (the
+        /// baseline's `recommend: best throughput_ops_per_sec`).
+        public var decisive: Int
+        /// Settings in tuner's start, the Go default included (`budget.initial`).
+        public var initialDesign: Int
+        /// Alternating pairs of the confirmation (`budget.confirm`).
+        public var confirmPairs: Int
+    }
+
+    public struct Setting: Codable, Sendable {
+        public var gogcIndex: Int
+        public var limitIndex: Int
+        public var label: String
+        /// repeats[i][m]: repeat i's value of `metrics[m]`.
+        public var repeats: [[Double]]
+        public var trialIndex: [Int]
+        public var startedAtUnixSeconds: [Double]
+    }
+
+    public var format = "tuner-surface-table/1"
+    public var source: String
+    public var trials: Int
+    public var firstStartedAtUnixSeconds: Double
+    public var lastStartedAtUnixSeconds: Double
+    public var gogc: [String]
+    public var gomemlimit: [String]
+    public var question: StudyQuestion
+    public var metrics: [String]
+    public var settings: [Setting]
+
+    /// The table of `replay`'s surface for the question `spec` asks (objectives first, then
+    /// the constraint metrics that are not objectives).
+    public init(replay: ReplayEvaluator, spec: StudySpec, source: String, specPath: String) {
+        var metrics = spec.objectives.map(\.metric)
+        for constraint in spec.constraints where !metrics.contains(constraint.metric) { metrics.append(constraint.metric) }
+        let decisive: Int
+        if case .best(let k) = spec.recommend { decisive = k } else { decisive = spec.objectives.firstIndex { $0.metric == .throughputOpsPerSecond } ?? 0 }
+        question = StudyQuestion(
+            spec: specPath,
+            objectives: spec.objectives.map { Objective(metric: $0.metric.rawValue, direction: $0.direction == .minimize ? "min" : "max", logOffset: $0.metric.logOffset) },
+            constraints: spec.constraints.map { Bound(metric: $0.metric.rawValue, comparison: $0.comparison.rawValue, bound: $0.bound) },
+            decisive: decisive, initialDesign: spec.budget.initialDesign, confirmPairs: spec.budget.confirmPairs)
+        self.source = source
+        self.metrics = metrics.map(\.rawValue)
+        gogc = replay.gogcValues.map { $0.map(String.init) ?? "off" }
+        gomemlimit = replay.limitValues.map { $0.map(ByteSize.goSyntax) ?? "off" }
+        let all = replay.surface.values.flatMap { $0 }
+        trials = all.count
+        firstStartedAtUnixSeconds = all.map(\.startedAtUnixSeconds).min() ?? 0
+        lastStartedAtUnixSeconds = all.map(\.startedAtUnixSeconds).max() ?? 0
+        settings = replay.surface.keys.sorted().map { setting in
+            let index = replay.gridIndex(of: setting)!
+            // Only trials that carry every metric (a measured trial always does).
+            let trials = replay.surface[setting]!.filter { trial in metrics.allSatisfy { $0.value(of: trial) != nil } }
+            return Setting(gogcIndex: index.gogc, limitIndex: index.limit, label: setting.description,
+                           repeats: trials.map { trial in metrics.map { $0.value(of: trial)! } },
+                           trialIndex: trials.map(\.trialIndex), startedAtUnixSeconds: trials.map(\.startedAtUnixSeconds))
+        }
+    }
+}

@@ -1,0 +1,138 @@
+#!/usr/bin/env bash
+# The search benchmark, from one command: tuner's search and its opponents on the recorded draw
+# surface under common random numbers, every run cached, then scored against the held-out truth
+# (experiments/bench/README.md describes the protocol).
+#
+#   experiments/bench/compare.sh                      # the full comparison (hours: run it on a quiet machine)
+#   experiments/bench/compare.sh --truth in-sample --seeds 5 --only tuner,random,optuna-tpe   # a smoke run
+#
+# Options:
+#   --draw PATH        the surface the strategies draw from (default data/surface/trials.jsonl.gz,
+#                      or reference/surface/trials.jsonl.gz when only that exists)
+#   --truth PATH       the held-out surface (default data/surface-heldout/trials.jsonl[.gz]);
+#                      'in-sample' scores against the draw repeats themselves: a smoke run, every
+#                      table headed "PROVISIONAL: truth is not held out", written to results/provisional/
+#   --spec PATH        the study whose question is asked (default experiments/baseline.yml)
+#   --seeds N          seeds per strategy (default 50)
+#   --slow-seeds N     seeds for the strategies slower than 1 s a proposal (default 20)
+#   --slow LIST        which those are (default qnehvi)
+#   --budget N         trials per run (default 40)
+#   --only LIST        run only these strategies (comma-separated: tuner,optuna-gp,optuna-gp-so,
+#                      optuna-tpe,optuna-tpe-so,optuna-nsga2,qnehvi,random,grid); scoring covers
+#                      every run in the cache
+#   --jobs N           strategy runs at a time (default 1; 2 on an otherwise idle 2-core machine)
+#   --fresh            delete this surface's cached runs first
+#   --score-only       only score what the cache holds
+# Environment: PYTHON (default python3), SCRATCH (Swift build folder, default .build-bench).
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+bench="$root/experiments/bench"
+python="${PYTHON:-python3}"
+scratch="${SCRATCH:-$root/.build-bench}"
+
+draw=""; truth=""; spec="$root/experiments/baseline.yml"; seeds=50; slow_seeds=20; slow="qnehvi"
+budget=40; only=""; jobs=1; fresh=0; score_only=0
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --draw) draw="$2"; shift 2 ;;
+    --truth) truth="$2"; shift 2 ;;
+    --spec) spec="$2"; shift 2 ;;
+    --seeds) seeds="$2"; shift 2 ;;
+    --slow-seeds) slow_seeds="$2"; shift 2 ;;
+    --slow) slow="$2"; shift 2 ;;
+    --budget) budget="$2"; shift 2 ;;
+    --only) only="$2"; shift 2 ;;
+    --jobs) jobs="$2"; shift 2 ;;
+    --fresh) fresh=1; shift ;;
+    --score-only) score_only=1; shift ;;
+    -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
+    *) echo "compare.sh: unknown option '$1' (see --help)" >&2; exit 2 ;;
+  esac
+done
+
+first_existing() { for f in "$@"; do [ -e "$f" ] && { echo "$f"; return; }; done; }
+if [ -z "$draw" ]; then
+  draw="$(first_existing "$root/data/surface/trials.jsonl.gz" "$root/data/surface/trials.jsonl" "$root/reference/surface/trials.jsonl.gz")"
+fi
+[ -n "$draw" ] && [ -e "$draw" ] || { echo "compare.sh: no draw surface; give --draw PATH (data/surface/trials.jsonl.gz is the recorded one)" >&2; exit 1; }
+if [ -z "$truth" ]; then
+  truth="$(first_existing "$root/data/surface-heldout/trials.jsonl.gz" "$root/data/surface-heldout/trials.jsonl" "$root/reference/surface-heldout/trials.jsonl.gz")"
+  if [ -z "$truth" ]; then
+    cat >&2 <<EOF
+compare.sh: the held-out truth does not exist yet, so no final table can be written.
+  Record it (same settings and protocol, a new order; about 65 minutes on an idle machine):
+    ./tuner run experiments/surface-heldout.yml
+  or give it with --truth PATH. For a smoke run of the harness only, use --truth in-sample
+  (every table is then headed "PROVISIONAL: truth is not held out").
+EOF
+    exit 1
+  fi
+fi
+
+# Python packages, pinned; not part of the quick start or CI.
+if ! "$python" -c 'import optuna, botorch, torch, moocore, numpy, scipy' 2>/dev/null; then
+  echo "installing the benchmark's Python packages (experiments/bench/requirements.txt)" >&2
+  "$python" -m pip install --quiet -r "$bench/requirements.txt"
+fi
+# One thread everywhere: reproducible reductions, and nothing competes with a second job.
+export OMP_NUM_THREADS=1 MKL_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 PYTHONWARNINGS=ignore
+
+started=$(date +%s)
+cd "$root"
+swift build -c release --scratch-path "$scratch" --product tuner >"$scratch.build.log" 2>&1 || { cat "$scratch.build.log" >&2; exit 1; }
+tuner="$scratch/release/tuner"
+
+# The draw table names the cache: a different surface or question gets a different folder.
+tmp="$(mktemp -d)"; trap 'rm -rf "$tmp"' EXIT
+"$tuner" bench-search --surface "$draw" --spec "$spec" --export-table "$tmp/draw.json" 2>/dev/null
+key="$(sha256sum "$tmp/draw.json" | cut -c1-12)-b$budget"
+cache="$bench/cache/$key"
+[ "$fresh" = 1 ] && rm -rf "$cache"
+mkdir -p "$cache/logs"
+mv "$tmp/draw.json" "$cache/draw.json"
+echo "cache: $cache" >&2
+
+wanted() { [ -z "$only" ] || [[ ",$only," == *",$1,"* ]]; }
+seeds_of() { if [[ " ${slow//,/ } " == *" $1 "* ]]; then echo "$slow_seeds"; else echo "$seeds"; fi; }
+
+if [ "$score_only" = 0 ]; then
+  # tuner's own-start runs first (about a second a seed): the opponents' "tuner's start"
+  # variants read its first budget.initial settings of each seed.
+  records="$cache/tuner-own.jsonl"
+  "$tuner" bench-search --surface "$draw" --spec "$spec" --records "$records" --start own \
+    --seeds "$seeds" --budget "$budget" 2>"$cache/logs/tuner-own.log"
+  echo "tuner (own start): done" >&2
+  # One script per strategy run; --jobs of them at a time. A run appends a line per seed, so
+  # a stopped comparison resumes where it was.
+  mkdir -p "$tmp/jobs"; n=0
+  job() { n=$((n + 1)); local log="$1"; shift
+    printf '%q ' "$@" >"$tmp/jobs/$(printf %03d $n).sh"
+    printf "2>%q || { echo %q >&2; exit 1; }\n" "$log" "FAILED: $* (log: $log)" >>"$tmp/jobs/$(printf %03d $n).sh"; }
+  if wanted tuner; then
+    job "$cache/logs/tuner-random.log" "$tuner" bench-search --surface "$draw" --spec "$spec" \
+      --records "$cache/tuner-random.jsonl" --start random --seeds "$seeds" --budget "$budget"
+  fi
+  for strategy in optuna-gp optuna-gp-so qnehvi optuna-tpe optuna-tpe-so optuna-nsga2 random grid; do
+    wanted "$strategy" || continue
+    for start in own tuner; do
+      job "$cache/logs/$strategy-$start.log" "$python" "$bench/strategies.py" --table "$cache/draw.json" \
+        --strategy "$strategy" --start "$start" --tuner-records "$records" --seeds "$(seeds_of "$strategy")" \
+        --budget "$budget" --out "$cache/$strategy-$start.jsonl"
+    done
+  done
+  if [ "$n" -gt 0 ]; then
+    find "$tmp/jobs" -name '*.sh' | sort | xargs -P "$jobs" -n 1 nice -n 10 bash
+  fi
+  echo "runs: done in $(( $(date +%s) - started )) s" >&2
+fi
+
+if [ "$truth" = "in-sample" ]; then
+  "$python" "$bench/score.py" --draw "$cache/draw.json" --truth in-sample --cache "$cache" --out "$bench/results/provisional" >/dev/null
+  echo "PROVISIONAL tables (truth is not held out): $bench/results/provisional/" >&2
+else
+  "$tuner" bench-search --surface "$truth" --spec "$spec" --export-table "$cache/truth.json" 2>/dev/null
+  "$python" "$bench/score.py" --draw "$cache/draw.json" --truth "$cache/truth.json" --cache "$cache" --out "$bench/results/heldout" >/dev/null
+  "$python" "$bench/score.py" --draw "$cache/draw.json" --truth "$cache/truth.json" --truth-mode all --cache "$cache" --out "$bench/results/all-repeats" >/dev/null
+  echo "tables: $bench/results/heldout/ (truth = held-out means), $bench/results/all-repeats/ (truth = means of all repeats)" >&2
+fi
+echo "wall time $(( $(date +%s) - started )) s" >&2
