@@ -9,16 +9,11 @@ import Testing
     @Test func theEnvFileTheReportAndTheJSONNameTheSameSetting() throws {
         let directory = NSTemporaryDirectory() + "tuner-decision-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        let workload = TunerBinary.repositoryRoot.appendingPathComponent("experiments/workload").path
         let spec = "\(directory)/decide.yml"
         try """
             study: decide
             seed: 4
-            target:
-              workdir: \(workload)
-              build: [go, build, -o, bin/, ./cmd/...]
-              command: [bin/collab-server, -addr, "127.0.0.1:{port}"]
-              ready: {http: "http://127.0.0.1:{port}/healthz", timeout: 15s}
+            \(TunerBinary.bundledTarget)
             load: {binary: bin/sync-bench, mode: closed, clients: 8, docs: 2, doc_size: 16KiB}
             parameters:
               gogc: {values: [25, 400]}

@@ -18,19 +18,22 @@ struct TunerBinary {
 
     struct Result { var status: Int32; var stdout: String; var stderr: String }
 
+    /// The bundled collab server as a spec's `target:` line (one flow mapping, so it can be
+    /// interpolated into any spec at any indentation): built from experiments/workload, ready on /healthz.
+    static var bundledTarget: String {
+        let workload = repositoryRoot.appendingPathComponent("experiments/workload").path
+        return "target: {workdir: \(workload), build: [go, build, -o, bin/, ./cmd/...], "
+            + "command: [bin/collab-server, -addr, \"127.0.0.1:{port}\"], ready: {http: \"http://127.0.0.1:{port}/healthz\", timeout: 15s}}"
+    }
+
     /// A real study of the bundled server: GOGC 50, 100 and 200, one repeat each of 0.5 s + 3 s,
     /// written to DIRECTORY/NAME.yml with its data in DIRECTORY/data.
     static func bundledStudy(name: String, seed: Int, directory: String) throws -> String {
-        let workload = repositoryRoot.appendingPathComponent("experiments/workload").path
         let path = "\(directory)/\(name).yml"
         try """
             study: \(name)
             seed: \(seed)
-            target:
-              workdir: \(workload)
-              build: [go, build, -o, bin/, ./cmd/...]
-              command: [bin/collab-server, -addr, "127.0.0.1:{port}"]
-              ready: {http: "http://127.0.0.1:{port}/healthz", timeout: 15s}
+            \(TunerBinary.bundledTarget)
             load: {binary: bin/sync-bench, mode: closed, clients: 8, docs: 2, doc_size: 16KiB}
             parameters:
               gogc: {values: [50, 100, 200]}
@@ -86,15 +89,10 @@ struct TunerBinary {
 
     /// A tiny study against the real bundled collab server: 2 settings × 1 repeat, 2 s trials.
     @Test func tinyStudyAgainstTheRealCollabServerWritesSamplesAndAnEnvFile() throws {
-        let workload = TunerBinary.repositoryRoot.appendingPathComponent("experiments/workload").path
         let spec = try writeSpec("""
             study: e2e-tiny
             seed: 3
-            target:
-              workdir: \(workload)
-              build: [go, build, -o, bin/, ./cmd/...]
-              command: [bin/collab-server, -addr, "127.0.0.1:{port}"]
-              ready: {http: "http://127.0.0.1:{port}/healthz", timeout: 15s}
+            \(TunerBinary.bundledTarget)
             load: {binary: bin/sync-bench, mode: closed, clients: 16, docs: 2, doc_size: 32KiB}
             parameters:
               gogc: {values: [25, 100]}

@@ -19,16 +19,11 @@ enum NotebookTools {
     static let tinyStudy: Result<String, any Error> = Result {
         let directory = NSTemporaryDirectory() + "tuner-notebook-e2e-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        let workload = TunerBinary.repositoryRoot.appendingPathComponent("experiments/workload").path
         let spec = "\(directory)/nb-tiny.yml"
         try """
             study: nb-tiny
             seed: 5
-            target:
-              workdir: \(workload)
-              build: [go, build, -o, bin/, ./cmd/...]
-              command: [bin/collab-server, -addr, "127.0.0.1:{port}"]
-              ready: {http: "http://127.0.0.1:{port}/healthz", timeout: 15s}
+            \(TunerBinary.bundledTarget)
             load: {binary: bin/sync-bench, mode: closed, clients: 8, docs: 2, doc_size: 16KiB}
             parameters:
               gogc: {min: 25, max: 400, off: true}

@@ -16,16 +16,11 @@ import Testing
 
     /// A tiny real study of the bundled server: GOGC 50 and 100, one repeat of 0.5 s + 2 s each.
     func tinyStudy(_ name: String) throws -> String {
-        let workload = TunerBinary.repositoryRoot.appendingPathComponent("experiments/workload").path
         let path = "\(directory)/\(name).yml"
         try """
             study: \(name)
             seed: 4
-            target:
-              workdir: \(workload)
-              build: [go, build, -o, bin/, ./cmd/...]
-              command: [bin/collab-server, -addr, "127.0.0.1:{port}"]
-              ready: {http: "http://127.0.0.1:{port}/healthz", timeout: 15s}
+            \(TunerBinary.bundledTarget)
             load: {binary: bin/sync-bench, mode: closed, clients: 8, docs: 2, doc_size: 16KiB}
             parameters:
               gogc: {values: [50, 100]}
