@@ -110,6 +110,11 @@ public struct StudyRunner {
     struct RunState {
         var samples: [TrialSample]
         var consecutiveFailures = 0
+        /// Whether trials.jsonl holds exactly `samples` (after this run's first write), so the
+        /// next trial may be appended to it.
+        var trialsFileCurrent = false
+        /// Monotonic time (`systemUptime`, seconds) before which no interim export is written.
+        var nextInterimExportAt = 0.0
         var nextIndex: Int { (samples.map(\.trialIndex).max() ?? -1) + 1 }
         func nextRepeat(of setting: GCSetting) -> Int {
             (samples.filter { $0.setting == setting }.map(\.repeatIndex).max() ?? -1) + 1
@@ -129,12 +134,25 @@ public struct StudyRunner {
         recordingLauncher?.setCurrentTrial(nil)
         sample.phase = phase
         try store.append(sample)
+        let replaced = state.samples.contains { $0.setting == sample.setting && $0.repeatIndex == sample.repeatIndex }
+        let isLast = state.samples.allSatisfy { $0.trialIndex < sample.trialIndex }
         state.samples.removeAll { $0.setting == sample.setting && $0.repeatIndex == sample.repeatIndex }
         state.samples.append(sample)
         if storesFiles {
             let sorted = state.samples.sorted { $0.trialIndex < $1.trialIndex }
-            try? TrialsFile.write(sorted, to: "\(studyDirectory)/trials.jsonl")
-            writeInterimExports(sorted)
+            let trialsPath = "\(studyDirectory)/trials.jsonl"
+            if !replaced && isLast && state.trialsFileCurrent {
+                try? TrialsFile.append(sample, to: trialsPath)
+            } else {
+                try? TrialsFile.write(sorted, to: trialsPath)
+                state.trialsFileCurrent = true
+            }
+            let now = ProcessInfo.processInfo.systemUptime
+            if now >= state.nextInterimExportAt {
+                writeInterimExports(sorted)
+                let cost = ProcessInfo.processInfo.systemUptime - now
+                state.nextInterimExportAt = ProcessInfo.processInfo.systemUptime + Self.interimExportSpacing(costSeconds: cost)
+            }
         }
         events(.trialFinished(sample, total: total))
         state.consecutiveFailures = sample.isMeasured ? 0 : state.consecutiveFailures + 1
@@ -167,10 +185,18 @@ public struct StudyRunner {
         return load + (Statistics.median(overheads) ?? 1)
     }
 
-    /// Rewrites `report.json` (marked in progress) and `frontier.csv` after every trial, as
-    /// hyperfine rewrites its exports after every run: a study that fails later still leaves its
-    /// frontier so far. Runs between trials (about 0.6 s of CPU for 26 trials in a debug build),
-    /// never while one is measured. `tuner run` overwrites both with the decided report at the end.
+    /// Seconds to wait after an interim export that took `costSeconds` before writing the next:
+    /// 19 × its cost, so the exports take at most 5 % of the study's wall time. A small study's
+    /// export (tens of ms) is written after every trial; a surface recording's (seconds, at
+    /// hundreds of trials in a debug build) after every few. Nothing is lost in between:
+    /// trials.jsonl and the store hold every trial, and `tuner report` draws them.
+    static func interimExportSpacing(costSeconds: Double) -> Double { 19 * max(costSeconds, 0) }
+
+    /// Rewrites `report.json` (marked in progress) and `frontier.csv` as the study goes (after
+    /// every trial, unless ``interimExportSpacing(costSeconds:)`` says the last one was too
+    /// recent), as hyperfine rewrites its exports after every run: a study that fails later
+    /// still leaves its frontier so far. Runs between trials, never while one is measured.
+    /// `tuner run` overwrites both with the decided report at the end.
     func writeInterimExports(_ samples: [TrialSample]) {
         var report = self.report(samples: samples)
         report.isInterim = true
