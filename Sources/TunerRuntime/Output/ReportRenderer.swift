@@ -176,8 +176,12 @@ public enum ReportRenderer {
             "# tuner recommendation for study '\(report.study)' (\(specPath))",
             "# written \(ISO8601DateFormatter().string(from: date)); study rule: \(report.ruleText)",
             "# chosen by: \(report.decidingRule)",
-            "# \(report.recommendationExplanation)",
         ]
+        // A confirmed candidate's explanation is its source and its verdict, which the lines
+        // above and `# confirmation:` below already say; otherwise it says what they do not
+        // (why the default is kept, what the refuted candidate showed).
+        let confirmedCandidate = report.confirmation.map { $0.confirmed && $0.candidate == row.setting } ?? false
+        if !confirmedCandidate { lines.append("# \(report.recommendationExplanation)") }
         if let confirmation = report.confirmation, confirmation.candidate == row.setting {
             lines.append("# measured against the Go default (GOGC=100, no limit) in \(confirmation.changes.first?.change.sampleCount ?? 0) alternating pairs:")
         } else if !row.setting.isGoDefault {

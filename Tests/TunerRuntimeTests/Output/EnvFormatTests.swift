@@ -36,7 +36,6 @@ import Yams
         # tuner recommendation for study 'demo' (experiments/demo.yml)
         # written 2026-11-30T00:53:20Z; study rule: highest throughput_ops_per_sec among frontier settings that meet the constraints
         # chosen by: highest throughput_ops_per_sec among frontier settings that meet the constraints, on the measured medians
-        # best measured setting by the rule; confirmed: throughput_ops_per_sec better in 5 of 5 alternating pairs (one-sided sign test p = 0.031)
         # measured against the Go default (GOGC=100, no limit) in 5 alternating pairs:
         #   throughput_ops_per_sec: +30.0 % [+20.0, +40.0] (95 % CI, n=5)
         # confirmation: confirmed: throughput_ops_per_sec better in 5 of 5 alternating pairs (one-sided sign test p = 0.031)
