@@ -39,6 +39,10 @@ public struct CommonDrawsBenchmark: Sendable {
         public var stop: String?
         /// After N trials (key: N): the recommended setting's grid position, or nil for none.
         public var recommendation: [String: [Int]?]
+        /// After N trials: the surrogate's posterior optimum before the robust rule chose within
+        /// its plateau (the same as `recommendation` when there is no plateau), so the benchmark
+        /// can score what the robust choice costs. Nil in records written before it existed.
+        public var optimum: [String: [Int]?]?
         /// After N trials: the recommended front (the report's frontier of feasible settings,
         /// by the medians of their measured repeats).
         public var front: [String: [[Int]]]
@@ -123,15 +127,19 @@ public struct CommonDrawsBenchmark: Sendable {
             return [index.gogc, index.limit]
         }
         var recommendation: [String: [Int]?] = [:]
+        var optimum: [String: [Int]?] = [:]
         var front: [String: [[Int]]] = [:]
         for n in checkpoints where n <= budget {
             let prefix = Array(samples.prefix(n))
-            recommendation[String(n)] = .some(spec.candidate(after: prefix).setting.map(position))
+            let candidate = spec.candidate(after: prefix)
+            recommendation[String(n)] = .some(candidate.setting.map(position))
+            let best = candidate.surrogate?.region?.optimum ?? candidate.setting
+            optimum[String(n)] = .some(best.flatMap { replay.gridIndex(of: $0) }.map { [$0.gogc, $0.limit] })
             front[String(n)] = self.front(after: prefix, spec: spec).map(position)
         }
         return Record(strategy: "tuner", start: start.rawValue, seed: seed, budget: budget,
-                      trials: samples.map { position($0.setting) }, stop: stop, recommendation: recommendation, front: front,
-                      seconds: monotonicSeconds() - started)
+                      trials: samples.map { position($0.setting) }, stop: stop, recommendation: recommendation, optimum: optimum,
+                      front: front, seconds: monotonicSeconds() - started)
     }
 }
 
