@@ -372,11 +372,27 @@ def header(args, draw, truth, provisional, runs, default_regret):
         f"{len(truth.feasible)} of {len(draw.grid)} settings feasible; the Go default's regret {default_regret * 100:.1f} %. "
         f"Hypervolume reference point: {ref}.",
         "",
+        draw_oracle_line(draw, truth),
+        "",
         "Seeds per strategy: " + ", ".join(f"{label(*k)} {len(v)}" for k, v in sorted(runs.items(), key=lambda kv: sort_key(kv[0]))) + ". "
         f"Cells: estimate [95 % bootstrap interval over seeds]. Scored {datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC.",
         "",
     ]
     return "\n".join(lines) + "\n"
+
+
+def draw_oracle_line(draw, truth):
+    """What measuring every setting of the draw surface (all its repeats) and taking the common
+    rule would score: the floor below which a strategy's regret is the disagreement between
+    the two recordings, not its search. Added after the first held-out scores were seen (the
+    scores themselves are unchanged)."""
+    means = {s: draw.means(s) for s in draw.grid}
+    pick = common_recommendation(truth, means)
+    if pick is None:
+        return "Draw-surface oracle: no setting's draw means meet the constraints."
+    return (f"Draw-surface oracle (every setting, all {draw.trials} draw trials, common rule): {draw.labels[pick]}, "
+            f"regret {truth.regret(pick) * 100:.1f} % under this truth: below that, a difference between strategies "
+            "is the two recordings' disagreement, not their search.")
 
 
 def fmt_bound(constraint):
