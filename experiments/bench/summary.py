@@ -12,13 +12,7 @@ import json
 
 import numpy as np
 
-from score import ORDER, bootstrap, label
-
-
-def cell(values, statistic=np.median, scale=100.0, decimals=1):
-    est, lo, hi = bootstrap(values, statistic)
-    f = f"{{:.{decimals}f}}"
-    return f"{f.format(est * scale)} [{f.format(lo * scale)}, {f.format(hi * scale)}]"
+from score import ORDER, cell, label
 
 
 def main():
@@ -41,8 +35,8 @@ def main():
         per = held[k]
         strategy, start = k.split("|")
         row = [label(strategy, start), str(len(per["16"]))]
-        row += [cell([r["regret_own"] for r in per[n]]) for n in ns]
-        row.append(cell([r["regret_own"] for r in every[k]["16"]]) if k in every else "—")
+        row += [cell([r["regret_own"] for r in per[n]], np.median) for n in ns]
+        row.append(cell([r["regret_own"] for r in every[k]["16"]], np.median) if k in every else "—")
         row.append(cell([r["infeasible_own"] for r in per["16"]], np.mean, decimals=0))
         row.append(cell([r["confirmed_own"] for r in per["16"]], np.mean, decimals=0))
         row.append(cell([r["wrong_own"] for r in per["16"]], np.mean, decimals=0))
