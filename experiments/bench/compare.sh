@@ -15,7 +15,7 @@
 #   --spec PATH        the study whose question is asked (default experiments/baseline.yml)
 #   --seeds N          seeds per strategy (default 50)
 #   --slow-seeds N     seeds for the strategies slower than 1 s a proposal (default 20)
-#   --slow LIST        which those are (default qnehvi)
+#   --slow LIST        which those are (default optuna-gp,optuna-gp-so,qnehvi: about 40 s and 78 s a seed)
 #   --budget N         trials per run (default 40)
 #   --only LIST        run only these strategies (comma-separated: tuner,optuna-gp,optuna-gp-so,
 #                      optuna-tpe,optuna-tpe-so,optuna-nsga2,qnehvi,random,grid); scoring covers
@@ -30,7 +30,7 @@ bench="$root/experiments/bench"
 python="${PYTHON:-python3}"
 scratch="${SCRATCH:-$root/.build-bench}"
 
-draw=""; truth=""; spec="$root/experiments/baseline.yml"; seeds=50; slow_seeds=20; slow="qnehvi"
+draw=""; truth=""; spec="$root/experiments/baseline.yml"; seeds=50; slow_seeds=20; slow="optuna-gp,optuna-gp-so,qnehvi"
 budget=40; only=""; jobs=1; fresh=0; score_only=0
 while [ $# -gt 0 ]; do
   case "$1" in
