@@ -69,6 +69,12 @@ EOF
   fi
 fi
 
+# One spelling per file, relative to the repository when inside it: the table records its
+# source path and the cache is named by the table's hash, so `reference/...` and
+# `$PWD/reference/...` must not make two caches of one surface.
+draw="$(realpath --relative-to="$root" "$(realpath "$draw")")"
+[ "$truth" = "in-sample" ] || truth="$(realpath --relative-to="$root" "$(realpath "$truth")")"
+
 # Python packages, pinned; not part of the quick start or CI.
 if ! "$python" -c 'import optuna, botorch, torch, moocore, numpy, scipy' 2>/dev/null; then
   echo "installing the benchmark's Python packages (experiments/bench/requirements.txt)" >&2
