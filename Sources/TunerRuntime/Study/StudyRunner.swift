@@ -148,7 +148,7 @@ public struct StudyRunner {
                 state.trialsFileCurrent = true
             }
             let now = ProcessInfo.processInfo.systemUptime
-            if now >= state.nextInterimExportAt {
+            if now >= state.nextInterimExportAt || !sample.isMeasured {
                 writeInterimExports(sorted)
                 let cost = ProcessInfo.processInfo.systemUptime - now
                 state.nextInterimExportAt = ProcessInfo.processInfo.systemUptime + Self.interimExportSpacing(costSeconds: cost)
@@ -185,12 +185,13 @@ public struct StudyRunner {
         return load + (Statistics.median(overheads) ?? 1)
     }
 
-    /// Seconds to wait after an interim export that took `costSeconds` before writing the next:
-    /// 19 × its cost, so the exports take at most 5 % of the study's wall time. A small study's
-    /// export (tens of ms) is written after every trial; a surface recording's (seconds, at
-    /// hundreds of trials in a debug build) after every few. Nothing is lost in between:
+    /// Seconds to wait after an interim export that took `costSeconds` before writing the next.
+    /// An export under 0.1 s (a study of tens of trials) is written after every trial; a dearer
+    /// one (seconds, at hundreds of trials in a debug build) waits 19 × its cost, so the exports
+    /// take at most 5 % of the study's wall time. A failed trial is always followed by one, so a
+    /// study that stops on failures leaves them in its report. Nothing is lost in between:
     /// trials.jsonl and the store hold every trial, and `tuner report` draws them.
-    static func interimExportSpacing(costSeconds: Double) -> Double { 19 * max(costSeconds, 0) }
+    static func interimExportSpacing(costSeconds: Double) -> Double { costSeconds < 0.1 ? 0 : 19 * costSeconds }
 
     /// Rewrites `report.json` (marked in progress) and `frontier.csv` as the study goes (after
     /// every trial, unless ``interimExportSpacing(costSeconds:)`` says the last one was too
