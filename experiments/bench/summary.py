@@ -12,7 +12,7 @@ import json
 
 import numpy as np
 
-from score import ORDER, cell, label
+from score import cell, label, sort_key
 
 
 def main():
@@ -23,15 +23,11 @@ def main():
     held = json.load(open(args.heldout))["scores"]
     every = json.load(open(args.all_repeats))["scores"]
 
-    def key(k):
-        strategy, start = k.split("|")
-        return (ORDER.index(strategy) if strategy in ORDER else len(ORDER), strategy, {"own": 0, "tuner": 1, "random": 2}[start])
-
     ns = ["8", "12", "16", "24", "40"]
     print("| strategy | seeds | " + " | ".join(f"regret N={n}" for n in ns)
           + " | regret N=16, all repeats | infeasible N=16 | P(confirmed) N=16 | P(confirmed and wrong) N=16 | HV in-sample N=40 |")
     print("|---|---:|" + "---:|" * (len(ns) + 5))
-    for k in sorted(held, key=key):
+    for k in sorted(held, key=lambda k: sort_key(tuple(k.split("|")))):
         per = held[k]
         strategy, start = k.split("|")
         row = [label(strategy, start), str(len(per["16"]))]

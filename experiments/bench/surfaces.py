@@ -13,27 +13,14 @@ agrees, and the best feasible setting under each.
 import argparse
 
 import numpy as np
+import scipy.stats
 
 import crn
-
-
-def ranks(values):
-    """Average ranks (1-based) of `values`, ties sharing their mean rank."""
-    values = np.asarray(values, dtype=float)
-    order = np.argsort(values, kind="mergesort")
-    out = np.empty(len(values))
-    i = 0
-    while i < len(values):
-        j = i
-        while j + 1 < len(values) and values[order[j + 1]] == values[order[i]]:
-            j += 1
-        out[order[i:j + 1]] = (i + j) / 2 + 1
-        i = j + 1
-    return out
+from strategies import Question
 
 
 def spearman(a, b):
-    return float(np.corrcoef(ranks(a), ranks(b))[0, 1])
+    return float(scipy.stats.spearmanr(a, b).statistic)
 
 
 def main():
@@ -44,11 +31,7 @@ def main():
     draw, held = crn.SurfaceTable(args.draw), crn.SurfaceTable(args.truth)
     grid = [s for s in draw.grid if s in held.repeats]
     q = draw.question
-    cols = {c["metric"]: draw.metric_index(c["metric"]) for c in q["constraints"]}
-
-    def met(means):
-        return all((means[cols[c["metric"]]] <= c["bound"]) if c["comparison"] == "<=" else (means[cols[c["metric"]]] >= c["bound"])
-                   for c in q["constraints"])
+    met = Question(draw).met   # the study's constraints, as every opponent reads them
 
     print(f"draw: {draw.source} ({draw.trials} trials); held-out: {held.source} ({held.trials} trials); {len(grid)} settings in both")
     print("| metric | median ratio held-out / draw (per-setting means) | Spearman rank correlation |")

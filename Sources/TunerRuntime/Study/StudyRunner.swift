@@ -134,9 +134,10 @@ public struct StudyRunner {
         recordingLauncher?.setCurrentTrial(nil)
         sample.phase = phase
         try store.append(sample)
-        let replaced = state.samples.contains { $0.setting == sample.setting && $0.repeatIndex == sample.repeatIndex }
         let isLast = state.samples.allSatisfy { $0.trialIndex < sample.trialIndex }
+        let before = state.samples.count
         state.samples.removeAll { $0.setting == sample.setting && $0.repeatIndex == sample.repeatIndex }
+        let replaced = state.samples.count < before
         state.samples.append(sample)
         if storesFiles {
             let sorted = state.samples.sorted { $0.trialIndex < $1.trialIndex }
