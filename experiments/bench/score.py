@@ -255,7 +255,8 @@ def cell(values, statistic, scale=100.0, decimals=1):
     return f"{f.format(est * scale)} [{f.format(lo * scale)}, {f.format(hi * scale)}]"
 
 
-NAMES = {"tuner-optimum": "tuner, its posterior optimum (no robust pick)"}
+NAMES = {"tuner-optimum": "tuner, its posterior optimum (no robust pick)",
+         "tuner-leanest": "tuner, the region's leanest member (its rule before the held-out benchmark)"}
 
 
 def label(strategy, start):
@@ -263,7 +264,7 @@ def label(strategy, start):
     return {"own": strategy, "tuner": f"{strategy}, tuner's start", "random": f"{strategy}, random start"}[start]
 
 
-ORDER = ["tuner", "tuner-optimum", "optuna-gp", "optuna-gp-so", "qnehvi", "optuna-tpe", "optuna-tpe-so", "optuna-nsga2", "random", "grid"]
+ORDER = ["tuner", "tuner-optimum", "tuner-leanest", "optuna-gp", "optuna-gp-so", "qnehvi", "optuna-tpe", "optuna-tpe-so", "optuna-nsga2", "random", "grid"]
 
 
 def load_records(cache):
@@ -274,9 +275,14 @@ def load_records(cache):
                 if line.strip():
                     r = json.loads(line)
                     runs.setdefault((r["strategy"], r["start"]), {})[r["seed"]] = r
-                    if r["strategy"] == "tuner" and r.get("optimum"):
-                        # The same run, recommending the surrogate's posterior optimum instead of
-                        # the robust rule's choice within its plateau: what the robust pick costs.
+                    if r["strategy"] == "tuner" and r.get("leanest"):
+                        # The same run, recommending the plateau region's leanest member (smallest
+                        # predicted peak RSS), tuner's rule before it recommended the optimum: the
+                        # before and after of that change on one set of runs.
+                        runs.setdefault(("tuner-leanest", r["start"]), {})[r["seed"]] = dict(r, strategy="tuner-leanest", recommendation=r["leanest"])
+                    elif r["strategy"] == "tuner" and r.get("optimum"):
+                        # Records from before that change: `recommendation` holds the leanest
+                        # member's pick, `optimum` the surrogate's posterior optimum.
                         runs.setdefault(("tuner-optimum", r["start"]), {})[r["seed"]] = dict(r, strategy="tuner-optimum", recommendation=r["optimum"])
     return runs
 

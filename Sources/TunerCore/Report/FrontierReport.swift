@@ -264,7 +264,7 @@ public struct FrontierReport: Sendable {
     }
 
     /// The rule that actually chose the recommended setting, in words a reader can check: the
-    /// surrogate's (posterior optimum, or the robust choice within its plateau) when its choice was
+    /// surrogate's (its posterior optimum, within a plateau region when there is one) when its choice was
     /// confirmed, the default when the last candidate was refuted, else the spec's rule on the
     /// measured medians of the table.
     public var decidingRule: String {

@@ -4,12 +4,16 @@ import Foundation
 /// search space that the posterior cannot call worse than the optimum by more than one trial's
 /// run-to-run noise (gap of posterior means − one posterior sd of the gap ≤ the band), that the
 /// model knows to within two trials' noise (posterior sd ≤ 2 × the band), and that meets the constraints at the posterior's one-sided 90 % bound. When a study's
-/// optimum is a plateau, two runs find different optima on it; the region is what they share,
-/// and the setting recommended is chosen within it by a stated robust rule.
+/// optimum is a plateau, two runs find different optima on it; the region is what they share.
+/// The setting recommended is the optimum itself; the region's leanest member (smallest predicted
+/// peak RSS) is named beside it as the memory-saving alternative, not chosen. (Until the search
+/// benchmark's held-out truth, the leanest member was chosen: on `reference/surface-heldout/` that
+/// cost 15.5 % of throughput against the optimum's 7.0 % at every N, and halved the confirmation
+/// rate, because a member may sit up to the band plus one posterior sd below the optimum.)
 public struct PlateauRegion: Sendable, Equatable, Codable {
     /// The objective the region is about (the rule's).
     public var metric: Metric
-    /// The posterior optimum (the best posterior mean), before the robust choice.
+    /// The posterior optimum (the best posterior mean): the setting recommended.
     public var optimum: GCSetting
     /// The optimum's posterior mean of `metric`, in the metric's units.
     public var optimumPredicted: Double
@@ -23,12 +27,28 @@ public struct PlateauRegion: Sendable, Equatable, Codable {
     /// Settings of the grid examined (the grid is fixed by the search space alone, so two studies
     /// of one spec examine the same grid and their regions can be compared member by member).
     public var gridSize: Int
-    /// The robust rule, in words, and the setting it chose.
-    public var robustRule: String
+    /// How the recommended setting was chosen within the region, in words, and that setting
+    /// (stored under the key `robustRule` as in decisions written before the rule changed).
+    public var choiceRule: String
     public var choice: GCSetting
+    /// The member with the smallest predicted peak RSS when peak RSS is modelled and it is not the
+    /// optimum, with its posterior mean of `metric` and both settings' predicted peak RSS (bytes):
+    /// the alternative for a user who values memory over what the surrogate cannot resolve.
+    public var leanest: GCSetting?
+    public var leanestPredicted: Double?
+    public var leanestPredictedRSSBytes: Double?
+    public var optimumPredictedRSSBytes: Double?
+
+    enum CodingKeys: String, CodingKey {
+        case metric, optimum, optimumPredicted, band, bandSource, members, gridSize
+        case choiceRule = "robustRule"
+        case choice, leanest, leanestPredicted, leanestPredictedRSSBytes, optimumPredictedRSSBytes
+    }
 
     public init(metric: Metric, optimum: GCSetting, optimumPredicted: Double, band: Double, bandSource: String,
-                members: [GCSetting], gridSize: Int, robustRule: String, choice: GCSetting) {
+                members: [GCSetting], gridSize: Int, choiceRule: String, choice: GCSetting,
+                leanest: GCSetting? = nil, leanestPredicted: Double? = nil,
+                leanestPredictedRSSBytes: Double? = nil, optimumPredictedRSSBytes: Double? = nil) {
         self.metric = metric
         self.optimum = optimum
         self.optimumPredicted = optimumPredicted
@@ -36,8 +56,12 @@ public struct PlateauRegion: Sendable, Equatable, Codable {
         self.bandSource = bandSource
         self.members = members
         self.gridSize = gridSize
-        self.robustRule = robustRule
+        self.choiceRule = choiceRule
         self.choice = choice
+        self.leanest = leanest
+        self.leanestPredicted = leanestPredicted
+        self.leanestPredictedRSSBytes = leanestPredictedRSSBytes
+        self.optimumPredictedRSSBytes = optimumPredictedRSSBytes
     }
 
     /// Whether two regions share a setting.
@@ -66,12 +90,21 @@ public struct PlateauRegion: Sendable, Equatable, Codable {
         }.joined(separator: "; ")
     }
 
-    /// One sentence: how many settings, the band, the ranges, the rule and its choice.
+    /// One sentence: how many settings, the band, the ranges, the rule and its choice, and the
+    /// leanest member when there is one.
     public var summary: String {
         let bandText = "\(metric.format(band)) (\(formatFixed(bandFraction * 100, decimals: 1)) % of the optimum's \(metric.format(optimumPredicted)); \(bandSource))"
         if members.count <= 1 {
             return "the surrogate's optimum \(optimum) stands alone: no other setting of the \(gridSize)-setting grid can be told from it by less than one trial's noise, \(bandText), and is feasible"
         }
-        return "\(members.count) of \(gridSize) grid settings cannot be told from the optimum \(optimum) on \(metric.rawValue) by more than one trial's noise, \(bandText), and are feasible: \(rangeText); chosen among them: \(choice), by \(robustRule)"
+        return "\(members.count) of \(gridSize) grid settings cannot be told from the optimum \(optimum) on \(metric.rawValue) by more than one trial's noise, \(bandText), and are feasible: \(rangeText); chosen among them: \(choice), by \(choiceRule)\(leanestText)"
+    }
+
+    /// "; the member with the smallest predicted peak RSS is …": empty without one.
+    var leanestText: String {
+        guard let leanest, let leanestPredicted, let leanestPredictedRSSBytes, let optimumPredictedRSSBytes else { return "" }
+        return "; the member with the smallest predicted peak RSS is \(leanest) (predicted \(Metric.rssPeakBytes.format(leanestPredictedRSSBytes)) "
+            + "against \(Metric.rssPeakBytes.format(optimumPredictedRSSBytes)), \(metric.rawValue) \(metric.format(leanestPredicted)) "
+            + "against \(metric.format(optimumPredicted))), not chosen: a member may lie up to the band plus one posterior sd from the optimum"
     }
 }

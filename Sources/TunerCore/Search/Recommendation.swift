@@ -130,9 +130,6 @@ extension SurrogateSearch {
             predicted[constraint.metric] = Self.unmodelled(constraint.metric, model.predict(x, includingNoise: false).mean, .minimize)
         }
         var explanation = "\(description) among settings whose constraint metrics meet the bounds at the posterior's one-sided 90 % bound"
-        if let region, region.choice != region.optimum {
-            explanation = "the most robust of the settings the surrogate cannot tell by more than one trial's noise from the best posterior mean of \(region.metric.rawValue) (the optimum \(region.optimum)), by \(region.robustRule), among settings whose constraint metrics meet the bounds at the posterior's one-sided 90 % bound"
-        }
         return SurrogateRecommendation(setting: chosenSetting, predicted: predicted, explanation: explanation, region: region)
     }
 
@@ -150,9 +147,9 @@ extension SurrogateSearch {
         return settings.filter(encoding.allows).sorted()
     }
 
-    /// The plateau around the posterior optimum of objective `k` (see ``PlateauRegion``) and the
-    /// robust choice within it: the smallest predicted peak RSS when peak RSS is modelled (the
-    /// largest margin to a memory budget, and the cheapest setting), else the optimum itself.
+    /// The plateau around the posterior optimum of objective `k` (see ``PlateauRegion``); the
+    /// choice within it is the optimum, and its leanest member (smallest predicted peak RSS, when
+    /// peak RSS is modelled) is named as the alternative.
     /// - Parameters:
     ///   - model: the objective's GP, in model units (lower is better).
     ///   - isFeasible: whether a point meets every constraint at the one-sided 90 % bound.
@@ -198,20 +195,21 @@ extension SurrogateSearch {
             members.append(setting)
         }
         members.sort()
-        var choice = optimum
-        var rule = "keeping the optimum (peak RSS is not modelled, so no robust rule applies)"
-        if let rssModel {
-            rule = "the smallest predicted peak RSS (the largest margin to a memory budget)"
-            choice = members.min { a, b in
-                let ra = rssModel.predict(encoding.encode(a), includingNoise: false).mean
-                let rb = rssModel.predict(encoding.encode(b), includingNoise: false).mean
-                return ra != rb ? ra < rb : a < b
-            } ?? optimum
-        }
+        let rule = "taking the optimum itself (the best posterior mean)"
         let optimumValue = Self.unmodelled(metric, atOptimum.mean, direction)
         let bandValue = abs(Self.unmodelled(metric, atOptimum.mean + bandModel, direction) - optimumValue)
-        return PlateauRegion(metric: metric, optimum: optimum, optimumPredicted: optimumValue, band: bandValue, bandSource: source,
-                             members: members, gridSize: grid.count + (grid.contains(optimum) ? 0 : 1), robustRule: rule, choice: choice)
+        var region = PlateauRegion(metric: metric, optimum: optimum, optimumPredicted: optimumValue, band: bandValue, bandSource: source,
+                                   members: members, gridSize: grid.count + (grid.contains(optimum) ? 0 : 1), choiceRule: rule, choice: optimum)
+        if let rssModel {
+            func rss(_ setting: GCSetting) -> Double { rssModel.predict(encoding.encode(setting), includingNoise: false).mean }
+            if let leanest = members.min(by: { rss($0) != rss($1) ? rss($0) < rss($1) : $0 < $1 }), leanest != optimum {
+                region.leanest = leanest
+                region.leanestPredicted = Self.unmodelled(metric, model.predict(encoding.encode(leanest), includingNoise: false).mean, direction)
+                region.leanestPredictedRSSBytes = Self.unmodelled(.rssPeakBytes, rss(leanest), .minimize)
+                region.optimumPredictedRSSBytes = Self.unmodelled(.rssPeakBytes, rss(optimum), .minimize)
+            }
+        }
+        return region
     }
 
     /// The trials the recommendation's models are fitted on: the measured ones that carry every

@@ -39,10 +39,14 @@ public struct CommonDrawsBenchmark: Sendable {
         public var stop: String?
         /// After N trials (key: N): the recommended setting's grid position, or nil for none.
         public var recommendation: [String: [Int]?]
-        /// After N trials: the surrogate's posterior optimum before the robust rule chose within
-        /// its plateau (the same as `recommendation` when there is no plateau), so the benchmark
-        /// can score what the robust choice costs. Nil in records written before it existed.
+        /// After N trials: the surrogate's posterior optimum (the same as `recommendation` since
+        /// the optimum is what tuner recommends; records written before then hold the robust
+        /// rule's choice in `recommendation`). Nil in records written before it existed.
         public var optimum: [String: [Int]?]?
+        /// After N trials: the plateau region's member with the smallest predicted peak RSS, the
+        /// setting tuner recommended before the held-out benchmark (the optimum when the region
+        /// names no leaner member), so the benchmark scores the rule before and after on one run.
+        public var leanest: [String: [Int]?]?
         /// After N trials: the recommended front (the report's frontier of feasible settings,
         /// by the medians of their measured repeats).
         public var front: [String: [[Int]]]
@@ -128,6 +132,7 @@ public struct CommonDrawsBenchmark: Sendable {
         }
         var recommendation: [String: [Int]?] = [:]
         var optimum: [String: [Int]?] = [:]
+        var leanest: [String: [Int]?] = [:]
         var front: [String: [[Int]]] = [:]
         for n in checkpoints where n <= budget {
             let prefix = Array(samples.prefix(n))
@@ -135,10 +140,12 @@ public struct CommonDrawsBenchmark: Sendable {
             recommendation[String(n)] = .some(candidate.setting.map(position))
             let best = candidate.surrogate?.region?.optimum ?? candidate.setting
             optimum[String(n)] = .some(best.flatMap { replay.gridIndex(of: $0) }.map { [$0.gogc, $0.limit] })
+            let lean = candidate.surrogate?.region.map { $0.leanest ?? $0.optimum } ?? candidate.setting
+            leanest[String(n)] = .some(lean.flatMap { replay.gridIndex(of: $0) }.map { [$0.gogc, $0.limit] })
             front[String(n)] = self.front(after: prefix, spec: spec).map(position)
         }
         return Record(strategy: "tuner", start: start.rawValue, seed: seed, budget: budget,
-                      trials: samples.map { position($0.setting) }, stop: stop, recommendation: recommendation, optimum: optimum,
+                      trials: samples.map { position($0.setting) }, stop: stop, recommendation: recommendation, optimum: optimum, leanest: leanest,
                       front: front, seconds: monotonicSeconds() - started)
     }
 }

@@ -15,13 +15,17 @@ import Testing
         return (search, try #require(search.recommend(samples: samples, rule: spec.recommend)))
     }
 
-    @Test func theChoiceIsTheRegionsSmallestMemberByPredictedRSSAndTheOptimumIsAMember() throws {
+    @Test func theChoiceIsTheOptimumAMemberAndTheLeanestMemberUsesLessMemory() throws {
         let (search, recommendation) = try recommendation()
         let region = try #require(recommendation.region)
         #expect(region.metric == .throughputOpsPerSecond)
         #expect(region.members.contains(region.optimum))
-        #expect(region.members.contains(region.choice))
+        #expect(region.choice == region.optimum)
         #expect(recommendation.setting == region.choice)
+        if let leanest = region.leanest {
+            #expect(region.members.contains(leanest))
+            #expect(try #require(region.leanestPredictedRSSBytes) <= (try #require(region.optimumPredictedRSSBytes)))
+        }
         #expect(region.band > 0 && region.bandFraction < 0.5)
         #expect(region.gridSize == search.plateauGrid.count || region.gridSize == search.plateauGrid.count + 1)
         let predictedRSS = try #require(recommendation.predicted[.rssPeakBytes])
