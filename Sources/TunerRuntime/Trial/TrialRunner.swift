@@ -172,7 +172,7 @@ public struct TrialRunner: TrialEvaluator {
         sample.gc = reading.gc
         sample.pauses = reading.summary
         sample.gctracePauses = reading.gctraceOverSpan
-        try Self.check(reading, source: pauses.kind, setting: setting, logPrefix: logPrefix)
+        try Self.check(reading, source: pauses.kind, setting: setting, peakRSSBytes: readings.peakBytes, logPrefix: logPrefix)
         if loadResult.errors > 0 && loadResult.errorRate > maxErrorRate {
             let breakdown = (loadResult.errorBreakdown ?? [:]).sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
             let share = formatFixed(loadResult.errorRate * 100, decimals: 2)
@@ -194,13 +194,21 @@ public struct TrialRunner: TrialEvaluator {
 
     /// Refuses GC observations that cannot be trusted: with the gctrace source, unreadable trace
     /// lines (pauses would be missing), or no trace at all from a setting that collects (the
-    /// trace is not reaching stderr). GOGC=off without a limit legitimately never collects.
-    static func check(_ reading: PauseReading, source: PauseSourceKind, setting: GCSetting, logPrefix: String) throws {
+    /// trace is not reaching stderr). GOGC=off without a limit legitimately never collects, and
+    /// so does GOGC=off with a limit the process never came near: the runtime collects only when
+    /// its memory reaches the limit, so a run whose peak RSS (`peakRSSBytes`, bytes, over the whole
+    /// run) stayed below it owes no trace line. (nats-server's 8 MiB live heap under
+    /// `GOGC=off GOMEMLIMIT=1GiB` ran 8 s without a collection and failed here before.)
+    static func check(_ reading: PauseReading, source: PauseSourceKind, setting: GCSetting, peakRSSBytes: Int64? = nil,
+                      logPrefix: String) throws {
         guard source == .gctrace, let gc = reading.gc else { return }
         if gc.malformedLines > 0 {
             throw TrialFailure("\(gc.malformedLines) gctrace line(s) in \(logPrefix).server.stderr could not be read; their pauses would be missing, so the trial is not counted")
         }
-        let collects = setting.gogc != nil || setting.memoryLimitBytes != nil
+        var collects = setting.gogc != nil || setting.memoryLimitBytes != nil
+        if setting.gogc == nil, let limit = setting.memoryLimitBytes, let peak = peakRSSBytes, peak > 0, peak < limit {
+            collects = false
+        }
         if collects && gc.cyclesInRun == 0 {
             throw TrialFailure("the server printed no gctrace line (GODEBUG=gctrace=1) to stderr during the whole trial: does it reset GODEBUG or redirect stderr? Choose another target.pauses.source (runtime-metrics, expvar, prometheus or trace) if so; see \(logPrefix).server.stderr")
         }

@@ -191,6 +191,18 @@ import Testing
         #expect(throws: TrialFailure.self) {
             try TrialRunner.check(reading(silent), source: .gctrace, setting: GCSetting(gogc: nil, memoryLimitBytes: 64 << 20), logPrefix: "x")
         }
+        // GOGC=off with a limit collects only at the limit: below it, zero cycles is the truth;
+        // at or above it (or with no reading of RSS) a silent trace is still a fault.
+        try TrialRunner.check(reading(silent), source: .gctrace, setting: GCSetting(gogc: nil, memoryLimitBytes: 1 << 30),
+                              peakRSSBytes: 60 << 20, logPrefix: "x")
+        #expect(throws: TrialFailure.self) {
+            try TrialRunner.check(reading(silent), source: .gctrace, setting: GCSetting(gogc: nil, memoryLimitBytes: 64 << 20),
+                                  peakRSSBytes: 70 << 20, logPrefix: "x")
+        }
+        #expect(throws: TrialFailure.self) {
+            try TrialRunner.check(reading(silent), source: .gctrace, setting: GCSetting(gogc: 100, memoryLimitBytes: 1 << 30),
+                                  peakRSSBytes: 60 << 20, logPrefix: "x")
+        }
         // GOGC=off with no limit never collects: zero cycles is the truth, not a fault.
         try TrialRunner.check(reading(silent), source: .gctrace, setting: GCSetting(gogc: nil, memoryLimitBytes: nil), logPrefix: "x")
         // Cycles before the window but none inside it are a measurement (pauses 0), not a fault.
