@@ -13,6 +13,8 @@
 #                      'in-sample' scores against the draw repeats themselves: a smoke run, every
 #                      table headed "PROVISIONAL: truth is not held out", written to results/provisional/
 #   --spec PATH        the study whose question is asked (default experiments/baseline.yml)
+#   --name NAME        the surface's name: tables go to results/NAME/ (default bundled, the bundled
+#                      server's surface; nats for reference/surface-nats/)
 #   --seeds N          seeds per strategy (default 50)
 #   --slow-seeds N     seeds for the strategies slower than 1 s a proposal (default 20)
 #   --slow LIST        which those are (default optuna-gp,optuna-gp-so,qnehvi: about 40 s and 78 s a seed)
@@ -22,7 +24,9 @@
 #                      every run in the cache
 #   --jobs N           strategy runs at a time (default 1; 2 on an otherwise idle 2-core machine)
 #   --fresh            delete this surface's cached runs first
-#   --score-only       only score what the cache holds
+#   --score-only       only score what the cache holds; a run missing from the cache is taken
+#                      from results/NAME/records/ (every run is saved there gzipped after a
+#                      comparison), so a fresh clone rescores the published tables without rerunning
 # Environment: PYTHON (default python3), SCRATCH (Swift build folder, default .build-bench).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -31,12 +35,13 @@ python="${PYTHON:-python3}"
 scratch="${SCRATCH:-$root/.build-bench}"
 
 draw=""; truth=""; spec="$root/experiments/baseline.yml"; seeds=50; slow_seeds=20; slow="optuna-gp,optuna-gp-so,qnehvi"
-budget=40; only=""; jobs=1; fresh=0; score_only=0
+budget=40; only=""; jobs=1; fresh=0; score_only=0; name=bundled
 while [ $# -gt 0 ]; do
   case "$1" in
     --draw) draw="$2"; shift 2 ;;
     --truth) truth="$2"; shift 2 ;;
     --spec) spec="$2"; shift 2 ;;
+    --name) name="$2"; shift 2 ;;
     --seeds) seeds="$2"; shift 2 ;;
     --slow-seeds) slow_seeds="$2"; shift 2 ;;
     --slow) slow="$2"; shift 2 ;;
@@ -97,6 +102,14 @@ cache="$bench/cache/$key"
 mkdir -p "$cache/logs"
 mv "$tmp/draw.json" "$cache/draw.json"
 echo "cache: $cache" >&2
+results="$bench/results/$name"
+if [ "$score_only" = 1 ] && [ -d "$results/records" ]; then
+  for saved in "$results/records"/*.jsonl.gz; do
+    [ -e "$saved" ] || continue
+    run="$cache/$(basename "$saved" .gz)"
+    [ -e "$run" ] || gunzip -c "$saved" >"$run"
+  done
+fi
 
 wanted() { [ -z "$only" ] || [[ ",$only," == *",$1,"* ]]; }
 seeds_of() { if [[ " ${slow//,/ } " == *" $1 "* ]]; then echo "$slow_seeds"; else echo "$seeds"; fi; }
@@ -137,8 +150,11 @@ if [ "$truth" = "in-sample" ]; then
   echo "PROVISIONAL tables (truth is not held out): $bench/results/provisional/" >&2
 else
   "$tuner" bench-search --surface "$truth" --spec "$spec" --export-table "$cache/truth.json" 2>/dev/null
-  "$python" "$bench/score.py" --draw "$cache/draw.json" --truth "$cache/truth.json" --cache "$cache" --out "$bench/results/heldout" >/dev/null
-  "$python" "$bench/score.py" --draw "$cache/draw.json" --truth "$cache/truth.json" --truth-mode all --cache "$cache" --out "$bench/results/all-repeats" >/dev/null
-  echo "tables: $bench/results/heldout/ (truth = held-out means), $bench/results/all-repeats/ (truth = means of all repeats)" >&2
+  "$python" "$bench/score.py" --draw "$cache/draw.json" --truth "$cache/truth.json" --cache "$cache" --out "$results/heldout" >/dev/null
+  "$python" "$bench/score.py" --draw "$cache/draw.json" --truth "$cache/truth.json" --truth-mode all --cache "$cache" --out "$results/all-repeats" >/dev/null
+  # Every run scored, saved beside the tables (the cache itself is not committed).
+  mkdir -p "$results/records"
+  for run in "$cache"/*.jsonl; do gzip -9nc "$run" >"$results/records/$(basename "$run").gz"; done
+  echo "tables: $results/heldout/ (truth = held-out means), $results/all-repeats/ (truth = means of all repeats); runs: $results/records/" >&2
 fi
 echo "wall time $(( $(date +%s) - started )) s" >&2
