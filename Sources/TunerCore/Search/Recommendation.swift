@@ -201,12 +201,14 @@ extension SurrogateSearch {
         var region = PlateauRegion(metric: metric, optimum: optimum, optimumPredicted: optimumValue, band: bandValue, bandSource: source,
                                    members: members, gridSize: grid.count + (grid.contains(optimum) ? 0 : 1), choiceRule: rule, choice: optimum)
         if let rssModel {
-            func rss(_ setting: GCSetting) -> Double { rssModel.predict(encoding.encode(setting), includingNoise: false).mean }
-            if let leanest = members.min(by: { rss($0) != rss($1) ? rss($0) < rss($1) : $0 < $1 }), leanest != optimum {
-                region.leanest = leanest
-                region.leanestPredicted = Self.unmodelled(metric, model.predict(encoding.encode(leanest), includingNoise: false).mean, direction)
-                region.leanestPredictedRSSBytes = Self.unmodelled(.rssPeakBytes, rss(leanest), .minimize)
-                region.optimumPredictedRSSBytes = Self.unmodelled(.rssPeakBytes, rss(optimum), .minimize)
+            // One prediction per member (members are sorted, so the first of equal RSS wins as before).
+            let predictedRSS = members.map { rssModel.predict(encoding.encode($0), includingNoise: false).mean }
+            if let lean = predictedRSS.indices.min(by: { predictedRSS[$0] < predictedRSS[$1] }), members[lean] != optimum,
+               let atOptimumIndex = members.firstIndex(of: optimum) {
+                region.leanest = members[lean]
+                region.leanestPredicted = Self.unmodelled(metric, model.predict(encoding.encode(members[lean]), includingNoise: false).mean, direction)
+                region.leanestPredictedRSSBytes = Self.unmodelled(.rssPeakBytes, predictedRSS[lean], .minimize)
+                region.optimumPredictedRSSBytes = Self.unmodelled(.rssPeakBytes, predictedRSS[atOptimumIndex], .minimize)
             }
         }
         return region

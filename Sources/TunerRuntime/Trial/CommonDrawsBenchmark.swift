@@ -138,10 +138,9 @@ public struct CommonDrawsBenchmark: Sendable {
             let prefix = Array(samples.prefix(n))
             let candidate = spec.candidate(after: prefix)
             recommendation[String(n)] = .some(candidate.setting.map(position))
-            let best = candidate.surrogate?.region?.optimum ?? candidate.setting
-            optimum[String(n)] = .some(best.flatMap { replay.gridIndex(of: $0) }.map { [$0.gogc, $0.limit] })
-            let lean = candidate.surrogate?.region.map { $0.leanest ?? $0.optimum } ?? candidate.setting
-            leanest[String(n)] = .some(lean.flatMap { replay.gridIndex(of: $0) }.map { [$0.gogc, $0.limit] })
+            func gridPosition(_ setting: GCSetting?) -> [Int]? { setting.flatMap { replay.gridIndex(of: $0) }.map { [$0.gogc, $0.limit] } }
+            optimum[String(n)] = .some(gridPosition(candidate.surrogate?.region?.optimum ?? candidate.setting))
+            leanest[String(n)] = .some(gridPosition(candidate.surrogate?.region.map { $0.leanest ?? $0.optimum } ?? candidate.setting))
             front[String(n)] = self.front(after: prefix, spec: spec).map(position)
         }
         return Record(strategy: "tuner", start: start.rawValue, seed: seed, budget: budget,
