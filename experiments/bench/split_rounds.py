@@ -10,6 +10,7 @@ unchanged, and is what compare.sh reads with --draw and --truth.
 import argparse
 import gzip
 import json
+import os
 import sys
 
 
@@ -30,6 +31,7 @@ def main():
     if not draw or not truth:
         sys.exit(f"{args.trials}: {len(draw)} trials in rounds 1-{args.draw_rounds} and {len(truth)} after: both must be recorded")
     for path, lines in ((args.draw, draw), (args.truth, truth)):
+        os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
         with open(path, "w") as f:
             f.writelines(lines)
     print(f"{args.draw}: {len(draw)} trials; {args.truth}: {len(truth)} trials", file=sys.stderr)
