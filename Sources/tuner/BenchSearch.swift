@@ -36,6 +36,9 @@ extension Tuner {
         @Option(help: "For --records: how tuner's first budget.initial trials are chosen: own or random.")
         var start = "own"
 
+        @Option(help: "For --records: the surrogate's inputs, heap-goal (as 'tuner run') or box (raw log GOGC × log GOMEMLIMIT: the ablation recorded as tuner-box).")
+        var inputModel = "heap-goal"
+
         @Option(help: "For --records: trial counts N after which the recommendation and its front are recorded, comma-separated.")
         var checkpoints = "8,12,16,24,40"
 
@@ -206,12 +209,20 @@ extension Tuner {
                 Diagnostics.error("--seeds and --budget must be positive")
                 throw ExitCode.failure
             }
-            let bench = CommonDrawsBenchmark(replay: evaluator, spec: study)
+            guard let model = SurrogateSearch.InputModel(rawValue: inputModel) else {
+                Diagnostics.error("--input-model: '\(inputModel)' is not heap-goal or box")
+                throw ExitCode.failure
+            }
+            let bench = CommonDrawsBenchmark(replay: evaluator, spec: study, inputModel: model)
             var done = Set<UInt64>()
             if let existing = try? String(contentsOfFile: path, encoding: .utf8) {
                 for line in existing.split(separator: "\n") {
                     guard let record = try? JSONDecoder().decode(CommonDrawsBenchmark.Record.self, from: Data(line.utf8)) else {
                         Diagnostics.error("--records \(path): a line is not a tuner record; remove the file (or the line) and run again")
+                        throw ExitCode.failure
+                    }
+                    guard record.strategy == bench.strategyName else {
+                        Diagnostics.error("--records \(path): holds runs of '\(record.strategy)', not of '\(bench.strategyName)' (--input-model \(inputModel)); give each its own file")
                         throw ExitCode.failure
                     }
                     if record.start == startKind.rawValue && record.budget == budget { done.insert(record.seed) }
@@ -233,9 +244,9 @@ extension Tuner {
                 let record = bench.record(seed: seed, budget: budget, checkpoints: points, start: startKind)
                 try handle.write(contentsOf: try encoder.encode(record) + Data("\n".utf8))
                 ran += 1
-                Diagnostics.note("tuner (\(startKind.rawValue) start) seed \(seed): \(record.trials.count) trials in \(formatFixed(record.seconds, decimals: 1)) s\(record.stop.map { "; stopped: \($0)" } ?? "")")
+                Diagnostics.note("\(bench.strategyName) (\(startKind.rawValue) start) seed \(seed): \(record.trials.count) trials in \(formatFixed(record.seconds, decimals: 1)) s\(record.stop.map { "; stopped: \($0)" } ?? "")")
             }
-            Diagnostics.note("tuner (\(startKind.rawValue) start): \(ran) seed(s) run, \(done.count) already recorded, \(formatFixed(monotonicSeconds() - started, decimals: 1)) s")
+            Diagnostics.note("\(bench.strategyName) (\(startKind.rawValue) start): \(ran) seed(s) run, \(done.count) already recorded, \(formatFixed(monotonicSeconds() - started, decimals: 1)) s")
         }
 
         func write(_ value: some Encodable, to path: String) throws {

@@ -19,7 +19,7 @@
 #   --slow-seeds N     seeds for the strategies slower than 1 s a proposal (default 20)
 #   --slow LIST        which those are (default optuna-gp,optuna-gp-so,qnehvi: about 40 s and 78 s a seed)
 #   --budget N         trials per run (default 40)
-#   --only LIST        run only these strategies (comma-separated: tuner,optuna-gp,optuna-gp-so,
+#   --only LIST        run only these strategies (comma-separated: tuner,tuner-box,optuna-gp,optuna-gp-so,
 #                      optuna-tpe,optuna-tpe-so,optuna-nsga2,qnehvi,random,grid); scoring covers
 #                      every run in the cache
 #   --jobs N           strategy runs at a time (default 1; 2 on an otherwise idle 2-core machine)
@@ -130,6 +130,12 @@ if [ "$score_only" = 0 ]; then
   if wanted tuner; then
     job "$cache/logs/tuner-random.log" "$tuner" bench-search --surface "$draw" --spec "$spec" \
       --records "$cache/tuner-random.jsonl" --start random --seeds "$seeds" --budget "$budget"
+  fi
+  if wanted tuner-box; then
+    # The ablation: tuner's search and recommendation on raw knob inputs (no heap-goal
+    # features, so no alias rule either), tuner's own start.
+    job "$cache/logs/tuner-box-own.log" "$tuner" bench-search --surface "$draw" --spec "$spec" \
+      --records "$cache/tuner-box-own.jsonl" --start own --input-model box --seeds "$seeds" --budget "$budget"
   fi
   for strategy in optuna-gp optuna-gp-so qnehvi optuna-tpe optuna-tpe-so optuna-nsga2 random grid; do
     wanted "$strategy" || continue

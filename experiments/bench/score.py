@@ -256,7 +256,8 @@ def cell(values, statistic, scale=100.0, decimals=1):
 
 
 NAMES = {"tuner-optimum": "tuner, its posterior optimum (no robust pick)",
-         "tuner-leanest": "tuner, the region's leanest member (its rule before the held-out benchmark)"}
+         "tuner-leanest": "tuner, the region's leanest member (its rule before the held-out benchmark)",
+         "tuner-box": "tuner on raw knob inputs, no alias rule (ablation)"}
 
 
 def label(strategy, start):
@@ -264,7 +265,7 @@ def label(strategy, start):
     return {"own": strategy, "tuner": f"{strategy}, tuner's start", "random": f"{strategy}, random start"}[start]
 
 
-ORDER = ["tuner", "tuner-optimum", "tuner-leanest", "optuna-gp", "optuna-gp-so", "qnehvi", "optuna-tpe", "optuna-tpe-so", "optuna-nsga2", "random", "grid"]
+ORDER = ["tuner", "tuner-optimum", "tuner-leanest", "tuner-box", "optuna-gp", "optuna-gp-so", "qnehvi", "optuna-tpe", "optuna-tpe-so", "optuna-nsga2", "random", "grid"]
 
 
 def load_records(cache):

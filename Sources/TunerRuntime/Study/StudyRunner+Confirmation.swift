@@ -92,10 +92,10 @@ extension StudySpec {
     /// rule after a surrogate search, otherwise (or when the surrogate cannot say) the rule's
     /// pick among the measured settings. The one place `tuner run` and the search benchmark
     /// (`tuner bench-search --records`) take a study's recommendation from.
-    public func candidate(after samples: [TrialSample]) -> (surrogate: SurrogateRecommendation?, setting: GCSetting?) {
+    public func candidate(after samples: [TrialSample], inputModel: SurrogateSearch.InputModel = .heapGoal) -> (surrogate: SurrogateRecommendation?, setting: GCSetting?) {
         var surrogate: SurrogateRecommendation?
         if budget.sampler == .surrogate {
-            surrogate = Samplers.surrogate(self).recommend(samples: samples.filter { !$0.isConfirmation }, rule: recommend)
+            surrogate = Samplers.surrogate(self, inputModel: inputModel).recommend(samples: samples.filter { !$0.isConfirmation }, rule: recommend)
         }
         return (surrogate, surrogate?.setting ?? report(of: samples).recommendation?.setting)
     }

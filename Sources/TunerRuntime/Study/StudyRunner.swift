@@ -240,8 +240,11 @@ public enum Samplers {
         }
     }
 
-    public static func surrogate(_ spec: StudySpec) -> SurrogateSearch {
+    /// `inputModel` other than the default is for the search benchmark's ablation only
+    /// (`tuner bench-search --records --input-model box`); `tuner run` always uses heap-goal inputs.
+    public static func surrogate(_ spec: StudySpec, inputModel: SurrogateSearch.InputModel = .heapGoal) -> SurrogateSearch {
         SurrogateSearch(space: spec.space, objectives: spec.objectives.map { ($0.metric, $0.direction) },
-                        constraints: spec.constraints, seed: spec.seed, initialDesign: spec.budget.initialDesign)
+                        constraints: spec.constraints, seed: spec.seed, initialDesign: spec.budget.initialDesign,
+                        inputModel: inputModel)
     }
 }

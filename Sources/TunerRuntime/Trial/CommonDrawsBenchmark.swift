@@ -27,7 +27,7 @@ public struct CommonDrawsBenchmark: Sendable {
 
     /// One run of one seed, as written to the records file (one JSON object per line).
     public struct Record: Codable, Sendable, Equatable {
-        /// "tuner".
+        /// "tuner", or "tuner-box" for the ablation on raw knob inputs (``inputModel``).
         public var strategy: String
         /// "own" or "random" (``Start``).
         public var start: String
@@ -56,9 +56,18 @@ public struct CommonDrawsBenchmark: Sendable {
     public let replay: ReplayEvaluator
     /// The study spec with its space replaced by the surface's grid.
     public let spec: StudySpec
+    /// The surrogate's inputs, for both the search and the recommendation: heap-goal features
+    /// (what `tuner run` uses) or, as an ablation, the raw box of log GOGC × log GOMEMLIMIT. On
+    /// the box two settings never share model inputs, so the alias rule never fires: the
+    /// ablation removes the heap-goal invariance assumption and the alias rule together.
+    public let inputModel: SurrogateSearch.InputModel
 
-    public init(replay: ReplayEvaluator, spec: StudySpec) {
+    /// The record's strategy name: "tuner" with heap-goal inputs, "tuner-box" with raw ones.
+    public var strategyName: String { inputModel == .heapGoal ? "tuner" : "tuner-\(inputModel.rawValue)" }
+
+    public init(replay: ReplayEvaluator, spec: StudySpec, inputModel: SurrogateSearch.InputModel = .heapGoal) {
         self.replay = replay
+        self.inputModel = inputModel
         var spec = spec
         spec.space = replay.space
         spec.budget.sampler = .surrogate
@@ -85,7 +94,7 @@ public struct CommonDrawsBenchmark: Sendable {
     /// k-th draw) and the reason it stopped early, if it did.
     public func samples(seed: UInt64, budget: Int, start: Start) -> (samples: [TrialSample], stop: String?) {
         let spec = spec(seed: seed)
-        let search = Samplers.surrogate(spec)
+        let search = Samplers.surrogate(spec, inputModel: inputModel)
         let forced = start == .random ? randomStart(seed: seed, count: spec.budget.initialDesign) : []
         var samples: [TrialSample] = []
         var stop: String?
@@ -136,14 +145,14 @@ public struct CommonDrawsBenchmark: Sendable {
         var front: [String: [[Int]]] = [:]
         for n in checkpoints where n <= budget {
             let prefix = Array(samples.prefix(n))
-            let candidate = spec.candidate(after: prefix)
+            let candidate = spec.candidate(after: prefix, inputModel: inputModel)
             recommendation[String(n)] = .some(candidate.setting.map(position))
             func gridPosition(_ setting: GCSetting?) -> [Int]? { setting.flatMap { replay.gridIndex(of: $0) }.map { [$0.gogc, $0.limit] } }
             optimum[String(n)] = .some(gridPosition(candidate.surrogate?.region?.optimum ?? candidate.setting))
             leanest[String(n)] = .some(gridPosition(candidate.surrogate?.region.map { $0.leanest ?? $0.optimum } ?? candidate.setting))
             front[String(n)] = self.front(after: prefix, spec: spec).map(position)
         }
-        return Record(strategy: "tuner", start: start.rawValue, seed: seed, budget: budget,
+        return Record(strategy: strategyName, start: start.rawValue, seed: seed, budget: budget,
                       trials: samples.map { position($0.setting) }, stop: stop, recommendation: recommendation, optimum: optimum, leanest: leanest,
                       front: front, seconds: monotonicSeconds() - started)
     }

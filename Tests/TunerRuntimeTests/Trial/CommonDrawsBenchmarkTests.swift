@@ -108,4 +108,17 @@ import Testing
         #expect(Set(a.trials.prefix(4).map { $0 }).count == 4 && a.trials.count == 8)
         #expect(bench.randomStart(seed: 4, count: 4) != bench.randomStart(seed: 3, count: 4))
     }
+
+    @Test func theRawInputAblationIsRecordedUnderItsOwnNameAndKeepsTheConstraints() throws {
+        let replay = ReplayEvaluator(samples: Self.surface())
+        let spec = try spec(constraints: "constraints: [\"rss_peak <= 70MiB\"]")
+        let box = CommonDrawsBenchmark(replay: replay, spec: spec, inputModel: .box)
+        #expect(box.strategyName == "tuner-box" && CommonDrawsBenchmark(replay: replay, spec: spec).strategyName == "tuner")
+        #expect(Samplers.surrogate(box.spec(seed: 2), inputModel: .box).inputModel == .box)
+        #expect(Samplers.surrogate(box.spec(seed: 2)).inputModel == .heapGoal, "tuner run's search keeps heap-goal inputs")
+        let record = box.record(seed: 2, budget: 10, checkpoints: [10], start: .own)
+        #expect(record.strategy == "tuner-box" && record.trials.count == 10)
+        let recommended = try #require(record.recommendation["10"] ?? nil)
+        #expect(recommended[0] <= 2, "the box model's recommendation stays inside the memory budget too")
+    }
 }
