@@ -23,10 +23,12 @@
 #                      optuna-tpe,optuna-tpe-so,optuna-nsga2,qnehvi,random,grid); scoring covers
 #                      every run in the cache
 #   --jobs N           strategy runs at a time (default 1; 2 on an otherwise idle 2-core machine)
-#   --fresh            delete this surface's cached runs first
-#   --score-only       only score what the cache holds; a run missing from the cache is taken
-#                      from results/NAME/records/ (every run is saved there gzipped after a
-#                      comparison), so a fresh clone rescores the published tables without rerunning
+#   --fresh            delete this surface's cached runs first, and do not seed the cache from
+#                      results/NAME/records/ (rerun everything, e.g. after changing a strategy)
+#   --score-only       only score what the cache holds. Without --fresh, a run missing from the
+#                      cache is taken from results/NAME/records/ (every run is saved there gzipped
+#                      after a comparison), so a fresh clone rescores the published tables without
+#                      rerunning, and --only X adds strategy X to them
 # Environment: PYTHON (default python3), SCRATCH (Swift build folder, default .build-bench).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -103,7 +105,10 @@ mkdir -p "$cache/logs"
 mv "$tmp/draw.json" "$cache/draw.json"
 echo "cache: $cache" >&2
 results="$bench/results/$name"
-if [ "$score_only" = 1 ] && [ -d "$results/records" ]; then
+# A run saved by an earlier comparison (results/NAME/records/, committed) seeds the cache, so a
+# fresh clone rescores or extends (--only) the published runs without rerunning them; --fresh
+# starts from nothing instead (after a change to a strategy's code, say).
+if [ "$fresh" = 0 ] && [ -d "$results/records" ]; then
   for saved in "$results/records"/*.jsonl.gz; do
     [ -e "$saved" ] || continue
     run="$cache/$(basename "$saved" .gz)"
