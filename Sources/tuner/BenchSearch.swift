@@ -210,7 +210,7 @@ extension Tuner {
                 throw ExitCode.failure
             }
             guard let model = SurrogateSearch.InputModel(rawValue: inputModel) else {
-                Diagnostics.error("--input-model: '\(inputModel)' is not heap-goal or box")
+                Diagnostics.error("--input-model: '\(inputModel)' is not \(SurrogateSearch.InputModel.allCases.map(\.rawValue).joined(separator: " or "))")
                 throw ExitCode.failure
             }
             let bench = CommonDrawsBenchmark(replay: evaluator, spec: study, inputModel: model)
