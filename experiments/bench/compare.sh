@@ -17,7 +17,8 @@
 #                      server's surface; nats for reference/surface-nats/)
 #   --seeds N          seeds per strategy (default 50)
 #   --slow-seeds N     seeds for the strategies slower than 1 s a proposal (default 20)
-#   --slow LIST        which those are (default optuna-gp,optuna-gp-so,qnehvi: about 40 s and 78 s a seed)
+#   --slow LIST        which those are (default optuna-gp,qnehvi: 17-35 s and 87-97 s a seed of 40
+#                      trials here; single-objective GPSampler, 2 s a seed, runs the full --seeds)
 #   --budget N         trials per run (default 40)
 #   --only LIST        run only these strategies (comma-separated: tuner,tuner-box,optuna-gp,optuna-gp-so,
 #                      optuna-tpe,optuna-tpe-so,optuna-nsga2,qnehvi,random,grid); scoring covers
@@ -36,7 +37,7 @@ bench="$root/experiments/bench"
 python="${PYTHON:-python3}"
 scratch="${SCRATCH:-$root/.build-bench}"
 
-draw=""; truth=""; spec="$root/experiments/baseline.yml"; seeds=50; slow_seeds=20; slow="optuna-gp,optuna-gp-so,qnehvi"
+draw=""; truth=""; spec="$root/experiments/baseline.yml"; seeds=50; slow_seeds=20; slow="optuna-gp,qnehvi"
 budget=40; only=""; jobs=1; fresh=0; score_only=0; name=bundled
 while [ $# -gt 0 ]; do
   case "$1" in
