@@ -28,7 +28,7 @@ struct StoredStudyOptions: ParsableArguments {
     var spec: String
 
     @Option(help: ArgumentHelp(
-        "Read the study from DIR/<study>/ instead of the spec's output.data_dir (e.g. --data-dir reference for the committed reference runs).",
+        "Read the study from DIR/<study>/ instead of the spec's output.data_dir (e.g. --data-dir data/reference for the committed reference runs).",
         valueName: "DIR"))
     var dataDir: String?
 

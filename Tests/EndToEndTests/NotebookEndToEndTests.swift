@@ -38,12 +38,12 @@ enum NotebookTools {
 
     struct Failure: Error, CustomStringConvertible { var description: String }
 
-    /// The committed reference baseline run (`reference/baseline/` or, before its move,
+    /// The committed reference baseline run (`data/reference/baseline/` or, before its move,
     /// `data/baseline/`), copied with experiments/baseline.yml into a fresh folder so the
     /// repository's files are never written; nil when neither holds trials.
     static func committedBaseline() throws -> String? {
         let root = TunerBinary.repositoryRoot
-        guard let source = ["reference/baseline", "data/baseline"].map({ root.appendingPathComponent($0).path })
+        guard let source = ["data/reference/baseline", "data/baseline"].map({ root.appendingPathComponent($0).path })
             .first(where: { FileManager.default.fileExists(atPath: "\($0)/trials.jsonl") }) else { return nil }
         let directory = NSTemporaryDirectory() + "tuner-notebook-baseline-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: "\(directory)/experiments", withIntermediateDirectories: true)
@@ -119,7 +119,7 @@ enum NotebookTools {
     @Test(.enabled(if: NotebookTools.pythonReady, "needs python3 with scripts/requirements-notebook.txt (source scripts/setup.sh)"))
     func theCommittedBaselinesNotebookRunsEveryCellAndDrawsEveryPlot() throws {
         guard let spec = try NotebookTools.committedBaseline() else {
-            Issue.record("no committed baseline trials in reference/baseline/ or data/baseline/"); return
+            Issue.record("no committed baseline trials in data/reference/baseline/ or data/baseline/"); return
         }
         let (notebook, _, _) = try export(spec, study: "baseline")
         let (plots, markdown) = try checkExecuted(notebook)

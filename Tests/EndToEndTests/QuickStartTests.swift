@@ -3,7 +3,7 @@ import Testing
 @testable import TunerRuntime
 
 /// The quick start's first command writes a user's study where git does not look, so a run never
-/// changes a committed file; the committed reference runs are read with `--data-dir reference`.
+/// changes a committed file; the committed reference runs are read with `--data-dir data/reference`.
 @Suite struct QuickStartTests {
     let root = TunerBinary.repositoryRoot.path
 
@@ -40,7 +40,7 @@ import Testing
         let settingLines = env.split(separator: "\n").filter { $0.hasPrefix("GOGC=") || $0.hasPrefix("GOMEMLIMIT=") }
         let gogc = try #require(settingLines.first { $0.hasPrefix("GOGC=") }).dropFirst(5)
         let limit = try #require(settingLines.first { $0.hasPrefix("GOMEMLIMIT=") }).dropFirst(11)
-        let report = try TunerBinary.run(["report", "experiments/baseline.yml", "--data-dir", "reference"])
+        let report = try TunerBinary.run(["report", "experiments/baseline.yml", "--data-dir", "data/reference"])
         #expect(report.status == 0, "\(report.stderr)")
         #expect(report.stdout.contains("Recommended: GOGC=\(gogc) GOMEMLIMIT=\(limit)"), "\(report.stdout)")
     }

@@ -8,13 +8,13 @@
 #
 # Options:
 #   --draw PATH        the surface the strategies draw from (default data/surface/trials.jsonl.gz,
-#                      or reference/surface/trials.jsonl.gz when only that exists)
+#                      or data/surfaces/surface/trials.jsonl.gz when only that exists)
 #   --truth PATH       the held-out surface (default data/surface-heldout/trials.jsonl[.gz]);
 #                      'in-sample' scores against the draw repeats themselves: a smoke run, every
 #                      table headed "PROVISIONAL: truth is not held out", written to results/provisional/
 #   --spec PATH        the study whose question is asked (default experiments/baseline.yml)
 #   --name NAME        the surface's name: tables go to results/NAME/ (default bundled, the bundled
-#                      server's surface; nats for reference/surface-nats/)
+#                      server's surface; nats for data/surfaces/surface-nats/)
 #   --seeds N          seeds per strategy (default 50)
 #   --slow-seeds N     seeds for the strategies slower than 1 s a proposal (default 20)
 #   --slow LIST        which those are (default optuna-gp,qnehvi: 17-35 s and 87-97 s a seed of 40

@@ -7,7 +7,7 @@ import Foundation
 /// optimum is a plateau, two runs find different optima on it; the region is what they share.
 /// The setting recommended is the optimum itself; the region's leanest member (smallest predicted
 /// peak RSS) is named beside it as the memory-saving alternative, not chosen. (Until the search
-/// benchmark's held-out truth, the leanest member was chosen: on `reference/surface-heldout/` that
+/// benchmark's held-out truth, the leanest member was chosen: on `data/surfaces/surface-heldout/` that
 /// cost 15.5 % of throughput against the optimum's 7.0 % at every N, and halved the confirmation
 /// rate, because a member may sit up to the band plus one posterior sd below the optimum.)
 public struct PlateauRegion: Sendable, Equatable, Codable {

@@ -19,7 +19,7 @@ public struct StoredStudy {
         let path = trialsPath ?? "\(directory)/trials.jsonl"
         let samples = (try? TrialsFile.read(path: path)) ?? []
         guard !samples.isEmpty else {
-            throw Failure(description: "no trials in \(path); run 'tuner run \(specPath)' first, pass --trials FILE, or read a study kept elsewhere with --data-dir DIR (the committed reference runs: --data-dir reference)")
+            throw Failure(description: "no trials in \(path); run 'tuner run \(specPath)' first, pass --trials FILE, or read a study kept elsewhere with --data-dir DIR (the committed reference runs: --data-dir data/reference)")
         }
         var report = spec.report(of: samples)
         let decisionPath = "\(directory)/decision.json"
