@@ -9,11 +9,17 @@ import PackageDescription
 //   TunerRuntime   the world: spec loading, processes, /proc sampling, load drivers,
 //                  data files, env files, terminal output.
 //   tuner          @main root command and one file per subcommand.
+// The lab, apart from the product (`swift build --product tuner` compiles none of it):
+//   TunerFakes     test support: fake launcher, processes, load driver and pause source, and
+//                  the replay of a recorded surface; the tests and the lab depend on it.
+//   TunerLab       the search benchmark: common random numbers, replayed strategies, scoring.
+//   tuner-lab      its command line (bench-search); tuner-bench times the frontier core.
 let package = Package(
     name: "tuner",
     platforms: [.macOS(.v13)],
     products: [
         .executable(name: "tuner", targets: ["tuner"]),
+        .executable(name: "tuner-lab", targets: ["tuner-lab"]),
         // Libraries for tools built beside tuner (the fuzzers under Fuzz/).
         .library(name: "TunerCore", targets: ["TunerCore"]),
         .library(name: "TunerRuntime", targets: ["TunerRuntime"]),
@@ -51,6 +57,15 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        .target(name: "TunerFakes", dependencies: ["TunerRuntime", "TunerCore"]),
+        .target(name: "TunerLab", dependencies: ["TunerFakes", "TunerRuntime", "TunerCore"]),
+        .executableTarget(
+            name: "tuner-lab",
+            dependencies: [
+                "TunerLab", "TunerFakes", "TunerRuntime", "TunerCore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
         .executableTarget(name: "tuner-bench", dependencies: ["TunerCore"]),
         .testTarget(name: "LinearAlgebraTests", dependencies: ["LinearAlgebra"]),
         .testTarget(
@@ -58,8 +73,12 @@ let package = Package(
             dependencies: ["TunerCore", .product(name: "PropertyBased", package: "swift-property-based")],
             exclude: ["Fixtures"]
         ),
-        .testTarget(name: "TunerRuntimeTests", dependencies: ["TunerRuntime", "TunerCore", .product(name: "Yams", package: "Yams")]),
-        .testTarget(name: "EndToEndTests", dependencies: ["TunerRuntime", "TunerCore"]),
+        .testTarget(
+            name: "TunerRuntimeTests",
+            dependencies: ["TunerRuntime", "TunerCore", "TunerFakes", .product(name: "Yams", package: "Yams")]
+        ),
+        .testTarget(name: "TunerLabTests", dependencies: ["TunerLab", "TunerFakes", "TunerRuntime", "TunerCore"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["TunerRuntime", "TunerCore", "TunerFakes"]),
     ],
     swiftLanguageModes: [.v6]
 )

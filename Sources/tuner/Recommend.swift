@@ -49,7 +49,7 @@ extension Tuner {
             case nil:
                 if objective != nil || weights != nil { throw ValidationError("--objective and --weights go with --rule best / weighted") }
             case "best":
-                let name = objective ?? (spec.objectives.first { $0.metric == .throughputOpsPerSecond } ?? spec.objectives[0]).metric.rawValue
+                let name = objective ?? names[StudySpec.defaultRecommendObjective(spec.objectives.map(\.metric))]
                 guard let index = names.firstIndex(of: name) else {
                     throw ValidationError("--objective \(name) is not one of the study's objectives (\(names.joined(separator: ", ")))")
                 }

@@ -42,7 +42,7 @@ struct StoredStudyOptions: ParsableArguments {
         if let dataDir {
             var isDirectory: ObjCBool = false
             guard FileManager.default.fileExists(atPath: dataDir, isDirectory: &isDirectory), isDirectory.boolValue else {
-                Diagnostics.error("--data-dir \(dataDir): no such directory; give the folder that holds <study>/ (e.g. reference)")
+                Diagnostics.error("--data-dir \(dataDir): no such directory; give the folder that holds <study>/ (e.g. data/reference)")
                 throw ExitCode.failure
             }
             studySpec.dataDirectory = dataDir

@@ -45,10 +45,11 @@ extension Tuner {
             Diagnostics.configure(color: color, display: display)
             defer { display.stop() }
             let say = display.permanent
-            let stop = StopFlag.install()
+            let launcher = PosixLauncher()
+            let stop = StopFlag.install(onAbort: { launcher.stopAll() })
             let started = monotonicSeconds()
             var runner: StudyRunner
-            do { runner = try StudyRunner.standard(spec: studySpec, fresh: fresh, events: display.handle) } catch {
+            do { runner = try StudyRunner.standard(spec: studySpec, fresh: fresh, launcher: launcher, events: display.handle) } catch {
                 if let studyError = error as? StudyError {
                     Diagnostics.error(studyError.description)
                 } else {
@@ -67,15 +68,19 @@ extension Tuner {
                     decided = try runner.recommendAndConfirm(samples: &samples, shouldStop: { stop.isSet })
                 }
                 if let decided, !stop.isSet {
-                    try DecisionFile.write(decided, to: "\(runner.studyDirectory)/decision.json")
+                    try runner.store.saveDecision(decided)
                 }
             } catch {
-                PosixLauncher.registry.killAll()
+                launcher.stopAll()
                 display.stop()
                 Diagnostics.error("\(error)")
                 let kept = (try? runner.store.samples().count) ?? 0
                 if kept > 0 { Diagnostics.note("\(kept) finished trial(s) are kept in \(runner.studyDirectory)/ ('tuner run \(spec)' resumes)") }
                 throw ExitCode.failure
+            }
+            // Every file of the study folder is rendered from the store, the decision included.
+            do { try runner.exports?.render(from: runner.store) } catch {
+                Diagnostics.error("cannot read the study back from its store to write its exports: \(error)")
             }
             var report = runner.report(samples: samples)
             if let decided { report.apply(decided) } else { report.isInterim = true }
@@ -89,10 +94,6 @@ extension Tuner {
                     Diagnostics.error("cannot write the env file --env-file \(envPath): \(error)")
                 }
             }
-            if let json = try? ReportRenderer.json(report) {
-                try? json.write(to: URL(fileURLWithPath: "\(runner.studyDirectory)/report.json"), options: .atomic)
-            }
-            try? ReportRenderer.csv(report).write(toFile: "\(runner.studyDirectory)/frontier.csv", atomically: true, encoding: .utf8)
             display.stop()
             say("")
             say(display.style.summary(ReportRenderer.summary(report, envFilePath: written)))
@@ -117,7 +118,8 @@ final class StopFlag: @unchecked Sendable {
         return requests > 0
     }
 
-    static func install() -> StopFlag {
+    /// - Parameter onAbort: kills every child process group (the launcher's `stopAll`).
+    static func install(onAbort: @escaping @Sendable () -> Void) -> StopFlag {
         let flag = StopFlag()
         let queue = DispatchQueue(label: "tuner.signals")
         for signalNumber in [SIGINT, SIGTERM, SIGHUP] {
@@ -132,7 +134,7 @@ final class StopFlag: @unchecked Sendable {
                     Diagnostics.note("\nstopping after the running trial (Ctrl-C again to abort now)")
                     return
                 }
-                PosixLauncher.registry.killAll()
+                onAbort()
                 Diagnostics.stopProgress()
                 Diagnostics.note("aborted: child processes killed; finished trials are kept")
                 exit(signalNumber == SIGINT ? 130 : 128 + signalNumber)

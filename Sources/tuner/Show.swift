@@ -10,7 +10,7 @@ extension Tuner {
         func run() throws {
             let stored = try study.load()
             for sample in stored.samples {
-                say(StudyRunner.trialLine(sample, total: stored.samples.count) + "  [\(sample.phase ?? "search")]")
+                say(TrialLine.text(sample, total: stored.samples.count) + "  [\(sample.phase ?? "search")]")
             }
         }
     }

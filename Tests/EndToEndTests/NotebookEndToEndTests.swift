@@ -8,7 +8,7 @@ enum NotebookTools {
     /// python3 on PATH with every package of scripts/requirements-notebook.txt.
     static let pythonReady: Bool = {
         guard let python = NotebookExport.python() else { return false }
-        return NotebookExport.missingPackages(python: python).isEmpty
+        return NotebookExport(directory: "/tmp", scriptPath: "").missingPackages(python: python).isEmpty
     }()
     static let chromium: String? = ["/usr/bin/chromium", "/usr/bin/chromium-browser"].first { FileManager.default.isExecutableFile(atPath: $0) }
 
@@ -38,12 +38,12 @@ enum NotebookTools {
 
     struct Failure: Error, CustomStringConvertible { var description: String }
 
-    /// The committed reference baseline run (`data/reference/baseline/` or, before its move,
-    /// `data/baseline/`), copied with experiments/baseline.yml into a fresh folder so the
-    /// repository's files are never written; nil when neither holds trials.
+    /// The committed reference baseline run (`data/reference/baseline/`), copied with
+    /// experiments/baseline.yml into a fresh folder so the repository's files are never
+    /// written; nil when it holds no trials.
     static func committedBaseline() throws -> String? {
         let root = TunerBinary.repositoryRoot
-        guard let source = ["data/reference/baseline", "data/baseline"].map({ root.appendingPathComponent($0).path })
+        guard let source = ["data/reference/baseline"].map({ root.appendingPathComponent($0).path })
             .first(where: { FileManager.default.fileExists(atPath: "\($0)/trials.jsonl") }) else { return nil }
         let directory = NSTemporaryDirectory() + "tuner-notebook-baseline-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: "\(directory)/experiments", withIntermediateDirectories: true)

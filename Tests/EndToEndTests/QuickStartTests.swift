@@ -32,11 +32,14 @@ import Testing
             let relative = String("\(directory)/\(file)".dropFirst(root.count + 1))
             #expect(try git(["check-ignore", "-q", relative]).status == 0, "\(relative) would show up in git status after a run")
         }
-        #expect(try git(["ls-files", "data"]).output.isEmpty, "tracked files under data/ would be rewritten by a user's run")
+        #expect(try git(["ls-files", "data/baseline"]).output.isEmpty, "tracked files under data/baseline/ would be rewritten by a user's run")
+        let shipped = try git(["ls-files", "data"]).output.split(separator: "\n")
+        #expect(shipped.allSatisfy { $0 == "data/README.md" || $0.hasPrefix("data/reference/") || $0.hasPrefix("data/surfaces/") },
+                "data/ tracks only the data the project ships: \(shipped.filter { !$0.hasPrefix("data/reference/") && !$0.hasPrefix("data/surfaces/") })")
     }
 
     @Test func theCommittedReferenceRunIsReadWithDataDirAndNamesItsEnvFilesSetting() throws {
-        let env = try String(contentsOfFile: "\(root)/reference/baseline/recommended.env", encoding: .utf8)
+        let env = try String(contentsOfFile: "\(root)/data/reference/baseline/recommended.env", encoding: .utf8)
         let settingLines = env.split(separator: "\n").filter { $0.hasPrefix("GOGC=") || $0.hasPrefix("GOMEMLIMIT=") }
         let gogc = try #require(settingLines.first { $0.hasPrefix("GOGC=") }).dropFirst(5)
         let limit = try #require(settingLines.first { $0.hasPrefix("GOMEMLIMIT=") }).dropFirst(11)

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 @testable import TunerCore
 @testable import TunerRuntime
+import TunerFakes
 
 /// A study whose candidate is refuted in its confirmation pairs: the env file, `tuner report`,
 /// `tuner recommend` and the JSON export all name the fallback, Go's default, and the same rule.
@@ -54,7 +55,7 @@ import Testing
             var seeded = spec
             seeded.seed = seed
             var runner = StudyRunner(spec: seeded, store: InMemoryStudyStore(), trialRunner: replay, log: { _ in })
-            runner.storesFiles = false
+            runner.exports = nil
             var samples = try runner.runTrials()
             let decision = try runner.recommendAndConfirm(samples: &samples, shouldStop: { false })
             if decision.confirmation?.candidate.gogc == 400, decision.confirmation?.confirmed == false { decided = (decision, samples) }

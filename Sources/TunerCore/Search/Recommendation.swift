@@ -24,7 +24,7 @@ extension SurrogateSearch {
     /// every arm (or over the finite candidates), subject to the constraints on their posterior
     /// means (a squared-hinge penalty in model units). Rules the posterior mean cannot express
     /// (knee, largest contribution) return nil: the caller then uses the measured frontier.
-    public func recommend(samples: [TrialSample], rule: SelectionRule) -> SurrogateRecommendation? {
+    public func recommendation(samples: [TrialSample], rule: SelectionRule) -> SurrogateRecommendation? {
         let measured = recommendationTrials(samples)
         guard measured.count >= 2 else { return nil }
         let inputs = measured.map { encoding.encode($0.setting) }

@@ -10,9 +10,19 @@ public protocol Sampler: Sendable {
     var methodDescription: String { get }
     /// Search trials it plans in all, when it plans up front (nil: it decides as it goes).
     var plannedTrials: Int? { get }
+    /// The distinct settings it plans up front, the Go default first (nil: it decides as it goes).
+    var plannedSettings: [GCSetting]? { get }
     /// The next setting to measure given every search trial so far (failed ones count as
     /// tried), or why it stops.
     func next(completed: [TrialSample]) -> SearchDecision
+    /// The sampler's own recommendation for `rule` after these trials (a model's posterior
+    /// optimum), or nil when it has none and the rule picks among the measured settings.
+    func recommendation(samples: [TrialSample], rule: SelectionRule) -> SurrogateRecommendation?
+}
+
+extension Sampler {
+    /// A sampler without a model of its own recommends nothing: the rule picks among measured settings.
+    public func recommendation(samples: [TrialSample], rule: SelectionRule) -> SurrogateRecommendation? { nil }
 }
 
 /// A sampler that works through a fixed schedule of (setting, repeat) trials, in rounds.
@@ -39,6 +49,7 @@ public struct PlannedSampler: Sampler {
     }
 
     public var plannedTrials: Int? { schedule.count }
+    public var plannedSettings: [GCSetting]? { plan }
 
     public func next(completed: [TrialSample]) -> SearchDecision {
         let finished = Set(completed.map { "\($0.setting)#\($0.repeatIndex)" })

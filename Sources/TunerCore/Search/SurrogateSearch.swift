@@ -29,16 +29,19 @@ public enum SearchDecision: Sendable, Equatable {
 public struct SurrogateSearch: Sampler {
     public var name: String { "surrogate" }
     public var plannedTrials: Int? { nil }
-    /// What the Gaussian processes take as inputs.
-    public enum InputModel: String, Sendable, CaseIterable {
+    public var plannedSettings: [GCSetting]? { nil }
+    /// What the Gaussian processes take as inputs. `tuner run` always uses ``heapGoal``; the other
+    /// is the search benchmark's ablation, reachable only through `@_spi(Lab) import TunerCore`.
+    @_spi(Lab) public enum InputModel: String, Sendable, CaseIterable {
         /// Heap goal and limit cut from the fitted ``HeapGoalModel`` (the default).
         case heapGoal = "heap-goal"
         /// The unit box of log GOGC × log GOMEMLIMIT with `off` arms, as it is.
         case box
     }
 
-    /// How a proposal is scored.
-    public enum AcquisitionKind: String, Sendable, CaseIterable {
+    /// How a proposal is scored: EHVI for two or three objectives, ParEGO otherwise; forcing
+    /// ParEGO is the search benchmark's ablation (`@_spi(Lab)`).
+    @_spi(Lab) public enum AcquisitionKind: String, Sendable, CaseIterable {
         /// Exact expected hypervolume improvement (2 or 3 objectives), the default.
         case expectedHypervolumeImprovement = "ehvi"
         /// ParEGO: expected improvement of a random Tchebycheff scalarisation.
@@ -58,21 +61,30 @@ public struct SurrogateSearch: Sampler {
     public let stopFraction: Double
     /// A measured setting is measured again only when its acquisition is at least this many
     /// times the best unmeasured setting's (and it is undecided): a repeat must be clearly the
-    /// most useful trial. Measured on the replay surface, 1 and 2 reach 95 % of the
-    /// hypervolume alike; 2 spends fewer trials on repeats.
+    /// most useful trial (1 and 2 reach 95 % of the hypervolume alike on the recorded surface;
+    /// 2 spends fewer trials on repeats).
     public let remeasureFactor: Double = 2
     /// Two settings whose model inputs differ by at most this much in every coordinate count as
-    /// one (unit-box units of the features: 1 % of a feature's range). On the replay surface the
-    /// aliases are exact (every limit above a GOGC's heap maps to the same point), so 0.005 and
-    /// 0.02 choose alike.
+    /// one (unit-box units of the features: 1 % of a feature's range). Aliases are exact when the
+    /// limit is far above a GOGC's heap (every such limit maps to the same point), so the
+    /// threshold matters little (0.005 and 0.02 choose alike on the recorded surface).
     public static let aliasDistance = 0.01
-    public let inputModel: InputModel
-    public let acquisitionKind: AcquisitionKind
+    @_spi(Lab) public let inputModel: InputModel
+    @_spi(Lab) public let acquisitionKind: AcquisitionKind
 
     public init(space: SearchSpace, objectives: [(metric: Metric, direction: ObjectiveDirection)],
                 constraints: [Constraint], seed: UInt64, initialDesign: Int = 5,
-                maxRepeatsPerSetting: Int = 3, stopFraction: Double = 0.002,
-                inputModel: InputModel = .heapGoal, acquisition: AcquisitionKind = .expectedHypervolumeImprovement) {
+                maxRepeatsPerSetting: Int = 3, stopFraction: Double = 0.002) {
+        self.init(space: space, objectives: objectives, constraints: constraints, seed: seed, initialDesign: initialDesign,
+                  maxRepeatsPerSetting: maxRepeatsPerSetting, stopFraction: stopFraction,
+                  inputModel: .heapGoal, acquisition: .expectedHypervolumeImprovement)
+    }
+
+    /// The search with the benchmark's ablation knobs.
+    @_spi(Lab) public init(space: SearchSpace, objectives: [(metric: Metric, direction: ObjectiveDirection)],
+                           constraints: [Constraint], seed: UInt64, initialDesign: Int = 5,
+                           maxRepeatsPerSetting: Int = 3, stopFraction: Double = 0.002,
+                           inputModel: InputModel, acquisition: AcquisitionKind = .expectedHypervolumeImprovement) {
         self.space = space
         self.encoding = SettingEncoding(space: space)
         self.objectives = objectives

@@ -43,6 +43,24 @@ public struct GCCycle: Sendable, Equatable, Codable {
 
     /// The cycle's two stop-the-world pauses in milliseconds: sweep termination, mark termination.
     public var pausesMillis: [Double] { [sweepTerminationMillis, markTerminationMillis] }
+
+    public init(number: Int, startSeconds: Double, cumulativeCPUPercent: Int, sweepTerminationMillis: Double,
+                concurrentMarkMillis: Double, markTerminationMillis: Double, cpuMillis: Double?, heapStartMiB: Int?,
+                heapEndMiB: Int?, liveHeapMiB: Int?, heapGoalMiB: Int?, processors: Int?, forced: Bool) {
+        self.number = number
+        self.startSeconds = startSeconds
+        self.cumulativeCPUPercent = cumulativeCPUPercent
+        self.sweepTerminationMillis = sweepTerminationMillis
+        self.concurrentMarkMillis = concurrentMarkMillis
+        self.markTerminationMillis = markTerminationMillis
+        self.cpuMillis = cpuMillis
+        self.heapStartMiB = heapStartMiB
+        self.heapEndMiB = heapEndMiB
+        self.liveHeapMiB = liveHeapMiB
+        self.heapGoalMiB = heapGoalMiB
+        self.processors = processors
+        self.forced = forced
+    }
 }
 
 /// What one line of a server's stderr is, as far as the gctrace parser is concerned.

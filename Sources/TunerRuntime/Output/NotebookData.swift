@@ -307,19 +307,22 @@ extension NotebookData {
             objectiveReason = "the rule weighs every objective; \(names[k]) is the one its confirmation judges"
         }
         let search = Samplers.surrogate(spec)
+        let sampler = Samplers.make(spec, repeats: spec.budget.repeats)
+        // A sampler that decides as it goes is the surrogate search this model belongs to.
+        let searchedBySurrogate = sampler.plannedTrials == nil
         let surface: Surface
         switch search.posteriorGrid(samples: samples.filter { !$0.isConfirmation }, objective: k, points: gridPoints) {
         case .success(let grid):
-            let fitted = spec.budget.sampler == .surrogate
+            let fitted = searchedBySurrogate
                 ? "the Gaussian process the surrogate search recommends from"
-                : "a Gaussian process fitted here to draw the surface; the study's \(spec.budget.sampler.rawValue) sampler chose its settings, not this model"
+                : "a Gaussian process fitted here to draw the surface; the study's \(sampler.name) sampler chose its settings, not this model"
             surface = Surface(available: true,
                               note: "\(fitted), on \(grid.trainingTrials) measured trials (confirmation runs left out), modelled as \(grid.scale)",
                               objective: names[k], objectiveReason: objectiveReason,
-                              searchedBySurrogate: spec.budget.sampler == .surrogate, grid: grid)
+                              searchedBySurrogate: searchedBySurrogate, grid: grid)
         case .failure(let why):
             surface = Surface(available: false, note: "no surrogate surface: \(why.description)", objective: names[k],
-                              objectiveReason: objectiveReason, searchedBySurrogate: spec.budget.sampler == .surrogate, grid: nil)
+                              objectiveReason: objectiveReason, searchedBySurrogate: searchedBySurrogate, grid: nil)
         }
 
         self.init(format: Self.currentFormat, study: report.study, specPath: specPath, sampler: spec.budget.sampler.rawValue,

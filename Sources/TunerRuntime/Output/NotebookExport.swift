@@ -47,6 +47,8 @@ public struct NotebookExport {
     public var scriptPath: String
     /// Seconds the notebook's execution may take before the script stops it.
     public var timeoutSeconds: Int = 600
+    /// Runs python (the package check and the script).
+    public var launcher: Launcher = PosixLauncher()
 
     public init(directory: String, scriptPath: String) {
         self.directory = directory
@@ -88,27 +90,19 @@ public struct NotebookExport {
 
     /// The packages of ``pythonPackages`` that `python` cannot import (asked without importing
     /// them: `importlib.util.find_spec`).
-    static func missingPackages(python: String) -> [String] {
-        let modules = pythonPackages.map { "'\($0.module)'" }.joined(separator: ",")
+    func missingPackages(python: String) -> [String] {
+        let modules = Self.pythonPackages.map { "'\($0.module)'" }.joined(separator: ",")
         let check = "import importlib.util as u\nfor m in [\(modules)]:\n    u.find_spec(m) is None and print(m)"
-        let pipe = Pipe()
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: python)
-        process.arguments = ["-c", check]
-        process.standardOutput = pipe
-        process.standardError = FileHandle.nullDevice
-        guard (try? process.run()) != nil else { return pythonPackages.map(\.package) }
-        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        let missing = Set(output.split(separator: "\n").map(String.init))
-        return pythonPackages.filter { missing.contains($0.module) }.map(\.package)
+        guard let run = try? launcher.runTool([python, "-c", check], timeoutSeconds: 60) else { return Self.pythonPackages.map(\.package) }
+        let missing = Set(run.standardOutput.split(separator: "\n").map(String.init))
+        return Self.pythonPackages.filter { missing.contains($0.module) }.map(\.package)
     }
 
     /// Writes the data file, then runs the script on it; returns the paths it wrote.
     /// The script's progress and errors go to this process's stderr.
     public func write(_ data: NotebookData) throws -> (notebook: String, html: String, frontierPNG: String) {
         guard let python = Self.python() else { throw Failure.noPython }
-        let missing = Self.missingPackages(python: python)
+        let missing = missingPackages(python: python)
         guard missing.isEmpty else { throw Failure.missingPackages(missing, python: python) }
         do {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
@@ -121,13 +115,19 @@ public struct NotebookExport {
         } catch {
             throw Failure.cannotWrite(path: "\(base).json", reason: "\(error)")
         }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: python)
-        process.arguments = [scriptPath, "\(base).json", "--timeout", String(timeoutSeconds)]
-        process.standardOutput = FileHandle.standardError
-        try process.run()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else { throw Failure.scriptFailed(status: process.terminationStatus) }
+        // The script's progress and errors go straight to this process's stderr.
+        let process = try launcher.launch(LaunchRequest(
+            arguments: [python, scriptPath, "\(base).json", "--timeout", String(timeoutSeconds)],
+            workingDirectory: FileManager.default.currentDirectoryPath, environment: ProcessInfo.processInfo.environment,
+            stdoutPath: "", stderrPath: "", role: "tool", writesToTunerStderr: true))
+        guard let exit = process.wait(timeoutSeconds: Double(timeoutSeconds) + 60) else {
+            process.stop(graceSeconds: 1)
+            throw Failure.scriptFailed(status: -1)
+        }
+        guard exit.succeeded else {
+            if case .exited(let code) = exit { throw Failure.scriptFailed(status: code) }
+            throw Failure.scriptFailed(status: -1)
+        }
         return ("\(base).ipynb", "\(base).html", "\(base)-frontier.png")
     }
 }

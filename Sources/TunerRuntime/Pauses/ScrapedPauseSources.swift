@@ -174,25 +174,32 @@ public struct ScrapedPauseSource: PauseSource {
 public struct TracePauseSource: PauseSource {
     public var kind: PauseSourceKind { .trace }
     public let url: String
+    /// Runs `go tool trace` on the fetched trace.
+    public let launcher: Launcher
 
-    public init(url: String) { self.url = url }
+    public init(url: String, launcher: Launcher) {
+        self.url = url
+        self.launcher = launcher
+    }
 
     public func begin(_ context: PauseContext) throws -> PauseSession {
         let seconds = max(1, Int(context.windowSeconds.rounded(.up)))
         let base = PortPlaceholders.substitute(url, ports: context.ports)
         let full = base + (base.contains("?") ? "&" : "?") + "seconds=\(seconds)"
-        return Session(url: full, seconds: seconds, path: "\(context.logPrefix).trace", context: context)
+        return Session(url: full, seconds: seconds, path: "\(context.logPrefix).trace", context: context, launcher: launcher)
     }
 
     final class Session: PauseSession, @unchecked Sendable {
         let url: String
         let path: String
         let context: PauseContext
+        let launcher: Launcher
         private let done = DispatchSemaphore(value: 0)
         private let lock = NSLock()
         private var answer: (status: Int, body: Data)?
 
-        init(url: String, seconds: Int, path: String, context: PauseContext) {
+        init(url: String, seconds: Int, path: String, context: PauseContext, launcher: Launcher) {
+            self.launcher = launcher
             self.url = url
             self.path = path
             self.context = context
@@ -212,7 +219,7 @@ public struct TracePauseSource: PauseSource {
                 throw TrialFailure("target.pauses.url \(url) \(answer.map { "answered HTTP \($0.status)" } ?? "did not answer") (source trace): does the service serve net/http/pprof's /debug/pprof/trace there?")
             }
             try fetched.body.write(to: URL(fileURLWithPath: path))
-            let trace = try Self.parse(tracePath: path)
+            let trace = try Self.parse(tracePath: path, launcher: launcher)
             var summary = trace.pauseSummary
             if let start = trace.traceStartNanos, let end = trace.traceEndNanos {
                 summary.spanStartUnixNanos = trace.unixNanos(atTrace: start)
@@ -222,35 +229,42 @@ public struct TracePauseSource: PauseSource {
             return reading(summary, context: context, windowStart: windowStart, windowEnd: windowEnd)
         }
 
-        /// `go tool trace -d=parsed PATH` through the streaming parser (its output runs to
-        /// hundreds of MB; it is never held whole).
-        static func parse(tracePath: String) throws -> ExecutionTraceSummary {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-            process.arguments = ["go", "tool", "trace", "-d=parsed", tracePath]
-            let output = Pipe()
-            let errors = Pipe()
-            process.standardOutput = output
-            process.standardError = errors
-            do { try process.run() } catch {
+        /// `go tool trace -d=parsed PATH`, through the launcher, into `PATH.parsed`, then read by
+        /// the streaming parser 1 MiB at a time (its output runs to hundreds of MB; it is never
+        /// held whole) and removed. Runs after the measured window.
+        static func parse(tracePath: String, launcher: Launcher) throws -> ExecutionTraceSummary {
+            let parsedPath = tracePath + ".parsed"
+            defer { try? FileManager.default.removeItem(atPath: parsedPath) }
+            let process: RunningProcess
+            do {
+                process = try launcher.launch(LaunchRequest(
+                    arguments: ["go", "tool", "trace", "-d=parsed", tracePath], workingDirectory: FileManager.default.currentDirectoryPath,
+                    environment: ProcessInfo.processInfo.environment, stdoutPath: parsedPath, stderrPath: parsedPath + ".stderr", role: "tool"))
+            } catch {
                 throw TrialFailure("target.pauses.source trace needs the Go toolchain (go tool trace) on PATH: \(error)")
             }
+            defer { try? FileManager.default.removeItem(atPath: parsedPath + ".stderr") }
+            guard let exit = process.wait(timeoutSeconds: 600) else {
+                process.stop(graceSeconds: 1)
+                throw TrialFailure("go tool trace -d=parsed \(tracePath) did not finish within 10 minutes")
+            }
+            guard exit.succeeded else {
+                throw TrialFailure("go tool trace -d=parsed \(tracePath) \(exit): \(process.standardError().trimmingCharacters(in: .whitespacesAndNewlines))")
+            }
             var parser = ExecutionTraceParser()
-            var parseError: Error?
-            let handle = output.fileHandleForReading
-            while true {
-                let chunk = handle.readData(ofLength: 1 << 20)
-                if chunk.isEmpty { break }
-                if parseError == nil {
-                    do { try parser.consume(chunk) } catch { parseError = error }
+            guard let handle = FileHandle(forReadingAtPath: parsedPath) else {
+                throw TrialFailure("go tool trace -d=parsed \(tracePath) wrote no output to \(parsedPath)")
+            }
+            do {
+                defer { try? handle.close() }
+                while true {
+                    let chunk = handle.readData(ofLength: 1 << 20)
+                    if chunk.isEmpty { break }
+                    do { try parser.consume(chunk) } catch {
+                        throw TrialFailure("\(tracePath): \((error as? LocalizedError)?.errorDescription ?? "\(error)")")
+                    }
                 }
             }
-            let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            process.waitUntilExit()
-            guard process.terminationStatus == 0 else {
-                throw TrialFailure("go tool trace -d=parsed \(tracePath) exited with status \(process.terminationStatus): \(message.trimmingCharacters(in: .whitespacesAndNewlines))")
-            }
-            if let parseError { throw TrialFailure("\(tracePath): \((parseError as? LocalizedError)?.errorDescription ?? "\(parseError)")") }
             return try parser.finish()
         }
     }

@@ -274,14 +274,14 @@ struct NodeReader {
     }
 
     func selectionRule(_ node: Node?, objectives: [ObjectiveSpec]) throws(SpecError) -> SelectionRule {
-        let throughputIndex = objectives.firstIndex { $0.metric == .throughputOpsPerSecond }
-        guard let node else { return .best(objective: throughputIndex ?? objectives.count - 1) }
+        let defaultObjective = StudySpec.defaultRecommendObjective(objectives.map(\.metric))
+        guard let node else { return .best(objective: defaultObjective) }
         let entries = try mapping(node, "recommend", allowed: ["rule", "objective", "weights"])
         let ruleNode = try required(entries, "rule", "recommend", in: node)
         switch try string(ruleNode, "recommend.rule") {
         case "best":
             guard let objectiveNode = entries["objective"] else {
-                return .best(objective: throughputIndex ?? objectives.count - 1)
+                return .best(objective: defaultObjective)
             }
             let name = try string(objectiveNode, "recommend.objective")
             guard let index = objectives.firstIndex(where: { $0.metric.rawValue == name }) else {

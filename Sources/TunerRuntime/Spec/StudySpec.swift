@@ -254,11 +254,18 @@ public struct NoiseCheck: Sendable, Equatable {
 }
 
 extension StudySpec {
+    /// The objective a recommendation optimises when the spec or the command line names none:
+    /// throughput when it is an objective, otherwise the last objective. The one place this
+    /// default is decided (the `recommend:` key, `tuner recommend --rule best`, the confirmation).
+    public static func defaultRecommendObjective(_ metrics: [Metric]) -> Int {
+        metrics.firstIndex(of: .throughputOpsPerSecond) ?? max(metrics.count - 1, 0)
+    }
+
     /// Index into `objectives` of the objective a confirmation must improve: the `best` rule's
-    /// objective, otherwise throughput when it is an objective, otherwise the first.
+    /// objective, otherwise ``defaultRecommendObjective(_:)``.
     public var decisiveObjective: Int {
         if case .best(let k) = recommend { return k }
-        return objectives.firstIndex { $0.metric == .throughputOpsPerSecond } ?? 0
+        return Self.defaultRecommendObjective(objectives.map(\.metric))
     }
 
     /// The frontier report of `samples` under this spec's objectives, seed and (unless others

@@ -14,6 +14,7 @@ import TunerCore
 ///
 /// Version 2 adds the owner (host, tuner pid, the pid's start time) to every running trial and
 /// process group: leftovers are reaped, and running trials rerun, only when their owner is gone.
+/// Version 3 adds `decision`: one row holding the study's decision as JSON.
 ///
 /// Each finished trial is committed in one transaction before the next trial starts.
 public final class SQLiteStudyStore: StudyStore, @unchecked Sendable {
@@ -85,6 +86,13 @@ public final class SQLiteStudyStore: StudyStore, @unchecked Sendable {
                 }
             }
         }
+        migrator.registerMigration("v3-decision") { db in
+            try db.create(table: "decision") { t in
+                t.column("id", .integer).primaryKey()
+                t.column("decision", .text).notNull()
+                t.column("decided_at", .double).notNull()
+            }
+        }
         return migrator
     }
 
@@ -134,8 +142,7 @@ public final class SQLiteStudyStore: StudyStore, @unchecked Sendable {
         }
     }
 
-    public func recordProcess(group: Int32, role: String, setting: GCSetting, repeatIndex: Int) throws {
-        let ticks = ProcessTable.startTicks(of: group) ?? 0
+    public func recordProcess(group: Int32, startTicks ticks: Int, role: String, setting: GCSetting, repeatIndex: Int) throws {
         try database.write { db in
             try db.execute(sql: """
                 INSERT INTO process (pgid, start_ticks, gogc, gomemlimit, repeat_index, role, owner_host, owner_pid, owner_start_ticks)
@@ -226,37 +233,40 @@ public final class SQLiteStudyStore: StudyStore, @unchecked Sendable {
         }
     }
 
-    public func reapLeftovers() throws -> [Int32] {
-        let rows = try database.read { db in
-            try Row.fetchAll(db, sql: "SELECT rowid, pgid, start_ticks, role, owner_host, owner_pid, owner_start_ticks FROM process")
-        }
-        let records = rows.map { ProcessRecord(group: Int32($0["pgid"] as Int), startTicks: $0["start_ticks"], role: $0["role"], owner: Self.owner(of: $0)) }
-        let (killed, forgotten) = reap(records, as: owner)
+    public func takeLeftovers() throws -> [ProcessRecord] {
         try database.write { db in
-            for index in forgotten { try db.execute(sql: "DELETE FROM process WHERE rowid = ?", arguments: [rows[index]["rowid"] as Int64]) }
+            let rows = try Row.fetchAll(db, sql: "SELECT rowid, pgid, start_ticks, role, owner_host, owner_pid, owner_start_ticks FROM process")
+            var leftovers: [ProcessRecord] = []
+            for row in rows {
+                let record = ProcessRecord(group: Int32(row["pgid"] as Int), startTicks: row["start_ticks"], role: row["role"], owner: Self.owner(of: row))
+                guard record.isLeftover(seenBy: owner) else { continue }
+                leftovers.append(record)
+                try db.execute(sql: "DELETE FROM process WHERE rowid = ?", arguments: [row["rowid"] as Int64])
+            }
+            return leftovers
         }
-        return killed
     }
-}
 
-/// This build's version, recorded with every trial.
-public enum TunerVersion {
-    public static let current = "0.2.0"
-}
+    // MARK: - Decision
 
-/// Facts about the machine a trial ran on, recorded with every trial.
-public struct MachineFacts: Sendable {
-    public var cpuModel: String
-    public var cores: Int
-    public var hostname: String
-    /// `go version` of the target's toolchain, when `go` is on PATH.
-    public var targetGoVersion: String?
+    public func saveDecision(_ decision: StudyDecision) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        let json = String(decoding: try encoder.encode(decision), as: UTF8.self)
+        try database.write { db in
+            try db.execute(sql: "INSERT OR REPLACE INTO decision (id, decision, decided_at) VALUES (1, ?, ?)",
+                           arguments: [json, Date().timeIntervalSince1970])
+        }
+    }
 
-    public static func current(goVersion: String? = nil) -> MachineFacts {
-        let cpuinfo = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)) ?? ""
-        let model = cpuinfo.split(separator: "\n").first { $0.hasPrefix("model name") }
-            .map { String($0.split(separator: ":", maxSplits: 1).last ?? "").trimmingCharacters(in: .whitespaces) } ?? "unknown"
-        return MachineFacts(cpuModel: model, cores: ProcessInfo.processInfo.activeProcessorCount,
-                            hostname: ProcessInfo.processInfo.hostName, targetGoVersion: goVersion)
+    /// The stored decision; nil when none is stored, or the store predates decisions (version 2).
+    /// - Throws: when a stored decision cannot be decoded.
+    public func decision() throws -> StudyDecision? {
+        let text = try database.read { db -> String? in
+            guard try db.tableExists("decision") else { return nil }
+            return try String.fetchOne(db, sql: "SELECT decision FROM decision WHERE id = 1")
+        }
+        guard let text else { return nil }
+        return try JSONDecoder().decode(StudyDecision.self, from: Data(text.utf8))
     }
 }

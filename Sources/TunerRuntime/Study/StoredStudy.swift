@@ -1,8 +1,10 @@
 import Foundation
 import TunerCore
 
-/// A study as its files hold it after `tuner run`: the trials and the stored decision, made into
-/// the same report `tuner run` printed. What `tuner report` and `tuner env` render.
+/// A study as its store holds it after `tuner run`: the trials and the stored decision, made into
+/// the same report `tuner run` printed. What `tuner report`, `show`, `frontier`, `recommend`,
+/// `env` and `notebook` render. Read through ``StudyImport``: the study's database, or its
+/// exports when the folder has none.
 public struct StoredStudy {
     public var spec: StudySpec
     public var samples: [TrialSample]
@@ -13,19 +15,22 @@ public struct StoredStudy {
     /// Why a stored study cannot be read.
     public struct Failure: Error, CustomStringConvertible { public var description: String }
 
-    /// Reads `data/<study>/trials.jsonl` (or `trialsPath`) and `decision.json`.
-    public static func load(spec: StudySpec, specPath: String, trialsPath: String? = nil) throws -> StoredStudy {
-        let directory = "\(spec.dataDirectory)/\(spec.study)"
-        let path = trialsPath ?? "\(directory)/trials.jsonl"
-        let samples = (try? TrialsFile.read(path: path)) ?? []
+    /// Reads the study of `spec` from its store (``StudyImport/open(spec:trialsFile:launcher:)``),
+    /// or the trials of `trialsPath` alone (no stored decision then).
+    public static func load(spec: StudySpec, specPath: String, trialsPath: String? = nil,
+                            launcher: Launcher = PosixLauncher()) throws -> StoredStudy {
+        let opened: StudyImport.Opened
+        do { opened = try StudyImport.open(spec: spec, trialsFile: trialsPath, launcher: launcher) } catch {
+            throw Failure(description: "the study '\(spec.study)' in \(StudyExports.directory(of: spec))/ cannot be read (\(error)); run 'tuner run \(specPath)' again, or start over with --fresh")
+        }
+        let samples = (try? opened.store.samples()) ?? []
         guard !samples.isEmpty else {
-            throw Failure(description: "no trials in \(path); run 'tuner run \(specPath)' first, pass --trials FILE, or read a study kept elsewhere with --data-dir DIR (the committed reference runs: --data-dir data/reference)")
+            throw Failure(description: "no trials in \(opened.source); run 'tuner run \(specPath)' first, pass --trials FILE, or read a study kept elsewhere with --data-dir DIR (the committed reference runs: --data-dir data/reference)")
         }
         var report = spec.report(of: samples)
-        let decisionPath = "\(directory)/decision.json"
         var decision: StudyDecision?
-        do { decision = trialsPath == nil ? try DecisionFile.read(path: decisionPath) : nil } catch {
-            throw Failure(description: "\(decisionPath) cannot be read (\(error)); run 'tuner run \(specPath)' again to decide anew")
+        do { decision = try opened.store.decision() } catch {
+            throw Failure(description: "the decision stored in \(opened.source) cannot be read (\(error)); run 'tuner run \(specPath)' again to decide anew")
         }
         // A study recorded before decisions were stored still has its confirmation trials.
         if decision == nil { decision = StudyRunner.decisionFromRecordedTrials(samples, spec: spec) }

@@ -22,7 +22,7 @@ public enum StudyEvent: Sendable, Equatable {
         case .message(let text): return text
         case .warning(let text): return "WARNING: \(text)"
         case .trialStarted: return nil
-        case .trialFinished(let sample, let total): return StudyRunner.trialLine(sample, total: total)
+        case .trialFinished(let sample, let total): return TrialLine.text(sample, total: total)
         }
     }
 

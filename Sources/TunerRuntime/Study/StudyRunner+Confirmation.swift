@@ -72,31 +72,4 @@ extension StudyRunner {
         }
         return zip(confirmTrials(.goDefault), confirmTrials(candidate)).map { ($0.0, $0.1) }
     }
-
-    /// The decision of a study recorded before decisions were stored: its last recorded
-    /// confirmation, analysed again from its trials (the pairs and the seed fix the result).
-    /// nil when the study ran no confirmation.
-    public static func decisionFromRecordedTrials(_ samples: [TrialSample], spec: StudySpec) -> StudyDecision? {
-        let confirmed = samples.sorted { $0.trialIndex < $1.trialIndex }.compactMap { sample -> GCSetting? in
-            guard let phase = sample.phase, phase.hasPrefix("confirm "), !sample.setting.isGoDefault else { return nil }
-            return sample.setting
-        }
-        guard let last = confirmed.last, let confirmation = recordedConfirmation(of: last, in: samples, spec: spec) else { return nil }
-        return StudyDecision(surrogate: nil, confirmation: confirmation, trialCount: samples.count, decidedAtUnixSeconds: 0,
-                             candidateSource: "rebuilt from the study's recorded confirmation trials (it was run before decisions were stored)")
-    }
-}
-
-extension StudySpec {
-    /// The setting a study confirms after its search: the surrogate's posterior optimum for the
-    /// rule after a surrogate search, otherwise (or when the surrogate cannot say) the rule's
-    /// pick among the measured settings. The one place `tuner run` and the search benchmark
-    /// (`tuner bench-search --records`) take a study's recommendation from.
-    public func candidate(after samples: [TrialSample], inputModel: SurrogateSearch.InputModel = .heapGoal) -> (surrogate: SurrogateRecommendation?, setting: GCSetting?) {
-        var surrogate: SurrogateRecommendation?
-        if budget.sampler == .surrogate {
-            surrogate = Samplers.surrogate(self, inputModel: inputModel).recommend(samples: samples.filter { !$0.isConfirmation }, rule: recommend)
-        }
-        return (surrogate, surrogate?.setting ?? report(of: samples).recommendation?.setting)
-    }
 }

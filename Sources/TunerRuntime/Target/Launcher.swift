@@ -18,10 +18,14 @@ public struct LaunchRequest: Sendable {
     /// Refuse to start when the output files exist already (trial logs: a trial must never
     /// read a file another trial wrote), instead of truncating them.
     public var exclusiveOutput: Bool
+    /// The child writes both its stdout and its stderr to the tuner's own stderr (a tool whose
+    /// progress the user watches); `stdoutPath` and `stderrPath` are then not used.
+    public var writesToTunerStderr = false
 
     public init(arguments: [String], workingDirectory: String, environment: [String: String],
                 stdoutPath: String, stderrPath: String, role: String = "process", cpus: String? = nil,
-                exclusiveOutput: Bool = false) {
+                exclusiveOutput: Bool = false, writesToTunerStderr: Bool = false) {
+        self.writesToTunerStderr = writesToTunerStderr
         self.role = role
         self.cpus = cpus
         self.exclusiveOutput = exclusiveOutput
@@ -158,11 +162,20 @@ public protocol Launcher: Sendable {
     /// The path `launch` would run for `program`: relative to `workingDirectory` when it has a
     /// slash, else found on PATH. Throws `LaunchError` saying which when there is none.
     func resolveExecutable(_ program: String, workingDirectory: String) throws -> String
+    /// The start time of process `pid` (clock ticks since boot), which tells it apart from a later
+    /// process that reuses its pid; 0 when unknown.
+    func startTicks(of pid: Int32) -> Int
+    /// Kills a process group that a gone tuner left (``StudyStore/takeLeftovers()``), when it
+    /// still runs and is still the recorded one (same start time). Returns whether it killed it.
+    func reap(_ leftover: ProcessRecord) -> Bool
+    /// Kills every process group this launcher started that still runs (an abort).
+    func stopAll()
 }
 
 /// Why a launch failed.
 public struct LaunchError: Error, CustomStringConvertible {
     public var description: String
+    public init(description: String) { self.description = description }
 }
 
 /// A launcher that tells the study store about every process group a trial starts, so a
@@ -174,6 +187,9 @@ public final class RecordingLauncher: Launcher, @unchecked Sendable {
     public func resolveExecutable(_ program: String, workingDirectory: String) throws -> String {
         try base.resolveExecutable(program, workingDirectory: workingDirectory)
     }
+    public func startTicks(of pid: Int32) -> Int { base.startTicks(of: pid) }
+    public func reap(_ leftover: ProcessRecord) -> Bool { base.reap(leftover) }
+    public func stopAll() { base.stopAll() }
 
     private let base: Launcher
     private let store: StudyStore
@@ -196,7 +212,8 @@ public final class RecordingLauncher: Launcher, @unchecked Sendable {
         let trial = current
         lock.unlock()
         if let trial {
-            try? store.recordProcess(group: process.pid, role: request.role, setting: trial.setting, repeatIndex: trial.repeatIndex)
+            try? store.recordProcess(group: process.pid, startTicks: base.startTicks(of: process.pid), role: request.role,
+                                     setting: trial.setting, repeatIndex: trial.repeatIndex)
         }
         return process
     }

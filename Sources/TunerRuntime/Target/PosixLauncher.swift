@@ -45,9 +45,13 @@ public struct PosixLauncher: Launcher {
                 throw LaunchError(description: "\(path) exists already: refusing to mix this process's output with another's")
             }
         }
-        let outputFlags = O_WRONLY | O_CREAT | (request.exclusiveOutput ? O_EXCL : O_TRUNC)
-        posix_spawn_file_actions_addopen(&actions, 1, request.stdoutPath, outputFlags, 0o644)
-        posix_spawn_file_actions_addopen(&actions, 2, request.stderrPath, outputFlags, 0o644)
+        if request.writesToTunerStderr {
+            posix_spawn_file_actions_adddup2(&actions, 2, 1)
+        } else {
+            let outputFlags = O_WRONLY | O_CREAT | (request.exclusiveOutput ? O_EXCL : O_TRUNC)
+            posix_spawn_file_actions_addopen(&actions, 1, request.stdoutPath, outputFlags, 0o644)
+            posix_spawn_file_actions_addopen(&actions, 2, request.stderrPath, outputFlags, 0o644)
+        }
         guard let addChdir = Self.addChdir else {
             throw LaunchError(description: "this C library lacks posix_spawn_file_actions_addchdir_np (glibc 2.29 or later needed)")
         }
@@ -90,18 +94,19 @@ public struct PosixLauncher: Launcher {
     /// `go version -m EXECUTABLE` through the Go toolchain on PATH; nil without one, or for a
     /// binary that is not Go.
     public func goBuildInfo(executable: String) -> GoBuildInfo? {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["go", "version", "-m", executable]
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        guard (try? process.run()) != nil else { return nil }
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else { return nil }
-        return GoBuildInfo.parse(goVersionOutput: String(decoding: data, as: UTF8.self))
+        guard let run = try? runTool(["go", "version", "-m", executable], timeoutSeconds: 60), run.succeeded else { return nil }
+        return GoBuildInfo.parse(goVersionOutput: run.standardOutput)
     }
+
+    public func startTicks(of pid: Int32) -> Int { ProcessTable.startTicks(of: pid) ?? 0 }
+
+    public func reap(_ leftover: ProcessRecord) -> Bool {
+        guard !ProcessTable.liveMembers(ofGroup: leftover.group).isEmpty else { return false }
+        if leftover.startTicks != 0, let current = ProcessTable.startTicks(of: leftover.group), current != leftover.startTicks { return false }
+        return kill(-leftover.group, SIGKILL) == 0
+    }
+
+    public func stopAll() { Self.registry.killAll() }
 
     public func probe(_ check: ReadinessCheck, of process: RunningProcess) -> Bool {
         switch check {

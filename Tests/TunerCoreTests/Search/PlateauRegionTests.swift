@@ -30,7 +30,7 @@ import Testing
         // A top that rises slowly (2 % a doubling of the goal, about two trials' noise): the optimum lies at its
         // high-memory end, the leanest member towards its low-memory edge.
         let (search, samples) = flatTopStudy(noise: 0.04, rise: 0.02)
-        let recommendation = try #require(search.recommend(samples: samples, rule: .best(objective: 0)))
+        let recommendation = try #require(search.recommendation(samples: samples, rule: .best(objective: 0)))
         let region = try #require(recommendation.region)
         #expect(region.members.count >= 3, "\(region.summary)")
         #expect(region.choice == recommendation.setting)
@@ -54,7 +54,7 @@ import Testing
         let (_, samples) = flatTopStudy(noise: 0.04)
         let space = SearchSpace(gogc: .range(min: 25, max: 1600, includesOff: false), memoryLimit: .values([nil]))
         let search = SurrogateSearch(space: space, objectives: [(.throughputOpsPerSecond, .maximize)], constraints: [], seed: 3, initialDesign: 4)
-        let region = try #require(search.recommend(samples: samples, rule: .best(objective: 0))?.region)
+        let region = try #require(search.recommendation(samples: samples, rule: .best(objective: 0))?.region)
         #expect(region.choice == region.optimum)
         #expect(region.leanest == nil)
         #expect(!region.summary.contains("smallest predicted peak RSS"))

@@ -44,7 +44,7 @@ import Testing
 
     @Test func theGridIsTheRecommendationsOwnModel() throws {
         let search = SurrogateSearch(space: space, objectives: objectives, constraints: [], seed: 3)
-        let recommendation = try #require(search.recommend(samples: samples, rule: .best(objective: 1)))
+        let recommendation = try #require(search.recommendation(samples: samples, rule: .best(objective: 1)))
         let measured = search.recommendationTrials(samples)
         let model = try #require(try search.recommendationModel(objective: 1, measured: measured, features: search.features(for: measured)))
         let atChoice = -model.predict(search.encoding.encode(recommendation.setting), includingNoise: false).mean

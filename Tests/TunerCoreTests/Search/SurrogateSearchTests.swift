@@ -138,11 +138,11 @@ func syntheticSurface(_ setting: GCSetting, noise: Double, generator: inout Seed
         let cap = Constraint(metric: .pauseP99Millis, comparison: .atMost, bound: 0.2)
         let run = runSearch(seed: 3, trials: 14)
         let search = SurrogateSearch(space: space, objectives: objectives, constraints: [cap], seed: 3)
-        let free = search.recommend(samples: run.samples, rule: .best(objective: 1))
+        let free = search.recommendation(samples: run.samples, rule: .best(objective: 1))
         #expect(free != nil)
         let predictedPause = free?.predicted[.pauseP99Millis] ?? .infinity
         #expect(predictedPause <= 0.2 * 1.1, "predicted pause \(predictedPause) should respect the 0.2 ms cap")
-        #expect(search.recommend(samples: run.samples, rule: .knee) == nil)
+        #expect(search.recommendation(samples: run.samples, rule: .knee) == nil)
     }
 
     @Test func confirmationNeedsAnIntervalThatExcludesNoChange() {

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 @testable import TunerCore
 @testable import TunerRuntime
+import TunerFakes
 
 /// What a launcher fixture supplies to the shared suite: the launcher, and the requests for
 /// "a server that prints `ready` on stderr and listens on PORT until stopped" and "a program

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 @testable import TunerCore
 @testable import TunerRuntime
+import TunerFakes
 
 /// One suite for every study store (SQLite and in memory), as Optuna's storage tests do.
 @Suite struct StoreContractTests {
@@ -42,7 +43,7 @@ import Testing
         let a = GCSetting(gogc: 50, memoryLimitBytes: nil)
         try store.begin(trialIndex: 0, setting: a, repeatIndex: 0)
         #expect(try store.samples().isEmpty, "\(kind)")
-        try store.recordProcess(group: 12345, role: "server", setting: a, repeatIndex: 0)
+        try store.recordProcess(group: 12345, startTicks: 7, role: "server", setting: a, repeatIndex: 0)
         try store.append(sample(0, a, failed: true))
         try store.append(sample(3, a))
         let stored = try store.samples()
@@ -59,43 +60,50 @@ import Testing
             return (store, { owner, index, setting, group in
                 let other = try SQLiteStudyStore(path: path, owner: owner)
                 try other.begin(trialIndex: index, setting: setting, repeatIndex: 0)
-                try other.recordProcess(group: group, role: "server", setting: setting, repeatIndex: 0)
+                try other.recordProcess(group: group, startTicks: 11, role: "server", setting: setting, repeatIndex: 0)
             })
         case .memory:
             let store = InMemoryStudyStore(owner: reaper)
             return (store, { owner, index, setting, group in
                 let other = store.handle(owner: owner)
                 try other.begin(trialIndex: index, setting: setting, repeatIndex: 0)
-                try other.recordProcess(group: group, role: "server")
+                try other.recordProcess(group: group, startTicks: 11, role: "server")
             })
         }
     }
 
     @Test(arguments: Kind.allCases)
-    func onlyADeadOwnersTrialIsInterruptedAndOnlyItsGroupIsReaped(kind: Kind) throws {
-        let launcher = PosixLauncher()
-        func sleeper() throws -> RunningProcess {
-            try launcher.launch(LaunchRequest(arguments: ["sleep", "60"], workingDirectory: "/", environment: ProcessInfo.processInfo.environment,
-                                              stdoutPath: "/dev/null", stderrPath: "/dev/null"))
-        }
-        let exited = try launcher.launch(LaunchRequest(arguments: ["true"], workingDirectory: "/", environment: [:], stdoutPath: "/dev/null", stderrPath: "/dev/null"))
+    func onlyADeadOwnersTrialIsInterruptedAndOnlyItsRecordsAreHandedOver(kind: Kind) throws {
+        // A dead owner: a pid that has exited (this test's own short-lived child).
+        let exited = try PosixLauncher().launch(LaunchRequest(arguments: ["true"], workingDirectory: "/", environment: [:],
+                                                              stdoutPath: "/dev/null", stderrPath: "/dev/null"))
         _ = exited.wait(timeoutSeconds: 5)
         let host = ProcessInfo.processInfo.hostName
         let dead = StudyOwner(host: host, pid: exited.pid, startTicks: 1, sinceUnixSeconds: 0)
         let live = StudyOwner.current
         let reaper = StudyOwner(host: host, pid: live.pid, startTicks: live.startTicks + 1, sinceUnixSeconds: 0)
-        let (deadGroup, liveGroup) = (try sleeper(), try sleeper())
-        defer { deadGroup.stop(graceSeconds: 0); liveGroup.stop(graceSeconds: 0) }
         let (store, write) = try shared(kind, reaper: reaper)
-        try write(dead, 0, GCSetting(gogc: 50, memoryLimitBytes: nil), deadGroup.pid)
-        try write(live, 1, GCSetting(gogc: 200, memoryLimitBytes: nil), liveGroup.pid)
+        try write(dead, 0, GCSetting(gogc: 50, memoryLimitBytes: nil), 4242)
+        try write(live, 1, GCSetting(gogc: 200, memoryLimitBytes: nil), 4343)
         #expect(try store.runningTrials().count == 2, "\(kind)")
         #expect(try store.interruptedTrials().map(\.trialIndex) == [0], "\(kind)")
-        #expect(try store.reapLeftovers() == [deadGroup.pid], "\(kind)")
-        #expect(deadGroup.wait(timeoutSeconds: 5) == .signalled(signal: SIGKILL))
-        #expect(liveGroup.poll() == nil, "\(kind): a live owner's group is left alone")
-        #expect(try store.recordedProcessGroups().map(\.group) == [liveGroup.pid], "\(kind)")
+        let leftovers = try store.takeLeftovers()
+        #expect(leftovers.map(\.group) == [4242] && leftovers.map(\.startTicks) == [11] && leftovers.map(\.role) == ["server"], "\(kind)")
+        #expect(try store.takeLeftovers().isEmpty, "\(kind): a leftover is handed over once")
+        #expect(try store.recordedProcessGroups().map(\.group) == [4343], "\(kind): a live owner's record is kept")
         #expect(try !store.isEmpty())
+    }
+
+    @Test(arguments: Kind.allCases)
+    func theDecisionIsStoredReplacedAndReadBack(kind: Kind) throws {
+        let store = try store(kind)
+        #expect(try store.decision() == nil, "\(kind)")
+        let first = StudyDecision(surrogate: nil, confirmation: nil, trialCount: 3, decidedAtUnixSeconds: 1)
+        try store.saveDecision(first)
+        #expect(try store.decision()?.trialCount == 3, "\(kind)")
+        let second = StudyDecision(surrogate: nil, confirmation: nil, trialCount: 9, decidedAtUnixSeconds: 2)
+        try store.saveDecision(second)
+        #expect(try store.decision()?.trialCount == 9 && store.decision()?.decidedAtUnixSeconds == 2, "\(kind): one decision per study, the latest")
     }
 
     @Test(arguments: Kind.allCases)

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 @testable import TunerCore
 @testable import TunerRuntime
+import TunerFakes
 
 /// Load drivers on real tools (wrk, hey, a script posing as a command or as sync-bench) against
 /// a real loopback HTTP server, and the fake; one contract for all, then each kind's faults.

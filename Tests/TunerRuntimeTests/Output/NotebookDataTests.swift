@@ -2,6 +2,7 @@ import Foundation
 import Testing
 @testable import TunerCore
 @testable import TunerRuntime
+import TunerFakes
 
 /// The notebook's data, computed from a stored study: the stored decision as every other output
 /// renders it, the hypervolume after each trial, and the surrogate's grid.
@@ -62,6 +63,13 @@ import Testing
             let loses = !candidateWins && pair % 2 == 1
             all.append(sample(all.count, Self.candidate, phase: tag, wobble: loses ? -5000 : Double(pair)))
         }
+        // Each trial of a setting is its next repeat, as a study records it (a store keeps one
+        // trial per setting and repeat).
+        var seen: [GCSetting: Int] = [:]
+        for index in all.indices {
+            all[index].repeatIndex = seen[all[index].setting, default: 0]
+            seen[all[index].setting, default: 0] += 1
+        }
         return all
     }
 
@@ -72,7 +80,7 @@ import Testing
         let spec = try spec(directory)
         let trials = samples(candidateWins: candidateWins)
         try TrialsFile.write(trials, to: "\(directory)/notebook/trials.jsonl")
-        let surrogate = Samplers.surrogate(spec).recommend(samples: trials.filter { !$0.isConfirmation }, rule: spec.recommend)
+        let surrogate = Samplers.surrogate(spec).recommendation(samples: trials.filter { !$0.isConfirmation }, rule: spec.recommend)
         let confirmation = StudyRunner.recordedConfirmation(of: Self.candidate, in: trials, spec: spec)
         try DecisionFile.write(StudyDecision(surrogate: surrogate, confirmation: confirmation, trialCount: trials.count, decidedAtUnixSeconds: 0),
                                to: "\(directory)/notebook/decision.json")

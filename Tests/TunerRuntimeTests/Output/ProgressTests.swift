@@ -2,6 +2,7 @@ import Foundation
 import Testing
 @testable import TunerCore
 @testable import TunerRuntime
+import TunerFakes
 
 /// Trials for the progress tests: a measured one with throughput, pause p99 and peak RSS, or a failed one.
 enum ProgressFixtures {
@@ -175,9 +176,9 @@ final class FakeTerminal: @unchecked Sendable {
 
     static let plainLines = [
         "plan: grid: 2 settings × 1 repeats",
-        StudyRunner.trialLine(F.sample(0), total: 2),
+        TrialLine.text(F.sample(0), total: 2),
         "WARNING: noise check: this machine is noisy",
-        StudyRunner.trialLine(F.sample(1, failed: "target.ready: timed out"), total: 2),
+        TrialLine.text(F.sample(1, failed: "target.ready: timed out"), total: 2),
         "search stops: every planned trial is recorded",
     ]
 

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 @testable import TunerCore
 @testable import TunerRuntime
+import TunerFakes
 
 /// One contract for the pause sources that can run without the bundled server: gctrace on a
 /// fake process's captured stderr, runtime-metrics and Prometheus scraped over real HTTP from a

@@ -29,7 +29,7 @@ struct WobblyEvaluator: TrialEvaluator {
             """, file: "noisy.yml", absolutePath: "/tmp/noisy.yml")
         var runner = StudyRunner(spec: spec, store: InMemoryStudyStore(),
                                  trialRunner: WobblyEvaluator(spread: spread), log: { _ in })
-        runner.storesFiles = false
+        runner.exports = nil
         return runner
     }
 

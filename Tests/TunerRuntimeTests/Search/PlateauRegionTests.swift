@@ -10,9 +10,9 @@ import Testing
 
     func recommendation() throws -> (SurrogateSearch, SurrogateRecommendation) {
         let spec = try SpecLoader.load(path: "\(Self.root)/experiments/baseline.yml")
-        let samples = try TrialsFile.read(path: "\(Self.root)/reference/baseline/trials.jsonl").filter { !$0.isConfirmation }
+        let samples = try TrialsFile.read(path: "\(Self.root)/data/reference/baseline/trials.jsonl").filter { !$0.isConfirmation }
         let search = Samplers.surrogate(spec)
-        return (search, try #require(search.recommend(samples: samples, rule: spec.recommend)))
+        return (search, try #require(search.recommendation(samples: samples, rule: spec.recommend)))
     }
 
     @Test func theChoiceIsTheOptimumAMemberAndTheLeanestMemberUsesLessMemory() throws {

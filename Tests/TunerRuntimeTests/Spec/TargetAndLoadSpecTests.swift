@@ -2,6 +2,7 @@ import Foundation
 import Testing
 @testable import TunerCore
 @testable import TunerRuntime
+import TunerFakes
 
 /// `target:` for any program and `load:` of every kind, and each misconfiguration's message.
 @Suite struct TargetAndLoadSpecTests {
@@ -121,7 +122,7 @@ import Testing
         let launcher = FakeLauncher()
         launcher.buildInfo = GoBuildInfo(goVersion: goVersion, mainModule: nil, experiments: [], defaultGODEBUG: "madvdontneed=1")
         var runner = StudyRunner(spec: spec, store: InMemoryStudyStore(), trialRunner: ReplayEvaluator(samples: []), log: { _ in })
-        runner.builder = launcher
+        runner.launcher = launcher
         return runner
     }
 

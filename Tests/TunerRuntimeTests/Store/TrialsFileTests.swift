@@ -2,6 +2,7 @@ import Foundation
 import Testing
 @testable import TunerCore
 @testable import TunerRuntime
+import TunerFakes
 
 /// `data/<study>/trials.jsonl` as a study writes it: appended per trial, rewritten only when a
 /// trial replaces one, and always the store's trials.
@@ -62,9 +63,9 @@ import Testing
 
     @Test func dearInterimExportsTakeAtMostOneTwentiethOfTheWallTimeAndCheapOnesFollowEveryTrial() {
         for cost in [0.1, 0.5, 3.0] {
-            let spacing = StudyRunner.interimExportSpacing(costSeconds: cost)
+            let spacing = StudyExports.interimExportSpacing(costSeconds: cost)
             #expect(cost <= 0.05 * (cost + spacing) + 1e-12)
         }
-        for cost in [0.0, 0.02, 0.09] { #expect(StudyRunner.interimExportSpacing(costSeconds: cost) == 0) }
+        for cost in [0.0, 0.02, 0.09] { #expect(StudyExports.interimExportSpacing(costSeconds: cost) == 0) }
     }
 }

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 @testable import TunerCore
 @testable import TunerRuntime
+import TunerFakes
 
 /// A study's files read back as the report `tuner run` printed: the stored decision, or one
 /// rebuilt from recorded confirmation pairs, or an honest "unconfirmed".

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 @testable import TunerCore
 @testable import TunerRuntime
+import TunerFakes
 
 @Suite struct StudyEventTests {
     /// A grid study of 3 settings × 2 repeats replayed from a recorded surface, with 2 confirmation pairs.
@@ -20,7 +21,7 @@ import Testing
             """, file: "events.yml", absolutePath: "/tmp/events.yml")
         spec.space = SearchSpace(gogc: .values([50, 100, 200]), memoryLimit: .values([nil]))
         var runner = StudyRunner(spec: spec, store: InMemoryStudyStore(), trialRunner: replay, events: events)
-        runner.storesFiles = false
+        runner.exports = nil
         return runner
     }
 
@@ -34,7 +35,7 @@ import Testing
         // The same study through the log-line initialiser prints exactly the events' plain text.
         let logged = try runner(events: { _ in })
         var withLog = StudyRunner(spec: logged.spec, store: InMemoryStudyStore(), trialRunner: logged.trialRunner, log: { lines.append($0) })
-        withLog.storesFiles = false
+        withLog.exports = nil
         var again = try withLog.runTrials()
         _ = try withLog.confirm(candidate: GCSetting(gogc: 200, memoryLimitBytes: nil), samples: &again)
         #expect(lines == events.compactMap(\.plainText))

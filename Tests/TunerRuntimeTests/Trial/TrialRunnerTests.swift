@@ -2,6 +2,7 @@ import Foundation
 import Testing
 @testable import TunerCore
 @testable import TunerRuntime
+import TunerFakes
 
 /// `TrialRunner` driven entirely by fakes: no process starts, nothing races a sleep, every
 /// fault path is reached by a script.

@@ -1,7 +1,9 @@
 import Foundation
 import Testing
-@testable import TunerCore
+@_spi(Lab) @testable import TunerCore
+@_spi(Lab) @testable import TunerLab
 @testable import TunerRuntime
+import TunerFakes
 
 /// The benchmark's evaluator (common random numbers over recorded repeats) and tuner's side of
 /// it: the search gets the study's constraints, start and rule exactly as `tuner run` does.
@@ -9,7 +11,7 @@ import Testing
     /// 6 GOGC values × 2 limits × 3 repeats; throughput and peak RSS grow with GOGC, so a memory
     /// budget decides how far up the best setting is.
     static func surface() -> [TrialSample] {
-        ReplayStudyTests.surface().map { trial in
+        SyntheticSurface.samples().map { trial in
             var trial = trial
             let g = [25, 50, 100, 200, 400, 800].firstIndex(of: trial.setting.gogc!)!
             let rss = Int64(20 * (g + 1)) << 20
@@ -114,7 +116,7 @@ import Testing
         let spec = try spec(constraints: "constraints: [\"rss_peak <= 70MiB\"]")
         let box = CommonDrawsBenchmark(replay: replay, spec: spec, inputModel: .box)
         #expect(box.strategyName == "tuner-box" && CommonDrawsBenchmark(replay: replay, spec: spec).strategyName == "tuner")
-        #expect(Samplers.surrogate(box.spec(seed: 2), inputModel: .box).inputModel == .box)
+        #expect(LabSamplers.surrogate(box.spec(seed: 2), inputModel: .box).inputModel == .box)
         #expect(Samplers.surrogate(box.spec(seed: 2)).inputModel == .heapGoal, "tuner run's search keeps heap-goal inputs")
         let record = box.record(seed: 2, budget: 10, checkpoints: [10], start: .own)
         #expect(record.strategy == "tuner-box" && record.trials.count == 10)

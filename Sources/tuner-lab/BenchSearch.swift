@@ -1,9 +1,11 @@
 import ArgumentParser
 import Foundation
-import TunerCore
+@_spi(Lab) import TunerCore
+import TunerFakes
+@_spi(Lab) import TunerLab
 import TunerRuntime
 
-extension Tuner {
+extension Lab {
     struct BenchSearch: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "bench-search",
@@ -228,7 +230,7 @@ extension Tuner {
                     if record.start == startKind.rawValue && record.budget == budget { done.insert(record.seed) }
                 }
             } else {
-                FileManager.default.createFile(atPath: path, contents: nil)
+                _ = FileManager.default.createFile(atPath: path, contents: nil)
             }
             guard let handle = FileHandle(forWritingAtPath: path) else {
                 Diagnostics.error("--records \(path): cannot be written")

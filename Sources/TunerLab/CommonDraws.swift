@@ -1,3 +1,5 @@
+@_spi(Lab) import TunerCore
+
 /// Common random numbers for replayed trials: which recorded repeat the k-th visit of a
 /// setting returns, the same for every search strategy of one benchmark seed.
 ///

@@ -1,11 +1,12 @@
 import Foundation
 import TunerCore
+import TunerRuntime
 
 /// Evaluates settings against a recorded surface instead of launching processes: each
 /// evaluation returns one recorded repeat of the setting, so search strategies can be compared
 /// quickly and reproducibly on real data. ``run(setting:trialIndex:repeatIndex:seed:)`` draws a
-/// repeat at random (seeded by the trial's seed); ``draw(_:visit:seed:)`` and
-/// ``CommonDrawsEvaluator`` serve the benchmark's common random numbers instead (``CommonDraws``).
+/// repeat at random (seeded by the trial's seed); ``recorded(_:repeat:trialIndex:repeatIndex:)``
+/// serves a chosen one (the lab's common random numbers pick it).
 public struct ReplayEvaluator: TrialEvaluator {
     /// Measured trials of the surface, by setting, in recording order (by trial index).
     public let surface: [GCSetting: [TrialSample]]
@@ -52,15 +53,13 @@ public struct ReplayEvaluator: TrialEvaluator {
         return relabelled(recorded[Int(generator.next() % UInt64(recorded.count))], trialIndex: trialIndex, repeatIndex: repeatIndex)
     }
 
-    /// Visit `visit` (0-based) of `setting` in benchmark seed `seed`: the recorded repeat
-    /// ``CommonDraws/repeatIndex(visit:count:seed:gogcIndex:limitIndex:)`` names, so every
-    /// strategy that visits a setting for the k-th time in one seed sees the same measurement.
-    public func draw(_ setting: GCSetting, visit: Int, seed: UInt64, trialIndex: Int = 0) -> TrialSample {
-        guard let recorded = surface[setting], !recorded.isEmpty, let index = gridIndex(of: setting) else {
-            return missing(setting, trialIndex: trialIndex, repeatIndex: visit)
+    /// Recording `index` of `setting` (in recording order) relabelled as the given trial, or a
+    /// failed trial when the surface has no such recording.
+    public func recorded(_ setting: GCSetting, repeat index: Int, trialIndex: Int, repeatIndex: Int) -> TrialSample {
+        guard let recorded = surface[setting], recorded.indices.contains(index) else {
+            return missing(setting, trialIndex: trialIndex, repeatIndex: repeatIndex)
         }
-        let r = CommonDraws.repeatIndex(visit: visit, count: recorded.count, seed: seed, gogcIndex: index.gogc, limitIndex: index.limit)
-        return relabelled(recorded[r], trialIndex: trialIndex, repeatIndex: visit)
+        return relabelled(recorded[index], trialIndex: trialIndex, repeatIndex: repeatIndex)
     }
 
     private func relabelled(_ recorded: TrialSample, trialIndex: Int, repeatIndex: Int) -> TrialSample {
@@ -76,22 +75,5 @@ public struct ReplayEvaluator: TrialEvaluator {
                     outcome: .failed(reason: "the replay surface has no measurement of \(setting)"),
                     startedAtUnixSeconds: 0, wallSeconds: 0, readySeconds: nil, tunerCPUSeconds: 0,
                     load: nil, gc: nil, memory: nil)
-    }
-}
-
-/// A replay that serves the benchmark's common random numbers: the trial's `repeatIndex` (how
-/// many trials of the setting came before it, as the study runner counts them) is the visit
-/// number, and the benchmark seed is fixed for the whole run (the per-trial seed is ignored).
-public struct CommonDrawsEvaluator: TrialEvaluator {
-    public let replay: ReplayEvaluator
-    public let seed: UInt64
-
-    public init(replay: ReplayEvaluator, seed: UInt64) {
-        self.replay = replay
-        self.seed = seed
-    }
-
-    public func run(setting: GCSetting, trialIndex: Int, repeatIndex: Int, seed _: UInt64) -> TrialSample {
-        replay.draw(setting, visit: repeatIndex, seed: seed, trialIndex: trialIndex)
     }
 }

@@ -1,5 +1,7 @@
 import Foundation
-import TunerCore
+@_spi(Lab) import TunerCore
+import TunerFakes
+import TunerRuntime
 
 /// Compares search strategies on a recorded surface: how many trials each needs to reach 95 %
 /// of the surface's true hypervolume, and the hypervolume it holds after 10, 20 and 40 trials.
@@ -136,7 +138,7 @@ public struct SearchBenchmark: Sendable {
     }
 
     /// tuner's surrogate search on the replay: the sequence of settings it measures.
-    public func surrogateSequence(seed: UInt64, budget: Int, constraints: [Constraint] = [],
+    @_spi(Lab) public func surrogateSequence(seed: UInt64, budget: Int, constraints: [Constraint] = [],
                                   inputModel: SurrogateSearch.InputModel = .heapGoal,
                                   acquisition: SurrogateSearch.AcquisitionKind = .expectedHypervolumeImprovement,
                                   explain: ((String) -> Void)? = nil) -> [GCSetting] {

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
-@testable import TunerCore
+@_spi(Lab) @testable import TunerCore
+@_spi(Lab) @testable import TunerLab
 
 /// The benchmark's common random numbers agree with the Python side bit for bit: both test
 /// suites check the one vector in experiments/bench/crn_vector.json.
@@ -17,8 +18,8 @@ import Testing
     }
 
     static func vector(filePath: String = #filePath) throws -> Vector {
-        let root = URL(fileURLWithPath: filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().deletingLastPathComponent()
+        // Tests/TunerLabTests/CommonDrawsTests.swift -> the repository.
+        let root = URL(fileURLWithPath: filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         let data = try Data(contentsOf: root.appendingPathComponent("experiments/bench/crn_vector.json"))
         return try JSONDecoder().decode(Vector.self, from: data)
     }
