@@ -9,7 +9,8 @@
 # Options:
 #   --draw PATH        the surface the strategies draw from (default data/surface/trials.jsonl.gz,
 #                      or data/surfaces/surface/trials.jsonl.gz when only that exists)
-#   --truth PATH       the held-out surface (default data/surface-heldout/trials.jsonl[.gz]);
+#   --truth PATH       the held-out surface (default data/surface-heldout/trials.jsonl[.gz], or
+#                      data/surfaces/surface-heldout/trials.jsonl.gz when only that exists);
 #                      'in-sample' scores against the draw repeats themselves: a smoke run, every
 #                      table headed "PROVISIONAL: truth is not held out", written to results/provisional/
 #   --spec PATH        the study whose question is asked (default experiments/baseline.yml)
@@ -30,6 +31,8 @@
 #                      cache is taken from results/NAME/records/ (every run is saved there gzipped
 #                      after a comparison), so a fresh clone rescores the published tables without
 #                      rerunning, and --only X adds strategy X to them
+# The Swift side is the lab's executable tuner-lab (Sources/tuner-lab/, not part of the product),
+# built here in release mode: `tuner-lab bench-search` exports the tables and runs tuner's search.
 # Environment: PYTHON (default python3), SCRATCH (Swift build folder, default .build-bench).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -60,11 +63,11 @@ done
 
 first_existing() { for f in "$@"; do [ -e "$f" ] && { echo "$f"; return; }; done; }
 if [ -z "$draw" ]; then
-  draw="$(first_existing "$root/data/surface/trials.jsonl.gz" "$root/data/surface/trials.jsonl" "$root/reference/surface/trials.jsonl.gz")"
+  draw="$(first_existing "$root/data/surface/trials.jsonl.gz" "$root/data/surface/trials.jsonl" "$root/data/surfaces/surface/trials.jsonl.gz")"
 fi
-[ -n "$draw" ] && [ -e "$draw" ] || { echo "compare.sh: no draw surface; give --draw PATH (data/surface/trials.jsonl.gz is the recorded one)" >&2; exit 1; }
+[ -n "$draw" ] && [ -e "$draw" ] || { echo "compare.sh: no draw surface; give --draw PATH (data/surfaces/surface/trials.jsonl.gz ships with the project)" >&2; exit 1; }
 if [ -z "$truth" ]; then
-  truth="$(first_existing "$root/data/surface-heldout/trials.jsonl.gz" "$root/data/surface-heldout/trials.jsonl" "$root/reference/surface-heldout/trials.jsonl.gz")"
+  truth="$(first_existing "$root/data/surface-heldout/trials.jsonl.gz" "$root/data/surface-heldout/trials.jsonl" "$root/data/surfaces/surface-heldout/trials.jsonl.gz")"
   if [ -z "$truth" ]; then
     cat >&2 <<EOF
 compare.sh: the held-out truth does not exist yet, so no final table can be written.
@@ -78,8 +81,8 @@ EOF
 fi
 
 # One spelling per file, relative to the repository when inside it: the table records its
-# source path and the cache is named by the table's hash, so `reference/...` and
-# `$PWD/reference/...` must not make two caches of one surface.
+# source path and the cache is named by the table's hash, so `data/surfaces/...` and
+# `$PWD/data/surfaces/...` must not make two caches of one surface.
 draw="$(realpath --relative-to="$root" "$(realpath "$draw")")"
 [ "$truth" = "in-sample" ] || truth="$(realpath --relative-to="$root" "$(realpath "$truth")")"
 
@@ -93,12 +96,12 @@ export OMP_NUM_THREADS=1 MKL_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 PYTHONWARNINGS
 
 started=$(date +%s)
 cd "$root"
-swift build -c release --scratch-path "$scratch" --product tuner >"$scratch.build.log" 2>&1 || { cat "$scratch.build.log" >&2; exit 1; }
-tuner="$scratch/release/tuner"
+swift build -c release --scratch-path "$scratch" --product tuner-lab >"$scratch.build.log" 2>&1 || { cat "$scratch.build.log" >&2; exit 1; }
+lab="$scratch/release/tuner-lab"
 
 # The draw table names the cache: a different surface or question gets a different folder.
 tmp="$(mktemp -d)"; trap 'rm -rf "$tmp"' EXIT
-"$tuner" bench-search --surface "$draw" --spec "$spec" --export-table "$tmp/draw.json" 2>/dev/null
+"$lab" bench-search --surface "$draw" --spec "$spec" --export-table "$tmp/draw.json" 2>/dev/null
 key="$(sha256sum "$tmp/draw.json" | cut -c1-12)-b$budget"
 cache="$bench/cache/$key"
 [ "$fresh" = 1 ] && rm -rf "$cache"
@@ -124,7 +127,7 @@ if [ "$score_only" = 0 ]; then
   # tuner's own-start runs first (about a second a seed): the opponents' "tuner's start"
   # variants read its first budget.initial settings of each seed.
   records="$cache/tuner-own.jsonl"
-  "$tuner" bench-search --surface "$draw" --spec "$spec" --records "$records" --start own \
+  "$lab" bench-search --surface "$draw" --spec "$spec" --records "$records" --start own \
     --seeds "$seeds" --budget "$budget" 2>"$cache/logs/tuner-own.log"
   echo "tuner (own start): done" >&2
   # One script per strategy run; --jobs of them at a time. A run appends a line per seed, so
@@ -134,13 +137,13 @@ if [ "$score_only" = 0 ]; then
     printf '%q ' "$@" >"$tmp/jobs/$(printf %03d $n).sh"
     printf "2>%q || { echo %q >&2; exit 1; }\n" "$log" "FAILED: $* (log: $log)" >>"$tmp/jobs/$(printf %03d $n).sh"; }
   if wanted tuner; then
-    job "$cache/logs/tuner-random.log" "$tuner" bench-search --surface "$draw" --spec "$spec" \
+    job "$cache/logs/tuner-random.log" "$lab" bench-search --surface "$draw" --spec "$spec" \
       --records "$cache/tuner-random.jsonl" --start random --seeds "$seeds" --budget "$budget"
   fi
   if wanted tuner-box; then
     # The ablation: tuner's search and recommendation on raw knob inputs (no heap-goal
     # features, so no alias rule either), tuner's own start.
-    job "$cache/logs/tuner-box-own.log" "$tuner" bench-search --surface "$draw" --spec "$spec" \
+    job "$cache/logs/tuner-box-own.log" "$lab" bench-search --surface "$draw" --spec "$spec" \
       --records "$cache/tuner-box-own.jsonl" --start own --input-model box --seeds "$seeds" --budget "$budget"
   fi
   for strategy in optuna-gp optuna-gp-so qnehvi optuna-tpe optuna-tpe-so optuna-nsga2 random grid; do
@@ -161,7 +164,7 @@ if [ "$truth" = "in-sample" ]; then
   "$python" "$bench/score.py" --draw "$cache/draw.json" --truth in-sample --cache "$cache" --out "$bench/results/provisional" >/dev/null
   echo "PROVISIONAL tables (truth is not held out): $bench/results/provisional/" >&2
 else
-  "$tuner" bench-search --surface "$truth" --spec "$spec" --export-table "$cache/truth.json" 2>/dev/null
+  "$lab" bench-search --surface "$truth" --spec "$spec" --export-table "$cache/truth.json" 2>/dev/null
   "$python" "$bench/score.py" --draw "$cache/draw.json" --truth "$cache/truth.json" --cache "$cache" --out "$results/heldout" >/dev/null
   "$python" "$bench/score.py" --draw "$cache/draw.json" --truth "$cache/truth.json" --truth-mode all --cache "$cache" --out "$results/all-repeats" >/dev/null
   # Every run scored, saved beside the tables (the cache itself is not committed).

@@ -7,7 +7,7 @@
 # The table is printed and written to experiments/bench/search_vs_optuna.txt.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
-surface="${1:-$root/reference/surface/trials.jsonl.gz}"
+surface="${1:-$root/data/surfaces/surface/trials.jsonl.gz}"
 seeds="${2:-20}"
 budget="${3:-40}"
 objectives="${4:-pause_p99_ms:min,throughput_ops_per_sec:max,rss_peak:min}"
@@ -34,20 +34,20 @@ for i in "${!runs[@]}"; do
   fi
   files+=(--sequences "$out/$i.json")
 done
-swift build -c release --product tuner --package-path "$root" >"$out/build.log" 2>&1 || { cat "$out/build.log" >&2; exit 1; }
+swift build -c release --product tuner-lab --package-path "$root" >"$out/build.log" 2>&1 || { cat "$out/build.log" >&2; exit 1; }
 {
   echo "# experiments/bench/search_vs_optuna.sh $(basename "$surface") seeds=$seeds budget=$budget"
   echo "# $(date -u +%Y-%m-%dT%H:%MZ), optuna $(python3 -c 'import optuna; print(optuna.__version__)'), $(nproc --all) cores"
   echo
   echo "## Pooled truth (settings the runtime cannot tell apart share one value; 10 % tolerance)"
-  "$root/.build/release/tuner" bench-search --surface "$surface" --seeds "$seeds" --budget "$budget" \
+  "$root/.build/release/tuner-lab" bench-search --surface "$surface" --seeds "$seeds" --budget "$budget" \
     --objectives "$objectives" "${files[@]}" --json "$out/table.json"
   # The same sequences scored under other truths: how much the verdict depends on the choice.
   for truth in "--pool-tolerance 0.05" "--pool-tolerance 0.2" "--truth means"; do
     echo
     echo "## Sensitivity: $truth"
     # shellcheck disable=SC2086
-    "$root/.build/release/tuner" bench-search --surface "$surface" --seeds "$seeds" --budget "$budget" \
+    "$root/.build/release/tuner-lab" bench-search --surface "$surface" --seeds "$seeds" --budget "$budget" \
       --objectives "$objectives" "${files[@]}" $truth
   done
   echo "# wall time $(( $(date +%s) - started )) s"
