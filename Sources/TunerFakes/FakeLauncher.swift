@@ -25,7 +25,8 @@ public final class FakeLauncher: Launcher, @unchecked Sendable {
 
     public func launch(_ request: LaunchRequest) throws -> RunningProcess {
         _ = try resolveExecutable(request.arguments.first ?? "", workingDirectory: request.workingDirectory)
-        lock.lock(); defer { lock.unlock() }
+        lock.lock()
+        defer { lock.unlock() }
         requests.append(request)
         var queue = scripts[request.role] ?? [FakeProcessScript()]
         let script = queue.count > 1 ? queue.removeFirst() : (queue.first ?? FakeProcessScript())
@@ -36,7 +37,8 @@ public final class FakeLauncher: Launcher, @unchecked Sendable {
     }
 
     public func freePort() throws -> Int {
-        lock.lock(); defer { lock.unlock() }
+        lock.lock()
+        defer { lock.unlock() }
         nextPort += 1
         return nextPort
     }
@@ -60,15 +62,20 @@ public final class FakeLauncher: Launcher, @unchecked Sendable {
 
     /// Kills (forgets) a leftover when it is among ``liveGroups`` with the recorded start time.
     public func reap(_ leftover: ProcessRecord) -> Bool {
-        lock.lock(); defer { lock.unlock() }
+        lock.lock()
+        defer { lock.unlock() }
         reaped.append(leftover)
-        guard liveGroups.contains(leftover.group), leftover.startTicks == 0 || leftover.startTicks == Int(leftover.group) else { return false }
+        guard liveGroups.contains(leftover.group), leftover.startTicks == 0 || leftover.startTicks == Int(leftover.group) else {
+            return false
+        }
         liveGroups.remove(leftover.group)
         return true
     }
 
     public func stopAll() {
-        lock.lock(); stopAllCount += 1; lock.unlock()
+        lock.lock()
+        stopAllCount += 1
+        lock.unlock()
         for process in processes { process.stop(signal: SIGKILL, graceSeconds: 0) }
     }
 

@@ -17,17 +17,19 @@ public final class FakeLoadDriver: LoadDriver, @unchecked Sendable {
     /// A plausible measured window of `seconds` ending now.
     public static func result(throughput: Double = 1000, errors: Int = 0, requests: Int? = nil, seconds: Double = 1) -> LoadResult {
         let end = unixNanos()
-        var result = LoadResult(operations: Int(throughput * seconds), throughputOpsPerSecond: throughput,
-                                latencyP50Millis: 1, latencyP90Millis: 2, latencyP99Millis: 3, latencyMaxMillis: 4,
-                                errors: errors, converged: nil,
-                                windowStartUnixNanos: end - Int64(seconds * 1e9), windowEndUnixNanos: end)
+        var result = LoadResult(
+            operations: Int(throughput * seconds), throughputOpsPerSecond: throughput,
+            latencyP50Millis: 1, latencyP90Millis: 2, latencyP99Millis: 3, latencyMaxMillis: 4,
+            errors: errors, converged: nil,
+            windowStartUnixNanos: end - Int64(seconds * 1e9), windowEndUnixNanos: end)
         result.tool = "fake"
         result.requests = requests
         return result
     }
 
     public func run(_ invocation: LoadInvocation) throws -> LoadResult {
-        lock.lock(); defer { lock.unlock() }
+        lock.lock()
+        defer { lock.unlock() }
         invocations.append(invocation)
         let outcome = outcomes.count > 1 ? outcomes.removeFirst() : outcomes[0]
         return try outcome.get()

@@ -18,13 +18,16 @@ public final class FakePauseSource: PauseSource, @unchecked Sendable {
     /// A reading of `pausesMillis` from `cycles` gctrace cycles.
     public convenience init(kind: PauseSourceKind = .gctrace, gctrace: String) {
         let parsed = GCTraceParser.parse(text: gctrace)
-        let gc = GCObservation(cycles: parsed.cycles, windowSeconds: 1, processors: parsed.cycles.last?.processors,
-                               malformedLines: parsed.malformed.count)
+        let gc = GCObservation(
+            cycles: parsed.cycles, windowSeconds: 1, processors: parsed.cycles.last?.processors,
+            malformedLines: parsed.malformed.count)
         self.init(kind: kind, reading: PauseReading(summary: PauseSummary(gctrace: gc), gc: gc))
     }
 
     public func begin(_ context: PauseContext) throws -> PauseSession {
-        lock.lock(); events.append("begin"); lock.unlock()
+        lock.lock()
+        events.append("begin")
+        lock.unlock()
         return Session(source: self)
     }
 
@@ -32,7 +35,9 @@ public final class FakePauseSource: PauseSource, @unchecked Sendable {
         let source: FakePauseSource
         init(source: FakePauseSource) { self.source = source }
         func end(windowStart: Int64, windowEnd: Int64) throws -> PauseReading {
-            source.lock.lock(); source.events.append("end"); source.lock.unlock()
+            source.lock.lock()
+            source.events.append("end")
+            source.lock.unlock()
             return source.reading
         }
     }

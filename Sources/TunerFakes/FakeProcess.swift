@@ -22,7 +22,8 @@ public final class FakeProcess: RunningProcess, @unchecked Sendable {
     }
 
     public func poll() -> ProcessExit? {
-        lock.lock(); defer { lock.unlock() }
+        lock.lock()
+        defer { lock.unlock() }
         if exit == nil, let signal = script.diesBySignal {
             polls += 1
             if polls > script.diesAfterPolls { exit = .signalled(signal: signal) }
@@ -31,14 +32,16 @@ public final class FakeProcess: RunningProcess, @unchecked Sendable {
     }
 
     public func wait(timeoutSeconds: Double) -> ProcessExit? {
-        lock.lock(); defer { lock.unlock() }
+        lock.lock()
+        defer { lock.unlock() }
         if exit == nil { exit = .exited(code: script.exitStatus) }
         return exit
     }
 
     @discardableResult
     public func stop(signal: Int32, graceSeconds: Double) -> ProcessExit {
-        lock.lock(); defer { lock.unlock() }
+        lock.lock()
+        defer { lock.unlock() }
         if exit == nil {
             stoppedWith = signal
             exit = .signalled(signal: signal)
@@ -47,7 +50,8 @@ public final class FakeProcess: RunningProcess, @unchecked Sendable {
     }
 
     func probe(_ check: ReadinessCheck) -> Bool {
-        lock.lock(); defer { lock.unlock() }
+        lock.lock()
+        defer { lock.unlock() }
         probes += 1
         if case .log(let pattern) = check {
             return ReadinessCheck.anyLine(of: [script.standardOutput, script.standardError], matches: pattern)
@@ -61,7 +65,8 @@ public final class FakeProcess: RunningProcess, @unchecked Sendable {
 
     /// Called by the memory watch when a reading passes the cap (the real sampler kills the group).
     func killedForMemory() {
-        lock.lock(); defer { lock.unlock() }
+        lock.lock()
+        defer { lock.unlock() }
         if exit == nil { exit = .signalled(signal: SIGKILL) }
     }
 

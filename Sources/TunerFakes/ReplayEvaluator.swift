@@ -38,7 +38,9 @@ public struct ReplayEvaluator: TrialEvaluator {
 
     /// The setting's position in the grid (GOGC index, GOMEMLIMIT index), or nil off the grid.
     public func gridIndex(of setting: GCSetting) -> (gogc: Int, limit: Int)? {
-        guard let g = gogcValues.firstIndex(of: setting.gogc), let l = limitValues.firstIndex(of: setting.memoryLimitBytes) else { return nil }
+        guard let g = gogcValues.firstIndex(of: setting.gogc), let l = limitValues.firstIndex(of: setting.memoryLimitBytes) else {
+            return nil
+        }
         return (g, l)
     }
 
@@ -48,7 +50,9 @@ public struct ReplayEvaluator: TrialEvaluator {
     }
 
     public func run(setting: GCSetting, trialIndex: Int, repeatIndex: Int, seed: UInt64) -> TrialSample {
-        guard let recorded = surface[setting], !recorded.isEmpty else { return missing(setting, trialIndex: trialIndex, repeatIndex: repeatIndex) }
+        guard let recorded = surface[setting], !recorded.isEmpty else {
+            return missing(setting, trialIndex: trialIndex, repeatIndex: repeatIndex)
+        }
         var generator = SeededGenerator(seed: seed ^ 0x5EED_CAFE)
         return relabelled(recorded[Int(generator.next() % UInt64(recorded.count))], trialIndex: trialIndex, repeatIndex: repeatIndex)
     }
@@ -71,9 +75,10 @@ public struct ReplayEvaluator: TrialEvaluator {
     }
 
     private func missing(_ setting: GCSetting, trialIndex: Int, repeatIndex: Int) -> TrialSample {
-        TrialSample(trialIndex: trialIndex, setting: setting, repeatIndex: repeatIndex,
-                    outcome: .failed(reason: "the replay surface has no measurement of \(setting)"),
-                    startedAtUnixSeconds: 0, wallSeconds: 0, readySeconds: nil, tunerCPUSeconds: 0,
-                    load: nil, gc: nil, memory: nil)
+        TrialSample(
+            trialIndex: trialIndex, setting: setting, repeatIndex: repeatIndex,
+            outcome: .failed(reason: "the replay surface has no measurement of \(setting)"),
+            startedAtUnixSeconds: 0, wallSeconds: 0, readySeconds: nil, tunerCPUSeconds: 0,
+            load: nil, gc: nil, memory: nil)
     }
 }

@@ -88,7 +88,7 @@ public struct CommonDrawsBenchmark: Sendable {
 
     /// The `count` settings of the random start of seed `seed`: a seeded shuffle of the grid.
     public func randomStart(seed: UInt64, count: Int) -> [GCSetting] {
-        var generator = SeededGenerator(seed: seed ^ 0x5241_4E44_4F4D_5354) // "RANDOMST"
+        var generator = SeededGenerator(seed: seed ^ 0x5241_4E44_4F4D_5354)  // "RANDOMST"
         return Array(gridSettings.shuffled(using: &generator).prefix(count))
     }
 
@@ -154,8 +154,9 @@ public struct CommonDrawsBenchmark: Sendable {
             leanest[String(n)] = .some(gridPosition(candidate.surrogate?.region.map { $0.leanest ?? $0.optimum } ?? candidate.setting))
             front[String(n)] = self.front(after: prefix, spec: spec).map(position)
         }
-        return Record(strategy: strategyName, start: start.rawValue, seed: seed, budget: budget,
-                      trials: samples.map { position($0.setting) }, stop: stop, recommendation: recommendation, optimum: optimum, leanest: leanest,
-                      front: front, seconds: monotonicSeconds() - started)
+        return Record(
+            strategy: strategyName, start: start.rawValue, seed: seed, budget: budget,
+            trials: samples.map { position($0.setting) }, stop: stop, recommendation: recommendation, optimum: optimum, leanest: leanest,
+            front: front, seconds: monotonicSeconds() - started)
     }
 }

@@ -5,10 +5,13 @@ import TunerRuntime
 /// uses heap-goal inputs and EHVI).
 public enum LabSamplers {
     /// `Samplers.surrogate(spec)` with another input model or acquisition.
-    @_spi(Lab) public static func surrogate(_ spec: StudySpec, inputModel: SurrogateSearch.InputModel,
-                                 acquisition: SurrogateSearch.AcquisitionKind = .expectedHypervolumeImprovement) -> SurrogateSearch {
-        SurrogateSearch(space: spec.space, objectives: spec.objectives.map { ($0.metric, $0.direction) },
-                        constraints: spec.constraints, seed: spec.seed, initialDesign: spec.budget.initialDesign,
-                        inputModel: inputModel, acquisition: acquisition)
+    @_spi(Lab) public static func surrogate(
+        _ spec: StudySpec, inputModel: SurrogateSearch.InputModel,
+        acquisition: SurrogateSearch.AcquisitionKind = .expectedHypervolumeImprovement
+    ) -> SurrogateSearch {
+        SurrogateSearch(
+            space: spec.space, objectives: spec.objectives.map { ($0.metric, $0.direction) },
+            constraints: spec.constraints, seed: spec.seed, initialDesign: spec.budget.initialDesign,
+            inputModel: inputModel, acquisition: acquisition)
     }
 }

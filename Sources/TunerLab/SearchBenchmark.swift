@@ -54,12 +54,17 @@ public struct SearchBenchmark: Sendable {
     ///   - poolTolerance: for ``Truth/pooled``, the relative difference in mean heap goal and
     ///     mean peak RSS within which two settings count as alike (``equivalenceClasses(_:tolerance:)``).
     ///     The goal's and RSS's own repeat-to-repeat noise is a few percent here; 10 % is twice that.
-    public init(evaluator: ReplayEvaluator, objectives: [(metric: Metric, direction: ObjectiveDirection)] = baselineObjectives,
-                truth truthKind: Truth = .pooled, poolTolerance: Double = 0.1) {
+    public init(
+        evaluator: ReplayEvaluator, objectives: [(metric: Metric, direction: ObjectiveDirection)] = baselineObjectives,
+        truth truthKind: Truth = .pooled, poolTolerance: Double = 0.1
+    ) {
         self.evaluator = evaluator
         self.objectives = objectives
         self.truthKind = truthKind
-        let classes = truthKind == .pooled ? Self.equivalenceClasses(evaluator.surface, tolerance: poolTolerance) : Dictionary(uniqueKeysWithValues: evaluator.surface.keys.map { ($0, [$0]) })
+        let classes =
+            truthKind == .pooled
+            ? Self.equivalenceClasses(evaluator.surface, tolerance: poolTolerance)
+            : Dictionary(uniqueKeysWithValues: evaluator.surface.keys.map { ($0, [$0]) })
         var truth: [GCSetting: [Double]] = [:]
         for (setting, members) in classes {
             let trials = members.flatMap { evaluator.surface[$0] ?? [] }
@@ -85,11 +90,15 @@ public struct SearchBenchmark: Sendable {
     /// `off` anchor their classes.
     /// Returns, for each setting, the members of its class (itself included).
     public static func equivalenceClasses(_ surface: [GCSetting: [TrialSample]], tolerance: Double = 0.1) -> [GCSetting: [GCSetting]] {
-        enum Key: Hashable { case gogc(Int?), limit(Int64), alone(GCSetting) }
+        enum Key: Hashable {
+            case gogc(Int?)
+            case limit(Int64)
+            case alone(GCSetting)
+        }
         func behaviour(_ setting: GCSetting) -> (goal: Double, rss: Double)? {
             let trials = surface[setting] ?? []
             guard let goal = Statistics.mean(trials.compactMap { trial -> Double? in trial.gc?.heapGoalMiB.map { Double($0) } }),
-                  let rss = Statistics.mean(trials.compactMap { trial -> Double? in trial.memory.map { Double($0.peakBytes) } })
+                let rss = Statistics.mean(trials.compactMap { trial -> Double? in trial.memory.map { Double($0.peakBytes) } })
             else { return nil }
             return (goal, rss)
         }
@@ -99,8 +108,14 @@ public struct SearchBenchmark: Sendable {
         }
         var keys: [GCSetting: Key] = [:]
         for setting in surface.keys {
-            guard let limit = setting.memoryLimitBytes else { keys[setting] = .gogc(setting.gogc); continue }
-            guard setting.gogc != nil else { keys[setting] = .limit(limit); continue }
+            guard let limit = setting.memoryLimitBytes else {
+                keys[setting] = .gogc(setting.gogc)
+                continue
+            }
+            guard setting.gogc != nil else {
+                keys[setting] = .limit(limit)
+                continue
+            }
             if alike(setting, GCSetting(gogc: setting.gogc, memoryLimitBytes: nil)) {
                 keys[setting] = .gogc(setting.gogc)
             } else if alike(setting, GCSetting(gogc: nil, memoryLimitBytes: limit)) {
@@ -129,7 +144,10 @@ public struct SearchBenchmark: Sendable {
     /// hv[t-1] = hypervolume after t trials of the sequence.
     public func trace(_ sequence: [GCSetting]) -> [Double] {
         var visited: [GCSetting] = []
-        return sequence.map { visited.append($0); return volume(of: visited) }
+        return sequence.map {
+            visited.append($0)
+            return volume(of: visited)
+        }
     }
 
     /// The first t with hv ≥ 95 % of the true hypervolume, or nil.
@@ -138,19 +156,24 @@ public struct SearchBenchmark: Sendable {
     }
 
     /// tuner's surrogate search on the replay: the sequence of settings it measures.
-    @_spi(Lab) public func surrogateSequence(seed: UInt64, budget: Int, constraints: [Constraint] = [],
-                                  inputModel: SurrogateSearch.InputModel = .heapGoal,
-                                  acquisition: SurrogateSearch.AcquisitionKind = .expectedHypervolumeImprovement,
-                                  explain: ((String) -> Void)? = nil) -> [GCSetting] {
-        let search = SurrogateSearch(space: evaluator.space, objectives: objectives, constraints: constraints,
-                                     seed: seed, initialDesign: 5, stopFraction: 0,
-                                     inputModel: inputModel, acquisition: acquisition)
+    @_spi(Lab) public func surrogateSequence(
+        seed: UInt64, budget: Int, constraints: [Constraint] = [],
+        inputModel: SurrogateSearch.InputModel = .heapGoal,
+        acquisition: SurrogateSearch.AcquisitionKind = .expectedHypervolumeImprovement,
+        explain: ((String) -> Void)? = nil
+    ) -> [GCSetting] {
+        let search = SurrogateSearch(
+            space: evaluator.space, objectives: objectives, constraints: constraints,
+            seed: seed, initialDesign: 5, stopFraction: 0,
+            inputModel: inputModel, acquisition: acquisition)
         var samples: [TrialSample] = []
         while samples.count < budget {
             guard case .measure(let setting, let reason) = search.next(completed: samples) else { break }
             let repeatIndex = samples.filter { $0.setting == setting }.count
-            samples.append(evaluator.run(setting: setting, trialIndex: samples.count, repeatIndex: repeatIndex,
-                                         seed: seed &* 1_000_003 &+ UInt64(samples.count)))
+            samples.append(
+                evaluator.run(
+                    setting: setting, trialIndex: samples.count, repeatIndex: repeatIndex,
+                    seed: seed &* 1_000_003 &+ UInt64(samples.count)))
             if let explain {
                 let values = objectives.map { $0.metric.value(of: samples.last!).map($0.metric.format) ?? "-" }.joined(separator: ", ")
                 let hv = volume(of: samples.map(\.setting)) / trueVolume * 100
@@ -195,7 +218,8 @@ public struct SearchBenchmark: Sendable {
         var generator = SeededGenerator(seed: seed)
         let ordered = truth.keys.sorted().shuffled(using: &generator).map { ($0, level($0)) }
         // A stable sort by level keeps the shuffled order inside each level.
-        let byLevel = ordered.enumerated().sorted { $0.element.1 != $1.element.1 ? $0.element.1 < $1.element.1 : $0.offset < $1.offset }.map(\.element.0)
+        let byLevel = ordered.enumerated().sorted { $0.element.1 != $1.element.1 ? $0.element.1 < $1.element.1 : $0.offset < $1.offset }
+            .map(\.element.0)
         let withDefault = (truth[.goDefault] != nil ? [GCSetting.goDefault] : []) + byLevel.filter { !$0.isGoDefault }
         return Array(withDefault.prefix(budget))
     }

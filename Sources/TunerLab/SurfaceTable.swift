@@ -63,10 +63,16 @@ public struct SurfaceTable: Codable, Sendable {
         var metrics = spec.objectives.map(\.metric)
         for constraint in spec.constraints where !metrics.contains(constraint.metric) { metrics.append(constraint.metric) }
         let decisive: Int
-        if case .best(let k) = spec.recommend { decisive = k } else { decisive = spec.objectives.firstIndex { $0.metric == .throughputOpsPerSecond } ?? 0 }
+        if case .best(let k) = spec.recommend {
+            decisive = k
+        } else {
+            decisive = spec.objectives.firstIndex { $0.metric == .throughputOpsPerSecond } ?? 0
+        }
         question = StudyQuestion(
             spec: specPath,
-            objectives: spec.objectives.map { Objective(metric: $0.metric.rawValue, direction: $0.direction == .minimize ? "min" : "max", logOffset: $0.metric.logOffset) },
+            objectives: spec.objectives.map {
+                Objective(metric: $0.metric.rawValue, direction: $0.direction == .minimize ? "min" : "max", logOffset: $0.metric.logOffset)
+            },
             constraints: spec.constraints.map { Bound(metric: $0.metric.rawValue, comparison: $0.comparison.rawValue, bound: $0.bound) },
             decisive: decisive, initialDesign: spec.budget.initialDesign, confirmPairs: spec.budget.confirmPairs)
         self.source = source
@@ -81,9 +87,10 @@ public struct SurfaceTable: Codable, Sendable {
             let index = replay.gridIndex(of: setting)!
             // Only trials that carry every metric (a measured trial always does).
             let trials = replay.surface[setting]!.filter { trial in metrics.allSatisfy { $0.value(of: trial) != nil } }
-            return Setting(gogcIndex: index.gogc, limitIndex: index.limit, label: setting.description,
-                           repeats: trials.map { trial in metrics.map { $0.value(of: trial)! } },
-                           trialIndex: trials.map(\.trialIndex), startedAtUnixSeconds: trials.map(\.startedAtUnixSeconds))
+            return Setting(
+                gogcIndex: index.gogc, limitIndex: index.limit, label: setting.description,
+                repeats: trials.map { trial in metrics.map { $0.value(of: trial)! } },
+                trialIndex: trials.map(\.trialIndex), startedAtUnixSeconds: trials.map(\.startedAtUnixSeconds))
         }
     }
 }

@@ -127,7 +127,8 @@ func run() throws {
         }
     }
     guard generate != !files.isEmpty else { throw BenchError.usage("give dataset files or --generate") }
-    let datasets = generate
+    let datasets =
+        generate
         ? [generateDataset(n: 1_000_000, m: 2, seed: 1), generateDataset(n: 100_000, m: 3, seed: 2)]
         : try files.map(readDataset)
 

@@ -7,23 +7,29 @@ import TunerRuntime
 enum Diagnostics {
     private final class State: @unchecked Sendable {
         let lock = NSLock()
-        var color = OutputMode.decide(color: .auto, quiet: false, isTerminal: isatty(2) == 1,
-                                      environment: ProcessInfo.processInfo.environment).color
+        var color = OutputMode.decide(
+            color: .auto, quiet: false, isTerminal: isatty(2) == 1,
+            environment: ProcessInfo.processInfo.environment
+        ).color
         var display: ProgressDisplay?
     }
     private static let state = State()
 
     /// Applies `tuner run`'s `--color` to stderr and routes messages around its progress display.
     static func configure(color: ColorChoice, display: ProgressDisplay?) {
-        let decided = OutputMode.decide(color: color, quiet: false, isTerminal: isatty(2) == 1,
-                                        environment: ProcessInfo.processInfo.environment).color
-        state.lock.lock(); defer { state.lock.unlock() }
+        let decided = OutputMode.decide(
+            color: color, quiet: false, isTerminal: isatty(2) == 1,
+            environment: ProcessInfo.processInfo.environment
+        ).color
+        state.lock.lock()
+        defer { state.lock.unlock() }
         state.color = decided
         state.display = display
     }
 
     static var useColor: Bool {
-        state.lock.lock(); defer { state.lock.unlock() }
+        state.lock.lock()
+        defer { state.lock.unlock() }
         return state.color
     }
 

@@ -11,7 +11,10 @@ extension Tuner {
 
         @OptionGroup var study: StoredStudyOptions
 
-        @Option(help: "dotenv (also a systemd EnvironmentFile), systemd (a drop-in), kubernetes (a container env: list), dockerfile (ENV) or compose (environment:).")
+        @Option(
+            help:
+                "dotenv (also a systemd EnvironmentFile), systemd (a drop-in), kubernetes (a container env: list), dockerfile (ENV) or compose (environment:)."
+        )
         var format: EnvFormat = .dotenv
 
         func run() throws {

@@ -6,7 +6,8 @@ extension Tuner {
     struct Frontier: ParsableCommand {
         enum Format: String, ExpressibleByArgument, CaseIterable { case table, json, csv, markdown }
 
-        static let configuration = CommandConfiguration(abstract: "Print a study's frontier (with its stored decision) as a table, JSON, CSV or Markdown.")
+        static let configuration = CommandConfiguration(
+            abstract: "Print a study's frontier (with its stored decision) as a table, JSON, CSV or Markdown.")
 
         @OptionGroup var study: StoredStudyOptions
 

@@ -7,7 +7,9 @@ extension Tuner {
     struct Recommend: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Re-decide from a study's stored trials under other constraints or another rule, without running anything.",
-            discussion: "With no options it prints the stored decision. With options the new choice is UNCONFIRMED: put the constraints in the spec and run 'tuner run' to confirm it against the default.")
+            discussion:
+                "With no options it prints the stored decision. With options the new choice is UNCONFIRMED: put the constraints in the spec and run 'tuner run' to confirm it against the default."
+        )
 
         @OptionGroup var study: StoredStudyOptions
 
@@ -59,7 +61,8 @@ extension Tuner {
             case "weighted":
                 let values = (weights ?? "").split(separator: ",").compactMap { Double($0.trimmingCharacters(in: .whitespaces)) }
                 guard values.count == names.count, values.allSatisfy({ $0 >= 0 }) else {
-                    throw ValidationError("--weights needs \(names.count) non-negative numbers, one per objective (\(names.joined(separator: ", ")))")
+                    throw ValidationError(
+                        "--weights needs \(names.count) non-negative numbers, one per objective (\(names.joined(separator: ", ")))")
                 }
                 selection = .weightedLoss(weights: values)
             case let other?:
@@ -73,7 +76,9 @@ extension Tuner {
             }
             let report = stored.redecided(constraints: constraints, rule: selection)
             say(ReportRenderer.summary(report, envFilePath: nil))
-            say("UNCONFIRMED: this choice is re-decided from the stored trials under \(constraints.isEmpty ? "no constraints" : constraints.map(\.description).joined(separator: ", ")); nothing was run. Put these constraints in \(study.spec) and run 'tuner run' to confirm it against the default in alternating pairs.")
+            say(
+                "UNCONFIRMED: this choice is re-decided from the stored trials under \(constraints.isEmpty ? "no constraints" : constraints.map(\.description).joined(separator: ", ")); nothing was run. Put these constraints in \(study.spec) and run 'tuner run' to confirm it against the default in alternating pairs."
+            )
         }
     }
 }

@@ -27,9 +27,10 @@ struct StoredStudyOptions: ParsableArguments {
     @Argument(help: "Study spec (YAML).")
     var spec: String
 
-    @Option(help: ArgumentHelp(
-        "Read the study from DIR/<study>/ instead of the spec's output.data_dir (e.g. --data-dir data/reference for the committed reference runs).",
-        valueName: "DIR"))
+    @Option(
+        help: ArgumentHelp(
+            "Read the study from DIR/<study>/ instead of the spec's output.data_dir (e.g. --data-dir data/reference for the committed reference runs).",
+            valueName: "DIR"))
     var dataDir: String?
 
     /// Loads the spec and its stored study, printing a normal error for either.

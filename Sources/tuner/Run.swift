@@ -40,8 +40,10 @@ extension Tuner {
             if let seed { studySpec.seed = seed }
             if stopIfNoisy { studySpec.budget.noiseCheck?.action = .stop }
             // Progress on stdout: a live line on a terminal, plain lines off one (OutputMode.decide).
-            let display = ProgressDisplay(mode: OutputMode.decide(color: color, quiet: quiet, isTerminal: isatty(1) == 1,
-                                                                  environment: ProcessInfo.processInfo.environment))
+            let display = ProgressDisplay(
+                mode: OutputMode.decide(
+                    color: color, quiet: quiet, isTerminal: isatty(1) == 1,
+                    environment: ProcessInfo.processInfo.environment))
             Diagnostics.configure(color: color, display: display)
             defer { display.stop() }
             let say = display.permanent
@@ -75,7 +77,9 @@ extension Tuner {
                 display.stop()
                 Diagnostics.error("\(error)")
                 let kept = (try? runner.store.samples().count) ?? 0
-                if kept > 0 { Diagnostics.note("\(kept) finished trial(s) are kept in \(runner.studyDirectory)/ ('tuner run \(spec)' resumes)") }
+                if kept > 0 {
+                    Diagnostics.note("\(kept) finished trial(s) are kept in \(runner.studyDirectory)/ ('tuner run \(spec)' resumes)")
+                }
                 throw ExitCode.failure
             }
             // Every file of the study folder is rendered from the store, the decision included.
@@ -97,7 +101,9 @@ extension Tuner {
             display.stop()
             say("")
             say(display.style.summary(ReportRenderer.summary(report, envFilePath: written)))
-            say("Study wall time: \(formatFixed(monotonicSeconds() - started, decimals: 1)) s; samples: \(runner.studyDirectory)/trials.jsonl")
+            say(
+                "Study wall time: \(formatFixed(monotonicSeconds() - started, decimals: 1)) s; samples: \(runner.studyDirectory)/trials.jsonl"
+            )
             if samples.allSatisfy({ !$0.isMeasured }) {
                 Diagnostics.error("no trial was measured; the FAILED lines above say why")
                 throw ExitCode.failure
@@ -114,7 +120,8 @@ final class StopFlag: @unchecked Sendable {
     private var sources: [DispatchSourceSignal] = []
 
     var isSet: Bool {
-        lock.lock(); defer { lock.unlock() }
+        lock.lock()
+        defer { lock.unlock() }
         return requests > 0
     }
 

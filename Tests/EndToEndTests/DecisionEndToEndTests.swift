@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import TunerCore
 @testable import TunerRuntime
 
@@ -11,15 +12,15 @@ import Testing
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let spec = "\(directory)/decide.yml"
         try """
-            study: decide
-            seed: 4
-            \(TunerBinary.bundledTarget)
-            load: {binary: bin/sync-bench, mode: closed, clients: 8, docs: 2, doc_size: 16KiB}
-            parameters:
-              gogc: {values: [25, 400]}
-            budget: {settings: 3, repeats: 1, confirm: 2, warmup: 500ms, duration: 2s, noise_check: off}
-            output: {data_dir: \(directory)/data}
-            """.write(toFile: spec, atomically: true, encoding: .utf8)
+        study: decide
+        seed: 4
+        \(TunerBinary.bundledTarget)
+        load: {binary: bin/sync-bench, mode: closed, clients: 8, docs: 2, doc_size: 16KiB}
+        parameters:
+          gogc: {values: [25, 400]}
+        budget: {settings: 3, repeats: 1, confirm: 2, warmup: 500ms, duration: 2s, noise_check: off}
+        output: {data_dir: \(directory)/data}
+        """.write(toFile: spec, atomically: true, encoding: .utf8)
         let run = try TunerBinary.run(["run", spec], timeoutSeconds: 240)
         #expect(run.status == 0, "\(run.stderr)\n\(run.stdout)")
         let study = "\(directory)/data/decide"
@@ -60,7 +61,10 @@ import Testing
         #expect(env.contains("# chosen by: \(rule)\n"), "\(env)")
         #expect(json?["chosen_by"] as? String == rule)
         let tight = try TunerBinary.run(["recommend", spec, "--max-rss", "1MiB"], timeoutSeconds: 60)
-        #expect(tight.status == 0 && tight.stdout.contains("UNCONFIRMED: this choice is re-decided from the stored trials under rss_peak <= 1MiB"), "\(tight.stdout)")
+        #expect(
+            tight.status == 0
+                && tight.stdout.contains("UNCONFIRMED: this choice is re-decided from the stored trials under rss_peak <= 1MiB"),
+            "\(tight.stdout)")
         let bad = try TunerBinary.run(["recommend", spec, "--rule", "fastest"], timeoutSeconds: 60)
         #expect(bad.status != 0 && bad.stderr.contains("--rule fastest is not a rule; use best, knee or weighted"), "\(bad.stderr)")
         let csv = try TunerBinary.run(["frontier", spec, "--format", "csv"], timeoutSeconds: 60)

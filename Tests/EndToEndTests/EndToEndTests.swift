@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import TunerCore
 @testable import TunerRuntime
 
@@ -16,7 +17,11 @@ struct TunerBinary {
         return candidates.first { FileManager.default.isExecutableFile(atPath: $0) } ?? candidates[1]
     }
 
-    struct Result { var status: Int32; var stdout: String; var stderr: String }
+    struct Result {
+        var status: Int32
+        var stdout: String
+        var stderr: String
+    }
 
     /// The bundled collab server as a spec's `target:` line (one flow mapping, so it can be
     /// interpolated into any spec at any indentation): built from experiments/workload, ready on /healthz.
@@ -31,15 +36,15 @@ struct TunerBinary {
     static func bundledStudy(name: String, seed: Int, directory: String) throws -> String {
         let path = "\(directory)/\(name).yml"
         try """
-            study: \(name)
-            seed: \(seed)
-            \(TunerBinary.bundledTarget)
-            load: {binary: bin/sync-bench, mode: closed, clients: 8, docs: 2, doc_size: 16KiB}
-            parameters:
-              gogc: {values: [50, 100, 200]}
-            budget: {settings: 3, repeats: 1, warmup: 500ms, duration: 3s, noise_check: off}
-            output: {data_dir: \(directory)/data}
-            """.write(toFile: path, atomically: true, encoding: .utf8)
+        study: \(name)
+        seed: \(seed)
+        \(TunerBinary.bundledTarget)
+        load: {binary: bin/sync-bench, mode: closed, clients: 8, docs: 2, doc_size: 16KiB}
+        parameters:
+          gogc: {values: [50, 100, 200]}
+        budget: {settings: 3, repeats: 1, warmup: 500ms, duration: 3s, noise_check: off}
+        output: {data_dir: \(directory)/data}
+        """.write(toFile: path, atomically: true, encoding: .utf8)
         return path
     }
 
@@ -57,19 +62,21 @@ struct TunerBinary {
     static func run(_ arguments: [String], timeoutSeconds: Double = 300) throws -> Result {
         let directory = NSTemporaryDirectory() + "tuner-e2e-out-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        let process = try PosixLauncher().launch(LaunchRequest(
-            arguments: [path] + arguments, workingDirectory: repositoryRoot.path,
-            environment: ProcessInfo.processInfo.environment,
-            stdoutPath: "\(directory)/stdout", stderrPath: "\(directory)/stderr"))
+        let process = try PosixLauncher().launch(
+            LaunchRequest(
+                arguments: [path] + arguments, workingDirectory: repositoryRoot.path,
+                environment: ProcessInfo.processInfo.environment,
+                stdoutPath: "\(directory)/stdout", stderrPath: "\(directory)/stderr"))
         let exit = process.wait(timeoutSeconds: timeoutSeconds) ?? process.stop(graceSeconds: 1)
         let status: Int32
         switch exit {
         case .exited(let code): status = code
         case .signalled(let signal): status = 128 + signal
         }
-        return Result(status: status,
-                      stdout: (try? String(contentsOfFile: "\(directory)/stdout", encoding: .utf8)) ?? "",
-                      stderr: (try? String(contentsOfFile: "\(directory)/stderr", encoding: .utf8)) ?? "")
+        return Result(
+            status: status,
+            stdout: (try? String(contentsOfFile: "\(directory)/stdout", encoding: .utf8)) ?? "",
+            stderr: (try? String(contentsOfFile: "\(directory)/stderr", encoding: .utf8)) ?? "")
     }
 }
 
@@ -89,7 +96,8 @@ struct TunerBinary {
 
     /// A tiny study against the real bundled collab server: 2 settings × 1 repeat, 2 s trials.
     @Test func tinyStudyAgainstTheRealCollabServerWritesSamplesAndAnEnvFile() throws {
-        let spec = try writeSpec("""
+        let spec = try writeSpec(
+            """
             study: e2e-tiny
             seed: 3
             \(TunerBinary.bundledTarget)
@@ -153,7 +161,8 @@ struct TunerBinary {
     }
 
     @Test func unknownKeyIsRejectedBeforeAnythingRuns() throws {
-        let spec = try writeSpec("""
+        let spec = try writeSpec(
+            """
             study: x
             target: {command: [bin/none, "{port}"]}
             load: {}
@@ -173,7 +182,8 @@ struct TunerBinary {
         let loadStub = "\(directory)/load.sh"
         try "#!/bin/sh\nexit 1\n".write(toFile: loadStub, atomically: true, encoding: .utf8)
         chmod(loadStub, 0o755)
-        let spec = try writeSpec("""
+        let spec = try writeSpec(
+            """
             study: crashing
             target: {workdir: \(directory), command: [./crash.sh, "{port}"], ready: {timeout: 2s}}
             load: {binary: ./load.sh}
@@ -189,8 +199,11 @@ struct TunerBinary {
         #expect(samples.count == 3)
         #expect(samples.allSatisfy { !$0.isMeasured })
         // The exports rewritten after every trial survive the failure, marked in progress.
-        let report = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: "\(directory)/data/crashing/report.json"))) as? [String: Any]
-        #expect((report?["status"] as? String)?.hasPrefix("in progress: 3 trial(s) so far") == true, "\(String(describing: report?["status"]))")
+        let report =
+            try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: "\(directory)/data/crashing/report.json")))
+            as? [String: Any]
+        #expect(
+            (report?["status"] as? String)?.hasPrefix("in progress: 3 trial(s) so far") == true, "\(String(describing: report?["status"]))")
         let csv = try String(contentsOfFile: "\(directory)/data/crashing/frontier.csv", encoding: .utf8)
         #expect(csv.split(separator: "\n").count == 4, "header + one row per setting: \(csv)")
     }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import TunerCore
 @testable import TunerRuntime
 
@@ -26,20 +27,20 @@ import Testing
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let spec = "\(directory)/agree.yml"
         try """
-            study: agree-\(kind.rawValue)
-            seed: 5
-            target:
-              workdir: \(workload)
-              build: [go, build, -o, bin/, ./cmd/...]
-              command: [bin/collab-server, -addr, "127.0.0.1:{port}"]
-              ready: {http: "http://127.0.0.1:{port}/healthz", timeout: 15s}
-              pauses: {source: \(kind.rawValue), url: "http://127.0.0.1:{port}\(path)", interval: 500ms}
-            load: {kind: sync-bench, mode: closed, clients: 16, docs: 2, doc_size: 32KiB}
-            parameters:
-              gogc: {values: [50, 200]}
-            budget: {settings: 2, repeats: 1, warmup: 1s, duration: 2s, noise_check: off}
-            output: {data_dir: \(directory)/data}
-            """.write(toFile: spec, atomically: true, encoding: .utf8)
+        study: agree-\(kind.rawValue)
+        seed: 5
+        target:
+          workdir: \(workload)
+          build: [go, build, -o, bin/, ./cmd/...]
+          command: [bin/collab-server, -addr, "127.0.0.1:{port}"]
+          ready: {http: "http://127.0.0.1:{port}/healthz", timeout: 15s}
+          pauses: {source: \(kind.rawValue), url: "http://127.0.0.1:{port}\(path)", interval: 500ms}
+        load: {kind: sync-bench, mode: closed, clients: 16, docs: 2, doc_size: 32KiB}
+        parameters:
+          gogc: {values: [50, 200]}
+        budget: {settings: 2, repeats: 1, warmup: 1s, duration: 2s, noise_check: off}
+        output: {data_dir: \(directory)/data}
+        """.write(toFile: spec, atomically: true, encoding: .utf8)
         let result = try TunerBinary.run(["run", spec], timeoutSeconds: 240)
         #expect(result.status == 0, "stderr: \(result.stderr)\nstdout: \(result.stdout)")
         return try TrialsFile.read(path: "\(directory)/data/agree-\(kind.rawValue)/trials.jsonl")
@@ -54,22 +55,28 @@ import Testing
             let source = try #require(sample.pauses, "\(kind.rawValue)")
             let reference = try #require(sample.gctracePauses, "\(kind.rawValue): gctrace over the same span")
             #expect(source.source == kind)
-            let count = source.stopTheWorldPauses, expected = reference.count
+            let count = source.stopTheWorldPauses
+            let expected = reference.count
             let countSlack = 2 + Int((0.03 * Double(expected)).rounded(.up))
-            #expect(expected > 0 && abs(count - expected) <= countSlack,
-                    "\(kind.rawValue) \(sample.setting): \(count) pauses against gctrace's \(expected)")
+            #expect(
+                expected > 0 && abs(count - expected) <= countSlack,
+                "\(kind.rawValue) \(sample.setting): \(count) pauses against gctrace's \(expected)")
             if kind == .trace {
-                #expect(source.totalMillis >= 0.9 * reference.totalMillis,
-                        "trace \(sample.setting): \(source.totalMillis) ms against gctrace's \(reference.totalMillis) ms")
+                #expect(
+                    source.totalMillis >= 0.9 * reference.totalMillis,
+                    "trace \(sample.setting): \(source.totalMillis) ms against gctrace's \(reference.totalMillis) ms")
             } else {
-                #expect(abs(source.totalMillis - reference.totalMillis) <= 0.15 * reference.totalMillis + 0.5,
-                        "\(kind.rawValue) \(sample.setting): \(source.totalMillis) ms against gctrace's \(reference.totalMillis) ms")
+                #expect(
+                    abs(source.totalMillis - reference.totalMillis) <= 0.15 * reference.totalMillis + 0.5,
+                    "\(kind.rawValue) \(sample.setting): \(source.totalMillis) ms against gctrace's \(reference.totalMillis) ms")
             }
             if source.resolution == .summary {
                 #expect(Metric.pauseP99Millis.value(of: sample) == nil, "a summary has no window quantiles")
                 #expect(source.notes.contains { $0.contains("not the window") })
             }
-            print("agreement \(kind.rawValue) \(sample.setting): \(count) pauses / \(formatFixed(source.totalMillis, decimals: 2)) ms; gctrace \(expected) / \(formatFixed(reference.totalMillis, decimals: 2)) ms")
+            print(
+                "agreement \(kind.rawValue) \(sample.setting): \(count) pauses / \(formatFixed(source.totalMillis, decimals: 2)) ms; gctrace \(expected) / \(formatFixed(reference.totalMillis, decimals: 2)) ms"
+            )
         }
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import TunerCore
 @testable import TunerRuntime
 
@@ -18,15 +19,15 @@ import Testing
     func tinyStudy(_ name: String) throws -> String {
         let path = "\(directory)/\(name).yml"
         try """
-            study: \(name)
-            seed: 4
-            \(TunerBinary.bundledTarget)
-            load: {binary: bin/sync-bench, mode: closed, clients: 8, docs: 2, doc_size: 16KiB}
-            parameters:
-              gogc: {values: [50, 100]}
-            budget: {settings: 2, repeats: 1, warmup: 500ms, duration: 2s, noise_check: off}
-            output: {data_dir: \(directory)/data}
-            """.write(toFile: path, atomically: true, encoding: .utf8)
+        study: \(name)
+        seed: 4
+        \(TunerBinary.bundledTarget)
+        load: {binary: bin/sync-bench, mode: closed, clients: 8, docs: 2, doc_size: 16KiB}
+        parameters:
+          gogc: {values: [50, 100]}
+        budget: {settings: 2, repeats: 1, warmup: 500ms, duration: 2s, noise_check: off}
+        output: {data_dir: \(directory)/data}
+        """.write(toFile: path, atomically: true, encoding: .utf8)
         return path
     }
 
@@ -42,13 +43,15 @@ import Testing
     /// Starts `tuner ARGUMENTS` on a pseudo-terminal: `script -qfec` gives it a pty for
     /// stdin, stdout and stderr and copies what the terminal shows to a file. The shell writes
     /// its pid to `pidFile` and then becomes tuner, so signals can go to tuner itself.
-    func startUnderPseudoTerminal(_ arguments: [String], name: String) throws -> (process: RunningProcess, output: String, pidFile: String) {
+    func startUnderPseudoTerminal(_ arguments: [String], name: String) throws -> (process: RunningProcess, output: String, pidFile: String)
+    {
         let pidFile = "\(directory)/\(name).pid"
         let command = "echo $$ > '\(pidFile)'; exec '\(TunerBinary.path)' " + arguments.map { "'\($0)'" }.joined(separator: " ")
         let output = "\(directory)/\(name).pty"
-        let process = try PosixLauncher().launch(LaunchRequest(
-            arguments: ["/usr/bin/script", "-qfec", command, "/dev/null"], workingDirectory: directory,
-            environment: Self.terminalEnvironment, stdoutPath: output, stderrPath: "\(directory)/\(name).script-stderr"))
+        let process = try PosixLauncher().launch(
+            LaunchRequest(
+                arguments: ["/usr/bin/script", "-qfec", command, "/dev/null"], workingDirectory: directory,
+                environment: Self.terminalEnvironment, stdoutPath: output, stderrPath: "\(directory)/\(name).script-stderr"))
         return (process, output, pidFile)
     }
 
@@ -68,8 +71,11 @@ import Testing
         #expect(redraws >= 2, "the live line is redrawn with \\r and erase-to-end-of-line: \(screen.debugDescription)")
         #expect(screen.contains("trial 1/2 · search · GOGC="))
         #expect(screen.contains("ETA ?"), "before a trial finished the ETA is unknown")
-        #expect(screen.range(of: #"trial 2/2 · search · GOGC=\S+ GOMEMLIMIT=off rep 1 · \d+s of ~\d+s · elapsed \d+s · ETA \d+s · last: \d+ ops/s, pause p99 [0-9.]+ ms, RSS"#,
-                             options: .regularExpression) != nil, "\(screen.debugDescription)")
+        #expect(
+            screen.range(
+                of:
+                    #"trial 2/2 · search · GOGC=\S+ GOMEMLIMIT=off rep 1 · \d+s of ~\d+s · elapsed \d+s · ETA \d+s · last: \d+ ops/s, pause p99 [0-9.]+ ms, RSS"#,
+                options: .regularExpression) != nil, "\(screen.debugDescription)")
         // Finished trials and the summary are permanent lines; the summary's decision in colour.
         #expect(screen.contains(Self.clearLine + "[1/2] GOGC="))
         #expect(screen.contains("Frontier of study 'progress-pty'"))
@@ -92,9 +98,13 @@ import Testing
         #expect(piped.stdout.contains("Frontier of study 'progress-pipe'"))
 
         // The live line costs the tuner no CPU while the load runs (a busy loop would add seconds).
-        let ptyCPU = try duringLoadCPU("progress-pty"), pipeCPU = try duringLoadCPU("progress-pipe")
-        let ptyMedian = try #require(Statistics.median(ptyCPU)), pipeMedian = try #require(Statistics.median(pipeCPU))
-        print("tuner CPU s during load per trial: pty \(ptyCPU.map { formatFixed($0, decimals: 4) }), pipe \(pipeCPU.map { formatFixed($0, decimals: 4) })")
+        let ptyCPU = try duringLoadCPU("progress-pty")
+        let pipeCPU = try duringLoadCPU("progress-pipe")
+        let ptyMedian = try #require(Statistics.median(ptyCPU))
+        let pipeMedian = try #require(Statistics.median(pipeCPU))
+        print(
+            "tuner CPU s during load per trial: pty \(ptyCPU.map { formatFixed($0, decimals: 4) }), pipe \(pipeCPU.map { formatFixed($0, decimals: 4) })"
+        )
         #expect(ptyMedian <= pipeMedian + 0.02, "pty \(ptyCPU) vs pipe \(pipeCPU)")
     }
 
@@ -124,7 +134,9 @@ import Testing
         #expect(exit == .exited(code: 130), "\(screen.debugDescription)")
         let last = try #require(screen.range(of: Self.clearLine, options: .backwards), "\(screen.debugDescription)")
         let tail = screen[last.upperBound...]
-        #expect(tail.hasPrefix("aborted: child processes killed"), "after the live line is erased only the note follows: \(tail.debugDescription)")
+        #expect(
+            tail.hasPrefix("aborted: child processes killed"),
+            "after the live line is erased only the note follows: \(tail.debugDescription)")
         #expect(!tail.contains("trial 1/2"))
         #expect(tail.unicodeScalars.last == "\n", "the note ends its line")
     }

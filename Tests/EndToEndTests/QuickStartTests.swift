@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import TunerRuntime
 
 /// The quick start's first command writes a user's study where git does not look, so a run never
@@ -27,15 +28,20 @@ import Testing
         let spec = try SpecLoader.load(path: "\(root)/experiments/baseline.yml")
         let directory = URL(fileURLWithPath: "\(spec.dataDirectory)/\(spec.study)").standardized.path
         #expect(directory == "\(root)/data/baseline")
-        for file in ["study.sqlite", "study.sqlite-wal", "study.lock", "trials.jsonl", "recommended.env", "decision.json",
-                     "report.json", "logs/trial-001-x-a1.stderr"] {
+        for file in [
+            "study.sqlite", "study.sqlite-wal", "study.lock", "trials.jsonl", "recommended.env", "decision.json",
+            "report.json", "logs/trial-001-x-a1.stderr",
+        ] {
             let relative = String("\(directory)/\(file)".dropFirst(root.count + 1))
             #expect(try git(["check-ignore", "-q", relative]).status == 0, "\(relative) would show up in git status after a run")
         }
-        #expect(try git(["ls-files", "data/baseline"]).output.isEmpty, "tracked files under data/baseline/ would be rewritten by a user's run")
+        #expect(
+            try git(["ls-files", "data/baseline"]).output.isEmpty, "tracked files under data/baseline/ would be rewritten by a user's run")
         let shipped = try git(["ls-files", "data"]).output.split(separator: "\n")
-        #expect(shipped.allSatisfy { $0 == "data/README.md" || $0.hasPrefix("data/reference/") || $0.hasPrefix("data/surfaces/") },
-                "data/ tracks only the data the project ships: \(shipped.filter { !$0.hasPrefix("data/reference/") && !$0.hasPrefix("data/surfaces/") })")
+        #expect(
+            shipped.allSatisfy { $0 == "data/README.md" || $0.hasPrefix("data/reference/") || $0.hasPrefix("data/surfaces/") },
+            "data/ tracks only the data the project ships: \(shipped.filter { !$0.hasPrefix("data/reference/") && !$0.hasPrefix("data/surfaces/") })"
+        )
     }
 
     @Test func theCommittedReferenceRunIsReadWithDataDirAndNamesItsEnvFilesSetting() throws {

@@ -1,8 +1,9 @@
 import Foundation
 import Testing
+import TunerFakes
+
 @testable import TunerCore
 @testable import TunerRuntime
-import TunerFakes
 
 /// A study whose candidate is refuted in its confirmation pairs: the env file, `tuner report`,
 /// `tuner recommend` and the JSON export all name the fallback, Go's default, and the same rule.
@@ -17,15 +18,8 @@ import TunerFakes
         ]
         for (setting, values) in throughputs {
             for (r, throughput) in values.enumerated() {
-                var sample = TrialSample(trialIndex: samples.count, setting: setting, repeatIndex: r, outcome: .measured,
-                                         startedAtUnixSeconds: 0, wallSeconds: 1, readySeconds: 0.1, tunerCPUSeconds: 0.01,
-                                         load: nil, gc: nil, memory: nil)
-                sample.load = LoadResult(operations: 1, throughputOpsPerSecond: throughput, latencyP50Millis: 1, latencyP90Millis: 2,
-                                         latencyP99Millis: 3, latencyMaxMillis: 4, errors: 0, converged: true,
-                                         windowStartUnixNanos: 0, windowEndUnixNanos: 1_000_000_000)
-                sample.gc = GCObservation(cycles: [], windowSeconds: 1, processors: 2, malformedLines: 0, cyclesInRun: 3)
-                sample.memory = MemoryObservation(peakBytes: 50 << 20, windowStartBytes: 50 << 20, windowEndBytes: 50 << 20, sampleCount: 5)
-                samples.append(sample)
+                let gc = GCObservation(cycles: [], windowSeconds: 1, processors: 2, malformedLines: 0, cyclesInRun: 3)
+                samples.append(SyntheticSurface.trial(index: samples.count, setting, repeatIndex: r, throughput: throughput, gc: gc))
             }
         }
         return samples
@@ -36,16 +30,16 @@ import TunerFakes
         try FileManager.default.createDirectory(atPath: "\(directory)/data/refuted", withIntermediateDirectories: true)
         let specPath = "\(directory)/refuted.yml"
         try """
-            study: refuted
-            seed: 1
-            target: {command: [none, "{port}"]}
-            load: {}
-            parameters: {gogc: {values: [100, 400]}}
-            objectives: [{maximize: throughput_ops_per_sec}, {minimize: pause_p99_ms}]
-            recommend: {rule: best, objective: throughput_ops_per_sec}
-            budget: {sampler: grid, settings: 2, repeats: 1, confirm: 5, duration: 1s, noise_check: off}
-            output: {data_dir: \(directory)/data}
-            """.write(toFile: specPath, atomically: true, encoding: .utf8)
+        study: refuted
+        seed: 1
+        target: {command: [none, "{port}"]}
+        load: {}
+        parameters: {gogc: {values: [100, 400]}}
+        objectives: [{maximize: throughput_ops_per_sec}, {minimize: pause_p99_ms}]
+        recommend: {rule: best, objective: throughput_ops_per_sec}
+        budget: {sampler: grid, settings: 2, repeats: 1, confirm: 5, duration: 1s, noise_check: off}
+        output: {data_dir: \(directory)/data}
+        """.write(toFile: specPath, atomically: true, encoding: .utf8)
         let spec = try SpecLoader.load(path: specPath)
         let replay = ReplayEvaluator(samples: Self.surface())
         // Seeds whose search draw of GOGC=400 is the lucky repeat (so the rule picks it) and

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import TunerCore
 @testable import TunerRuntime
 
@@ -20,13 +21,16 @@ import Testing
 
         // First run: kill -9 while the second trial is under load.
         let stdoutPath = "\(directory)/first.stdout"
-        let tuner = try PosixLauncher().launch(LaunchRequest(
-            arguments: [TunerBinary.path, "run", specPath], workingDirectory: directory,
-            environment: ProcessInfo.processInfo.environment, stdoutPath: stdoutPath, stderrPath: "\(directory)/first.stderr"))
+        let tuner = try PosixLauncher().launch(
+            LaunchRequest(
+                arguments: [TunerBinary.path, "run", specPath], workingDirectory: directory,
+                environment: ProcessInfo.processInfo.environment, stdoutPath: stdoutPath, stderrPath: "\(directory)/first.stderr"))
         let firstTrialDone = waitFor(120) {
             ((try? String(contentsOfFile: stdoutPath, encoding: .utf8)) ?? "").contains("[1/3]")
         }
-        #expect(firstTrialDone, "first trial did not finish: \((try? String(contentsOfFile: "\(directory)/first.stderr", encoding: .utf8)) ?? "")")
+        #expect(
+            firstTrialDone,
+            "first trial did not finish: \((try? String(contentsOfFile: "\(directory)/first.stderr", encoding: .utf8)) ?? "")")
         // Wait until trial 2 is under load (its server and load both recorded), rather than guess a delay.
         var groups: [(group: Int32, role: String)] = []
         let underLoad = waitFor(60) {
@@ -64,7 +68,9 @@ import Testing
         #expect(after.contains(before[0]), "the trial finished before the kill is kept unchanged")
         #expect(try store.interruptedTrials().isEmpty)
         #expect(try TrialsFile.read(path: "\(studyDirectory)/trials.jsonl").count == 3)
-        print("resume timings: processes gone \(formatFixed(goneAfter, decimals: 3)) s after SIGKILL; resumed run took \(formatFixed(resumeSeconds, decimals: 1)) s for 2 trials")
+        print(
+            "resume timings: processes gone \(formatFixed(goneAfter, decimals: 3)) s after SIGKILL; resumed run took \(formatFixed(resumeSeconds, decimals: 1)) s for 2 trials"
+        )
     }
 
     @Test func changedTargetIsRefusedUntilFresh() throws {
@@ -74,13 +80,13 @@ import Testing
         func spec(_ command: String) throws -> String {
             let path = "\(directory)/changing.yml"
             try """
-                study: changing
-                target: {workdir: \(directory), command: [\(command)], ready: {log: "ready", timeout: 1s}}
-                load: {binary: ./server.sh}
-                parameters: {gogc: {values: [100]}}
-                budget: {settings: 2, repeats: 1, warmup: 0s, duration: 1s, noise_check: off}
-                output: {data_dir: \(directory)/data}
-                """.write(toFile: path, atomically: true, encoding: .utf8)
+            study: changing
+            target: {workdir: \(directory), command: [\(command)], ready: {log: "ready", timeout: 1s}}
+            load: {binary: ./server.sh}
+            parameters: {gogc: {values: [100]}}
+            budget: {settings: 2, repeats: 1, warmup: 0s, duration: 1s, noise_check: off}
+            output: {data_dir: \(directory)/data}
+            """.write(toFile: path, atomically: true, encoding: .utf8)
             return path
         }
         _ = try TunerBinary.run(["run", try spec("./server.sh")], timeoutSeconds: 60)
@@ -99,27 +105,29 @@ import Testing
     /// A study whose trial hangs in its load for a long time, so signals arrive mid-trial.
     func hangingStudy(_ directory: String) throws -> String {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        try "#!/bin/sh\nexec python3 -m http.server \"$1\" --bind 127.0.0.1\n".write(toFile: "\(directory)/server.sh", atomically: true, encoding: .utf8)
+        try "#!/bin/sh\nexec python3 -m http.server \"$1\" --bind 127.0.0.1\n".write(
+            toFile: "\(directory)/server.sh", atomically: true, encoding: .utf8)
         try "#!/bin/sh\nexec sleep 60\n".write(toFile: "\(directory)/load.sh", atomically: true, encoding: .utf8)
         chmod("\(directory)/server.sh", 0o755)
         chmod("\(directory)/load.sh", 0o755)
         let spec = "\(directory)/hang.yml"
         try """
-            study: hang
-            target: {workdir: \(directory), command: [./server.sh, "{port}"], ready: {timeout: 30s}}
-            load: {binary: ./load.sh}
-            parameters: {gogc: {values: [50, 100]}}
-            budget: {settings: 2, repeats: 1, warmup: 0s, duration: 20s, noise_check: off}
-            output: {data_dir: \(directory)/data}
-            """.write(toFile: spec, atomically: true, encoding: .utf8)
+        study: hang
+        target: {workdir: \(directory), command: [./server.sh, "{port}"], ready: {timeout: 30s}}
+        load: {binary: ./load.sh}
+        parameters: {gogc: {values: [50, 100]}}
+        budget: {settings: 2, repeats: 1, warmup: 0s, duration: 20s, noise_check: off}
+        output: {data_dir: \(directory)/data}
+        """.write(toFile: spec, atomically: true, encoding: .utf8)
         return spec
     }
 
     func start(_ spec: String, _ directory: String) throws -> RunningProcess {
-        try PosixLauncher().launch(LaunchRequest(
-            arguments: [TunerBinary.path, "run", spec], workingDirectory: directory,
-            environment: ProcessInfo.processInfo.environment,
-            stdoutPath: "\(directory)/out", stderrPath: "\(directory)/err"))
+        try PosixLauncher().launch(
+            LaunchRequest(
+                arguments: [TunerBinary.path, "run", spec], workingDirectory: directory,
+                environment: ProcessInfo.processInfo.environment,
+                stdoutPath: "\(directory)/out", stderrPath: "\(directory)/err"))
     }
 
     /// Waits until the trial's server and load are both recorded, and returns their groups.
@@ -127,8 +135,9 @@ import Testing
         let deadline = monotonicSeconds() + 60
         while monotonicSeconds() < deadline {
             if FileManager.default.fileExists(atPath: "\(directory)/data/hang/study.sqlite"),
-               let groups = try? SQLiteStudyStore.recordedProcessGroups(path: "\(directory)/data/hang/study.sqlite"),
-               Set(groups.map(\.role)) == ["server", "load"] {
+                let groups = try? SQLiteStudyStore.recordedProcessGroups(path: "\(directory)/data/hang/study.sqlite"),
+                Set(groups.map(\.role)) == ["server", "load"]
+            {
                 return groups.map(\.group)
             }
             Thread.sleep(forTimeInterval: 0.1)

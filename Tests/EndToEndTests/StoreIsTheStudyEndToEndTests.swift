@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import TunerCore
 @testable import TunerRuntime
 
@@ -18,7 +19,8 @@ import Testing
     func twoFolders() throws -> (exports: String, store: String) {
         let directory = NSTemporaryDirectory() + "tuner-store-truth-\(UUID().uuidString)"
         let source = "\(root)/data/reference/baseline"
-        let exports = "\(directory)/exports", store = "\(directory)/store"
+        let exports = "\(directory)/exports"
+        let store = "\(directory)/store"
         try FileManager.default.createDirectory(atPath: "\(exports)/baseline", withIntermediateDirectories: true)
         for file in ["trials.jsonl", "decision.json"] {
             try FileManager.default.copyItem(atPath: "\(source)/\(file)", toPath: "\(exports)/baseline/\(file)")

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import TunerCore
 @testable import TunerRuntime
 
@@ -21,19 +22,23 @@ import Testing
 
     /// Starts `tuner run SPEC` in the background; waits until a trial is under load.
     func startUnderLoad(_ spec: String, study: String) throws -> (RunningProcess, [Int32]) {
-        let tuner = try PosixLauncher().launch(LaunchRequest(
-            arguments: [TunerBinary.path, "run", spec], workingDirectory: directory,
-            environment: ProcessInfo.processInfo.environment,
-            stdoutPath: "\(directory)/first.stdout", stderrPath: "\(directory)/first.stderr"))
+        let tuner = try PosixLauncher().launch(
+            LaunchRequest(
+                arguments: [TunerBinary.path, "run", spec], workingDirectory: directory,
+                environment: ProcessInfo.processInfo.environment,
+                stdoutPath: "\(directory)/first.stdout", stderrPath: "\(directory)/first.stderr"))
         let database = "\(directory)/data/\(study)/study.sqlite"
         var groups: [(group: Int32, role: String)] = []
         let underLoad = waitFor(120) {
             guard FileManager.default.fileExists(atPath: database),
-                  let recorded = try? SQLiteStudyStore.recordedProcessGroups(path: database) else { return false }
+                let recorded = try? SQLiteStudyStore.recordedProcessGroups(path: database)
+            else { return false }
             groups = recorded
             return Set(recorded.map(\.role)) == ["server", "load"]
         }
-        #expect(underLoad, "the first run never got under load: \((try? String(contentsOfFile: "\(directory)/first.stderr", encoding: .utf8)) ?? "")")
+        #expect(
+            underLoad,
+            "the first run never got under load: \((try? String(contentsOfFile: "\(directory)/first.stderr", encoding: .utf8)) ?? "")")
         return (tuner, groups.map(\.group))
     }
 
@@ -50,8 +55,9 @@ import Testing
         #expect(second.stderr.contains("kill -INT \(first.pid)"))
         #expect(!second.stdout.contains("[1/3]"), "the second run measured nothing: \(second.stdout)")
         #expect(first.poll() == nil, "the second run returned while the first still runs")
-        #expect(groups.allSatisfy { !ProcessTable.liveMembers(ofGroup: $0).isEmpty || first.poll() != nil },
-                "no process of the first run was killed by the second")
+        #expect(
+            groups.allSatisfy { !ProcessTable.liveMembers(ofGroup: $0).isEmpty || first.poll() != nil },
+            "no process of the first run was killed by the second")
 
         let exit = first.wait(timeoutSeconds: 120)
         #expect(exit == .exited(code: 0), "\((try? String(contentsOfFile: "\(directory)/first.stderr", encoding: .utf8)) ?? "")")
@@ -75,8 +81,9 @@ import Testing
         kill(first.pid, SIGKILL)
         _ = first.wait(timeoutSeconds: 5)
         #expect(ProcessTable.waitUntilGone(groups: groups, timeoutSeconds: 2).isEmpty)
-        #expect(StudyLock.readOwner(path: "\(directory)/data/killed/study.lock")?.pid == first.pid,
-                "the lock file still names the dead owner; only the kernel's lock is gone")
+        #expect(
+            StudyLock.readOwner(path: "\(directory)/data/killed/study.lock")?.pid == first.pid,
+            "the lock file still names the dead owner; only the kernel's lock is gone")
 
         let second = try TunerBinary.run(["run", spec], timeoutSeconds: 180)
         #expect(second.status == 0, "\(second.stderr)\n\(second.stdout)")
@@ -92,13 +99,13 @@ import Testing
         func spec(build: String) throws -> String {
             let path = "\(directory)/empty.yml"
             try """
-                study: empty
-                target: {workdir: \(directory), build: [\(build)], command: [./none.sh, "{port}"], ready: {timeout: 1s}}
-                load: {binary: ./none.sh}
-                parameters: {gogc: {values: [100]}}
-                budget: {settings: 2, repeats: 1, warmup: 0s, duration: 1s, noise_check: off}
-                output: {data_dir: \(directory)/data}
-                """.write(toFile: path, atomically: true, encoding: .utf8)
+            study: empty
+            target: {workdir: \(directory), build: [\(build)], command: [./none.sh, "{port}"], ready: {timeout: 1s}}
+            load: {binary: ./none.sh}
+            parameters: {gogc: {values: [100]}}
+            budget: {settings: 2, repeats: 1, warmup: 0s, duration: 1s, noise_check: off}
+            output: {data_dir: \(directory)/data}
+            """.write(toFile: path, atomically: true, encoding: .utf8)
             return path
         }
         let broken = try TunerBinary.run(["run", try spec(build: "\"false\"")], timeoutSeconds: 60)
@@ -107,6 +114,9 @@ import Testing
         let fixed = try TunerBinary.run(["run", try spec(build: "\"true\"")], timeoutSeconds: 60)
         #expect(!fixed.stderr.contains("changed from"), "\(fixed.stderr)")
         #expect(!fixed.stderr.contains("--fresh"), "\(fixed.stderr)")
+        // Past the spec check, the run stops where this spec is broken: its server does not exist.
+        #expect(fixed.status == 1, "\(fixed.stderr)")
+        #expect(fixed.stderr.contains("target.command") && fixed.stderr.contains("none.sh"), "\(fixed.stderr)")
     }
 
     @Test func aDataDirThatIsAFileIsANormalErrorNamingTheKey() throws {
@@ -114,13 +124,13 @@ import Testing
         try "x".write(toFile: file, atomically: true, encoding: .utf8)
         let path = "\(directory)/file-data.yml"
         try """
-            study: filedata
-            target: {workdir: \(directory), command: [./none.sh, "{port}"]}
-            load: {binary: ./none.sh}
-            parameters: {gogc: {values: [100]}}
-            budget: {settings: 2, repeats: 1, warmup: 0s, duration: 1s, noise_check: off}
-            output: {data_dir: \(file)}
-            """.write(toFile: path, atomically: true, encoding: .utf8)
+        study: filedata
+        target: {workdir: \(directory), command: [./none.sh, "{port}"]}
+        load: {binary: ./none.sh}
+        parameters: {gogc: {values: [100]}}
+        budget: {settings: 2, repeats: 1, warmup: 0s, duration: 1s, noise_check: off}
+        output: {data_dir: \(file)}
+        """.write(toFile: path, atomically: true, encoding: .utf8)
         let result = try TunerBinary.run(["run", path], timeoutSeconds: 60)
         #expect(result.status != 0)
         #expect(result.stderr.contains("output.data_dir: \(file) is a file, not a folder"), "\(result.stderr)")

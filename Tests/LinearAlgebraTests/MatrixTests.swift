@@ -1,4 +1,5 @@
 import Testing
+
 @testable import LinearAlgebra
 
 @Suite struct MatrixTests {

@@ -1,9 +1,10 @@
 import Foundation
 import Testing
+import TunerFakes
+
 @_spi(Lab) @testable import TunerCore
 @_spi(Lab) @testable import TunerLab
 @testable import TunerRuntime
-import TunerFakes
 
 /// The benchmark's evaluator (common random numbers over recorded repeats) and tuner's side of
 /// it: the search gets the study's constraints, start and rule exactly as `tuner run` does.
@@ -21,17 +22,18 @@ import TunerFakes
     }
 
     func spec(constraints: String) throws -> StudySpec {
-        try SpecLoader.parse(yaml: """
-            study: bench
-            seed: 99
-            target: {command: [none, "{port}"]}
-            load: {}
-            parameters: {gogc: {min: 25, max: 1600, off: true}, gomemlimit: {min: 48MiB, max: 1GiB, off: true}}
-            objectives: [{minimize: pause_p99_ms}, {maximize: throughput_ops_per_sec}]
-            \(constraints)
-            recommend: {rule: best, objective: throughput_ops_per_sec}
-            budget: {sampler: surrogate, trials: 12, initial: 4, confirm: 5, duration: 1s, noise_check: off}
-            """, file: "bench.yml", absolutePath: "/tmp/bench.yml")
+        try SpecLoader.parse(
+            yaml: """
+                study: bench
+                seed: 99
+                target: {command: [none, "{port}"]}
+                load: {}
+                parameters: {gogc: {min: 25, max: 1600, off: true}, gomemlimit: {min: 48MiB, max: 1GiB, off: true}}
+                objectives: [{minimize: pause_p99_ms}, {maximize: throughput_ops_per_sec}]
+                \(constraints)
+                recommend: {rule: best, objective: throughput_ops_per_sec}
+                budget: {sampler: surrogate, trials: 12, initial: 4, confirm: 5, duration: 1s, noise_check: off}
+                """, file: "bench.yml", absolutePath: "/tmp/bench.yml")
     }
 
     @Test func visitsDrawEveryRecordedRepeatOnceBeforeAnyAgain() {
@@ -106,7 +108,12 @@ import TunerFakes
         let a = bench.record(seed: 3, budget: 8, checkpoints: [8], start: .random)
         let b = bench.record(seed: 3, budget: 8, checkpoints: [8], start: .random)
         #expect(a.trials == b.trials && a.start == "random")
-        #expect(Array(a.trials.prefix(4)) == bench.randomStart(seed: 3, count: 4).map { s in let i = replay.gridIndex(of: s)!; return [i.gogc, i.limit] })
+        #expect(
+            Array(a.trials.prefix(4))
+                == bench.randomStart(seed: 3, count: 4).map { s in
+                    let i = replay.gridIndex(of: s)!
+                    return [i.gogc, i.limit]
+                })
         #expect(Set(a.trials.prefix(4).map { $0 }).count == 4 && a.trials.count == 8)
         #expect(bench.randomStart(seed: 4, count: 4) != bench.randomStart(seed: 3, count: 4))
     }

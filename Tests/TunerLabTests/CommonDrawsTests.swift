@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @_spi(Lab) @testable import TunerCore
 @_spi(Lab) @testable import TunerLab
 
@@ -7,10 +8,32 @@ import Testing
 /// suites check the one vector in experiments/bench/crn_vector.json.
 @Suite struct CommonDrawsTests {
     struct Vector: Decodable {
-        struct SplitMixCase: Decodable { var x: String; var sm: String }
-        struct KeyCase: Decodable { var seed: String; var gogc_index: Int; var limit_index: Int; var round: Int; var key: String }
-        struct PermutationCase: Decodable { var count: Int; var seed: String; var gogc_index: Int; var limit_index: Int; var round: Int; var permutation: [Int] }
-        struct VisitCase: Decodable { var count: Int; var seed: String; var gogc_index: Int; var limit_index: Int; var repeats: [Int] }
+        struct SplitMixCase: Decodable {
+            var x: String
+            var sm: String
+        }
+        struct KeyCase: Decodable {
+            var seed: String
+            var gogc_index: Int
+            var limit_index: Int
+            var round: Int
+            var key: String
+        }
+        struct PermutationCase: Decodable {
+            var count: Int
+            var seed: String
+            var gogc_index: Int
+            var limit_index: Int
+            var round: Int
+            var permutation: [Int]
+        }
+        struct VisitCase: Decodable {
+            var count: Int
+            var seed: String
+            var gogc_index: Int
+            var limit_index: Int
+            var repeats: [Int]
+        }
         var splitmix: [SplitMixCase]
         var keys: [KeyCase]
         var permutations: [PermutationCase]
@@ -31,17 +54,25 @@ import Testing
             #expect(CommonDraws.splitMix(UInt64(c.x)!) == UInt64(c.sm)!, "SM(\(c.x))")
         }
         for c in vector.keys {
-            #expect(CommonDraws.key(seed: UInt64(c.seed)!, gogcIndex: c.gogc_index, limitIndex: c.limit_index, round: c.round) == UInt64(c.key)!)
+            #expect(
+                CommonDraws.key(seed: UInt64(c.seed)!, gogcIndex: c.gogc_index, limitIndex: c.limit_index, round: c.round) == UInt64(c.key)!
+            )
         }
     }
 
     @Test func permutationsAndVisitsMatchTheSharedVector() throws {
         let vector = try Self.vector()
         for c in vector.permutations {
-            #expect(CommonDraws.permutation(count: c.count, seed: UInt64(c.seed)!, gogcIndex: c.gogc_index, limitIndex: c.limit_index, round: c.round) == c.permutation)
+            #expect(
+                CommonDraws.permutation(
+                    count: c.count, seed: UInt64(c.seed)!, gogcIndex: c.gogc_index, limitIndex: c.limit_index, round: c.round)
+                    == c.permutation)
         }
         for c in vector.visits {
-            let repeats = c.repeats.indices.map { CommonDraws.repeatIndex(visit: $0, count: c.count, seed: UInt64(c.seed)!, gogcIndex: c.gogc_index, limitIndex: c.limit_index) }
+            let repeats = c.repeats.indices.map {
+                CommonDraws.repeatIndex(
+                    visit: $0, count: c.count, seed: UInt64(c.seed)!, gogcIndex: c.gogc_index, limitIndex: c.limit_index)
+            }
             #expect(repeats == c.repeats)
         }
     }
@@ -49,7 +80,9 @@ import Testing
     @Test func eachRoundUsesEveryRepeatOnceBeforeAnyIsUsedAgain() {
         for seed: UInt64 in 1...20 {
             for count in 1...7 {
-                let visits = (0..<(3 * count)).map { CommonDraws.repeatIndex(visit: $0, count: count, seed: seed, gogcIndex: 4, limitIndex: 9) }
+                let visits = (0..<(3 * count)).map {
+                    CommonDraws.repeatIndex(visit: $0, count: count, seed: seed, gogcIndex: 4, limitIndex: 9)
+                }
                 for round in 0..<3 {
                     #expect(visits[(round * count)..<((round + 1) * count)].sorted() == Array(0..<count))
                 }

@@ -1,16 +1,18 @@
 import Foundation
 import Testing
-@_spi(Lab) @testable import TunerCore
 import TunerFakes
-@_spi(Lab) @testable import TunerLab
 import TunerRuntime
+
+@_spi(Lab) @testable import TunerCore
+@_spi(Lab) @testable import TunerLab
 
 /// The search benchmark's own scoring on replayed surfaces: traces, the grid's refinement, the
 /// pooled truth of settings the runtime cannot tell apart, and the oracle.
 @Suite struct SearchBenchmarkTests {
     @Test func benchmarkTracesNeverDecreaseAndGridStartsAtTheDefault() {
-        let bench = SearchBenchmark(evaluator: ReplayEvaluator(samples: SyntheticSurface.samples()),
-                                    objectives: [(.pauseP99Millis, .minimize), (.throughputOpsPerSecond, .maximize)])
+        let bench = SearchBenchmark(
+            evaluator: ReplayEvaluator(samples: SyntheticSurface.samples()),
+            objectives: [(.pauseP99Millis, .minimize), (.throughputOpsPerSecond, .maximize)])
         #expect(bench.trueVolume > 0)
         let grid = bench.gridSequence(seed: 1, budget: 12)
         #expect(grid.first == .goDefault)
@@ -31,10 +33,12 @@ import TunerRuntime
         #expect(fourteen.filter { $0 <= 2 }.count == 5)
         #expect(fourteen.allSatisfy { $0 <= 4 })
         // On the synthetic surface (6 GOGC values × 2 limits): the default, then the 4 corners.
-        let bench = SearchBenchmark(evaluator: ReplayEvaluator(samples: SyntheticSurface.samples()),
-                                    objectives: [(.pauseP99Millis, .minimize), (.throughputOpsPerSecond, .maximize)])
+        let bench = SearchBenchmark(
+            evaluator: ReplayEvaluator(samples: SyntheticSurface.samples()),
+            objectives: [(.pauseP99Millis, .minimize), (.throughputOpsPerSecond, .maximize)])
         let grid = bench.gridSequence(seed: 3, budget: 5)
-        #expect(Set(grid.dropFirst()) == Set([25, 800].flatMap { g in [128 << 20, nil].map { GCSetting(gogc: g, memoryLimitBytes: $0) } }))
+        #expect(
+            Set(grid.dropFirst()) == Set([25, 800].flatMap { g in [128 << 20, nil].map { GCSetting(gogc: g, memoryLimitBytes: $0) } }))
     }
 
     /// A trial with a given heap goal and peak RSS (MiB), for the equivalence classes.
@@ -42,7 +46,8 @@ import TunerRuntime
         var sample = SyntheticSurface.samples()[0]
         sample.setting = setting
         sample.gc?.cycles[0].heapGoalMiB = goal
-        sample.memory = MemoryObservation(peakBytes: rssMiB << 20, windowStartBytes: rssMiB << 20, windowEndBytes: rssMiB << 20, sampleCount: 5)
+        sample.memory = MemoryObservation(
+            peakBytes: rssMiB << 20, windowStartBytes: rssMiB << 20, windowEndBytes: rssMiB << 20, sampleCount: 5)
         sample.load?.throughputOpsPerSecond = throughput
         return sample
     }
@@ -64,10 +69,12 @@ import TunerRuntime
         #expect(classes[roomy] == [roomy, free])
         #expect(classes[cut] == [cut, limitOnly].sorted())
         #expect(classes[between] == [between], "the limit acted on RSS but did not decide the goal alone")
-        let objectives: [(metric: Metric, direction: ObjectiveDirection)] = [(.throughputOpsPerSecond, .maximize), (.rssPeakBytes, .minimize)]
+        let objectives: [(metric: Metric, direction: ObjectiveDirection)] = [
+            (.throughputOpsPerSecond, .maximize), (.rssPeakBytes, .minimize),
+        ]
         let pooled = SearchBenchmark(evaluator: ReplayEvaluator(samples: samples), objectives: objectives)
         // The class mean over all three repeats, for both members.
-        #expect(abs(exp(pooled.truth[roomy]![0]) - 10_000) < 0.02) // log(value + ε), ε = 0.01
+        #expect(abs(exp(pooled.truth[roomy]![0]) - 10_000) < 0.02)  // log(value + ε), ε = 0.01
         #expect(pooled.truth[roomy] == pooled.truth[free])
         let means = SearchBenchmark(evaluator: ReplayEvaluator(samples: samples), objectives: objectives, truth: .means)
         #expect(abs(exp(means.truth[roomy]![0]) - 11_000) < 0.02)
@@ -76,8 +83,9 @@ import TunerRuntime
     }
 
     @Test func oracleReachesTheTrueHypervolumeFirst() {
-        let bench = SearchBenchmark(evaluator: ReplayEvaluator(samples: SyntheticSurface.samples()),
-                                    objectives: [(.pauseP99Millis, .minimize), (.throughputOpsPerSecond, .maximize)])
+        let bench = SearchBenchmark(
+            evaluator: ReplayEvaluator(samples: SyntheticSurface.samples()),
+            objectives: [(.pauseP99Millis, .minimize), (.throughputOpsPerSecond, .maximize)])
         let oracle = bench.trace(bench.oracleSequence(budget: 6))
         let grid = bench.trace(bench.gridSequence(seed: 1, budget: 6))
         #expect(zip(oracle, grid).allSatisfy { $0 >= $1 - 1e-12 })

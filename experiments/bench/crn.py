@@ -75,7 +75,7 @@ def confirmation_seed(seed):
 
 
 class SurfaceTable:
-    """A surface exported by `tuner bench-search --export-table` (format tuner-surface-table/1).
+    """A surface exported by `tuner-lab bench-search --export-table` (format tuner-surface-table/1).
 
     Attributes:
       gogc, gomemlimit   the grid's axis labels, ascending, "off" last
@@ -93,7 +93,7 @@ class SurfaceTable:
             raw = f.read()
         data = json.loads(raw)
         if data.get("format") != "tuner-surface-table/1":
-            raise ValueError(f"{path}: not a tuner surface table (export one with tuner bench-search --export-table)")
+            raise ValueError(f"{path}: not a tuner surface table (export one with tuner-lab bench-search --export-table)")
         self.path = path
         self.raw_sha256 = hashlib.sha256(raw).hexdigest()
         self.source = data["source"]

@@ -17,7 +17,7 @@ sorted GOGC list (off last) and in its sorted GOMEMLIMIT list (off last). The su
 are spaced about evenly on a log scale, so the index is a log-scale coordinate, and GPSampler,
 TPE and NSGA-II all see the order (categorical parameters would hide it from them).
 
-Output (for `tuner bench-search --sequences FILE`):
+Output (for `tuner-lab bench-search --sequences FILE`):
   {"strategy": "optuna-gp", "sequences": [[{"gogc": "100", "gomemlimit": "off"}, ...], ...]}
 """
 import argparse
@@ -85,7 +85,7 @@ def main():
     parser.add_argument("--seeds", type=int, default=20)
     parser.add_argument("--budget", type=int, default=40)
     parser.add_argument("--objectives", default="pause_p99_ms:min,throughput_ops_per_sec:max,rss_peak:min",
-                        help="comma-separated METRIC:min|max, as tuner bench-search takes them")
+                        help="comma-separated METRIC:min|max, as tuner-lab bench-search takes them")
     parser.add_argument("--startup", type=int, default=None,
                         help="random trials before the model takes over (GPSampler and TPE; default: Optuna's own, 10)")
     parser.add_argument("--out", required=True)

@@ -329,7 +329,7 @@ def versions():
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--table", required=True, help="draw surface table (tuner bench-search --export-table)")
+    parser.add_argument("--table", required=True, help="draw surface table (tuner-lab bench-search --export-table)")
     parser.add_argument("--strategy", choices=sorted(STRATEGIES), required=True)
     parser.add_argument("--start", choices=["own", "tuner"], default="own")
     parser.add_argument("--tuner-records", help="tuner's records (own start), for --start tuner")

@@ -5,7 +5,8 @@ strategy, the median constrained regret of its own recommendation at each N (hel
 infeasible rate at N = 16, P(confirmed) and P(confirmed and wrong) at N = 16, and the in-sample
 hypervolume at N = 40. The full tables are score.py's markdown files; this only condenses them.
 
-    experiments/bench/summary.py results/bundled/heldout/scores.json results/bundled/all-repeats/scores.json
+    experiments/bench/summary.py experiments/bench/results/bundled/heldout/scores.json \
+        experiments/bench/results/bundled/all-repeats/scores.json
 """
 import argparse
 import json

@@ -139,7 +139,10 @@ public enum Hypervolume {
             ref.withUnsafeBufferPointer { r in
                 for i in 0..<n {
                     var inside = true
-                    for k in 0..<m where !(v[i * m + k] < r[k]) { inside = false; break }
+                    for k in 0..<m where !(v[i * m + k] < r[k]) {
+                        inside = false
+                        break
+                    }
                     if inside { kept.append(contentsOf: v[(i * m)..<(i * m + m)]) }
                 }
             }
@@ -200,7 +203,8 @@ public enum Hypervolume {
         let indices = front.indices.filter { front[$0] }
         let order = indices.sorted { inside[$0, 0] != inside[$1, 0] ? inside[$0, 0] < inside[$1, 0] : $0 < $1 }
         for (t, i) in order.enumerated() {
-            let x = inside[i, 0], y = inside[i, 1]
+            let x = inside[i, 0]
+            let y = inside[i, 1]
             // A duplicate neighbour means removing this copy loses nothing.
             if t > 0 && inside[order[t - 1], 0] == x && inside[order[t - 1], 1] == y { continue }
             if t + 1 < order.count && inside[order[t + 1], 0] == x && inside[order[t + 1], 1] == y { continue }
@@ -221,7 +225,8 @@ public enum Hypervolume {
         }
         var result = [Bool](repeating: false, count: n)
         for j in 1..<max(n, 1) {
-            let a = order[j - 1], b = order[j]
+            let a = order[j - 1]
+            let b = order[j]
             if (0..<m).allSatisfy({ points[a, $0] == points[b, $0] }) {
                 result[a] = true
                 result[b] = true

@@ -34,10 +34,12 @@ public struct HypervolumeHistory: Sendable, Equatable {
     public static func compute(points: [[Double]?], directions: [ObjectiveDirection], margin: Double = 0.1) -> HypervolumeHistory {
         let m = directions.count
         let counted = points.compactMap { $0 }
-        var best = [Double](repeating: 0, count: m), worst = [Double](repeating: 0, count: m)
+        var best = [Double](repeating: 0, count: m)
+        var worst = [Double](repeating: 0, count: m)
         for k in 0..<m {
             let values = counted.map { $0[k] }
-            let low = values.min() ?? 0, high = values.max() ?? 0
+            let low = values.min() ?? 0
+            let high = values.max() ?? 0
             best[k] = directions[k] == .minimize ? low : high
             worst[k] = directions[k] == .minimize ? high : low
         }
@@ -50,7 +52,8 @@ public struct HypervolumeHistory: Sendable, Equatable {
         let reference = [Double](repeating: 1 + margin, count: m)
         let minimising = [ObjectiveDirection](repeating: .minimize, count: m)
         var seen: [[Double]] = []
-        var volumes: [Double] = [], sizes: [Int] = []
+        var volumes: [Double] = []
+        var sizes: [Int] = []
         for point in points {
             if let point {
                 seen.append(normalised(point))
@@ -61,7 +64,8 @@ public struct HypervolumeHistory: Sendable, Equatable {
         let referenceInUnits = (0..<m).map { k in
             worst[k] + (directions[k] == .minimize ? 1 : -1) * margin * abs(worst[k] - best[k])
         }
-        return HypervolumeHistory(best: best, worst: worst, normalisedReference: 1 + margin, reference: referenceInUnits,
-                                  volumes: volumes, frontierSizes: sizes)
+        return HypervolumeHistory(
+            best: best, worst: worst, normalisedReference: 1 + margin, reference: referenceInUnits,
+            volumes: volumes, frontierSizes: sizes)
     }
 }

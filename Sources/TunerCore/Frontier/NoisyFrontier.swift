@@ -154,7 +154,8 @@ public struct NoisyFrontier: Sendable {
     public func dominatesWithConfidence(_ a: Int, _ b: Int) -> Bool {
         var separated = false
         for k in directions.indices {
-            let x = estimates[a][k], y = estimates[b][k]
+            let x = estimates[a][k]
+            let y = estimates[b][k]
             switch directions[k] {
             case .minimize:
                 if x.lower > y.lower || x.upper > y.upper { return false }

@@ -141,7 +141,8 @@ extension ParetoFront {
         return points.values.withUnsafeBufferPointer { v in
             (0..<points.count).sorted { a, b in
                 for k in 0..<m {
-                    let x = v[a * m + k], y = v[b * m + k]
+                    let x = v[a * m + k]
+                    let y = v[b * m + k]
                     if x != y { return x < y }
                 }
                 return a < b
@@ -152,7 +153,8 @@ extension ParetoFront {
     /// True when `a` is at least as good as `b` in every objective (minimising form).
     @inline(__always)
     private static func weaklyBetter(_ v: UnsafeBufferPointer<Double>, _ a: Int, _ b: Int, _ m: Int) -> Bool {
-        let ra = a * m, rb = b * m
+        let ra = a * m
+        let rb = b * m
         for k in 0..<m where v[ra + k] > v[rb + k] { return false }
         return true
     }

@@ -54,7 +54,7 @@ public struct PointSet: Sendable, Equatable {
 
     /// Point `i` as an array of `dimension` values.
     public func row(_ i: Int) -> [Double] {
-        Array(values[i * dimension ..< (i + 1) * dimension])
+        Array(values[i * dimension..<(i + 1) * dimension])
     }
 
     /// All points as arrays (allocates one array per point; for small sets and tests).
@@ -66,7 +66,7 @@ public struct PointSet: Sendable, Equatable {
     public func subset(_ indices: some Sequence<Int>) -> PointSet {
         var values = [Double]()
         for i in indices {
-            values.append(contentsOf: self.values[i * dimension ..< (i + 1) * dimension])
+            values.append(contentsOf: self.values[i * dimension..<(i + 1) * dimension])
         }
         return PointSet(values: values, dimension: dimension)
     }

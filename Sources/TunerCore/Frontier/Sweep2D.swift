@@ -20,8 +20,10 @@ enum Sweep2D {
         precondition(points.dimension == 2)
         let n = points.count
         if n == 0 { return [] }
-        let sx = signs[0], sy = signs[1]
-        let limitX = limit?.0 ?? .infinity, limitY = limit?.1 ?? .infinity
+        let sx = signs[0]
+        let sy = signs[1]
+        let limitX = limit?.0 ?? .infinity
+        let limitY = limit?.1 ?? .infinity
         let limited = limit != nil
         return points.values.withUnsafeBufferPointer { v -> [XYRecord] in
             @inline(__always) func x(_ i: Int) -> Double { sx * v[2 &* i] + 0.0 }
@@ -33,7 +35,8 @@ enum Sweep2D {
             var high: UInt64 = 0
             var eligibleCount = 0
             for i in 0..<n {
-                let px = x(i), py = y(i)
+                let px = x(i)
+                let py = y(i)
                 if px.isNaN || py.isNaN { PointSet.nanFailure(point: i, objective: px.isNaN ? 0 : 1) }
                 if !eligible(px, py) { continue }
                 eligibleCount += 1
@@ -46,7 +49,8 @@ enum Sweep2D {
                 var records = [XYRecord]()
                 records.reserveCapacity(eligibleCount)
                 for i in 0..<n {
-                    let px = x(i), py = y(i)
+                    let px = x(i)
+                    let py = y(i)
                     if eligible(px, py) { records.append(XYRecord(x: px, y: py, index: UInt32(truncatingIfNeeded: i))) }
                 }
                 BucketSort.sort(&records)
@@ -67,7 +71,8 @@ enum Sweep2D {
             var bestBefore = [UInt64](repeating: .max, count: buckets)
             bestBefore.withUnsafeMutableBufferPointer { best in
                 for i in 0..<n {
-                    let px = x(i), py = y(i)
+                    let px = x(i)
+                    let py = y(i)
                     if !eligible(px, py) { continue }
                     let b = bucket(px)
                     best[b] = min(best[b], SortKey.of(py))
@@ -86,7 +91,8 @@ enum Sweep2D {
             bestBefore.withUnsafeBufferPointer { best in
                 starts.withUnsafeMutableBufferPointer { starts in
                     for i in 0..<n {
-                        let px = x(i), py = y(i)
+                        let px = x(i)
+                        let py = y(i)
                         if !eligible(px, py) { continue }
                         let b = bucket(px)
                         if SortKey.of(py) < best[b] { starts[b &+ 1] &+= 1 }
@@ -98,7 +104,8 @@ enum Sweep2D {
                 records = [XYRecord](unsafeUninitializedCapacity: total) { out, initialized in
                     cursor.withUnsafeMutableBufferPointer { cursor in
                         for i in 0..<n {
-                            let px = x(i), py = y(i)
+                            let px = x(i)
+                            let py = y(i)
                             if !eligible(px, py) { continue }
                             let b = bucket(px)
                             if SortKey.of(py) < best[b] {
@@ -164,7 +171,8 @@ enum Sweep2D {
         var records = [XYRecord]()
         records.reserveCapacity(n)
         for i in 0..<n {
-            let px = signs[0] * points[i, 0] + 0.0, py = signs[1] * points[i, 1] + 0.0
+            let px = signs[0] * points[i, 0] + 0.0
+            let py = signs[1] * points[i, 1] + 0.0
             if px.isNaN || py.isNaN { PointSet.nanFailure(point: i, objective: px.isNaN ? 0 : 1) }
             records.append(XYRecord(x: px, y: py, index: UInt32(truncatingIfNeeded: i)))
         }

@@ -61,7 +61,9 @@ enum Sweep3D {
         precondition(points.dimension == 3)
         let n = points.count
         if n == 0 { return [] }
-        let sx = signs[0], sy = signs[1], sz = signs[2]
+        let sx = signs[0]
+        let sy = signs[1]
+        let sz = signs[2]
         // Dense ranks of y (1-based, equal values share a rank).
         var byY = [KeyedIndex]()
         byY.reserveCapacity(n)
@@ -146,8 +148,12 @@ enum Sweep3D {
     static func volume(_ points: PointSet, signs: [Double], reference: [Double]) -> Double {
         precondition(points.dimension == 3)
         let n = points.count
-        let sx = signs[0], sy = signs[1], sz = signs[2]
-        let rx = reference[0], ry = reference[1], rz = reference[2]
+        let sx = signs[0]
+        let sy = signs[1]
+        let sz = signs[2]
+        let rx = reference[0]
+        let ry = reference[1]
+        let rz = reference[2]
         // The points strictly inside the reference box, sorted by (x, y): a point's place in that
         // order is its staircase position. The z-ordered records are then written sequentially.
         var xyz = [XYZRecord]()
@@ -188,7 +194,8 @@ enum Sweep3D {
                 volume += area * (record.z - previousZ)
                 previousZ = record.z
                 let r = Int(record.position)
-                let x = record.x, y = record.y
+                let x = record.x
+                let y = record.y
                 // The staircase point just before in (x, y) order has x' ≤ x; y' ≤ y covers p.
                 let before = stairs.predecessor(r)
                 if let before, cornerY(before) <= y { continue }
@@ -198,7 +205,8 @@ enum Sweep3D {
                 var next = stairs.successor(r)
                 var reachedEnd = true
                 while let s = next {
-                    let cornerRight = cornerX(s), cornerDown = cornerY(s)
+                    let cornerRight = cornerX(s)
+                    let cornerDown = cornerY(s)
                     area += (cornerRight - left) * (height - y)
                     if cornerDown < y {
                         reachedEnd = false

@@ -46,8 +46,11 @@ public enum OutputField: Sendable, Equatable, CustomStringConvertible {
         case .json(let path):
             let jsonPath = try JSONPath(path)
             guard let document = output.json else {
-                throw .field(field: fieldName, reason: "the output holds no JSON object or array (whole, on one line, or as a block from a line starting with `{` or `[`)",
-                             unreadLines: output.tailLines)
+                throw .field(
+                    field: fieldName,
+                    reason:
+                        "the output holds no JSON object or array (whole, on one line, or as a block from a line starting with `{` or `[`)",
+                    unreadLines: output.tailLines)
             }
             switch jsonPath.value(in: document.value) {
             case .failure(let miss):
@@ -56,7 +59,8 @@ public enum OutputField: Sendable, Equatable, CustomStringConvertible {
                 return n
             case .success(.string(let s)):
                 guard let n = OutputLines.decimal(OutputLines.trimmed(Substring(s))), n.isFinite else {
-                    throw .field(field: fieldName, reason: "`\(path)` is the string \"\(s.prefix(40))\", not a number", unreadLines: document.lines)
+                    throw .field(
+                        field: fieldName, reason: "`\(path)` is the string \"\(s.prefix(40))\", not a number", unreadLines: document.lines)
                 }
                 return n
             case .success(let other):
@@ -71,13 +75,18 @@ public enum OutputField: Sendable, Equatable, CustomStringConvertible {
             }
             let group = match.range(at: 1)
             guard group.location != NSNotFound, let range = Range(group, in: text) else {
-                throw .field(field: fieldName, reason: "the match \"\(Self.matched(match, in: text))\" leaves the capture group empty (make it not optional)",
-                             unreadLines: output.tailLines)
+                throw .field(
+                    field: fieldName,
+                    reason: "the match \"\(Self.matched(match, in: text))\" leaves the capture group empty (make it not optional)",
+                    unreadLines: output.tailLines)
             }
             let captured = String(text[range])
             guard let n = Self.number(captured) else {
-                throw .field(field: fieldName, reason: "captured \"\(captured)\" in \"\(Self.matched(match, in: text))\", which is not a plain number; keep units and spaces outside the group, e.g. `p99=([0-9.]+)ms`",
-                             unreadLines: output.tailLines)
+                throw .field(
+                    field: fieldName,
+                    reason:
+                        "captured \"\(captured)\" in \"\(Self.matched(match, in: text))\", which is not a plain number; keep units and spaces outside the group, e.g. `p99=([0-9.]+)ms`",
+                    unreadLines: output.tailLines)
             }
             return n
         }
@@ -88,12 +97,17 @@ public enum OutputField: Sendable, Equatable, CustomStringConvertible {
         do {
             regex = try NSRegularExpression(pattern: pattern, options: [.anchorsMatchLines])
         } catch {
-            throw .invalidRegex(pattern: pattern, reason: "does not compile (ICU syntax, as NSRegularExpression): \(error.localizedDescription)")
+            throw .invalidRegex(
+                pattern: pattern, reason: "does not compile (ICU syntax, as NSRegularExpression): \(error.localizedDescription)")
         }
         switch regex.numberOfCaptureGroups {
         case 1: return regex
-        case 0: throw .invalidRegex(pattern: pattern, reason: "has no capture group: put the number in parentheses, e.g. `Requests/sec: *([0-9.]+)`")
-        case let n: throw .invalidRegex(pattern: pattern, reason: "has \(n) capture groups, needs exactly one: make the others non-capturing with `(?:…)`")
+        case 0:
+            throw .invalidRegex(
+                pattern: pattern, reason: "has no capture group: put the number in parentheses, e.g. `Requests/sec: *([0-9.]+)`")
+        case let n:
+            throw .invalidRegex(
+                pattern: pattern, reason: "has \(n) capture groups, needs exactly one: make the others non-capturing with `(?:…)`")
         }
     }
 
@@ -105,7 +119,7 @@ public enum OutputField: Sendable, Equatable, CustomStringConvertible {
         guard parts.count <= 2 else { return nil }
         let groups = parts[0].split(separator: ",", omittingEmptySubsequences: false)
         guard groups.count > 1, (1...3).contains(groups[0].trimmingPrefix("-").count),
-              groups.dropFirst().allSatisfy({ $0.count == 3 })
+            groups.dropFirst().allSatisfy({ $0.count == 3 })
         else { return nil }
         let joined = groups.joined() + (parts.count == 2 ? "." + parts[1] : "")
         return OutputLines.decimal(joined).flatMap { $0.isFinite ? $0 : nil }
@@ -224,7 +238,11 @@ public struct CommandOutputSpec: Sendable, Equatable {
             do { try field.validate() } catch { throw .field(field: name, reason: error.description, unreadLines: []) }
         }
         guard latencyMillisPerUnit.isFinite, latencyMillisPerUnit > 0 else {
-            throw .field(field: "latency unit scale", reason: "\(latencyMillisPerUnit) is not a positive number of milliseconds per unit (1 for ms, 1000 for seconds, 0.001 for µs)", unreadLines: [])
+            throw .field(
+                field: "latency unit scale",
+                reason:
+                    "\(latencyMillisPerUnit) is not a positive number of milliseconds per unit (1 for ms, 1000 for seconds, 0.001 for µs)",
+                unreadLines: [])
         }
     }
 
@@ -241,7 +259,9 @@ public struct CommandOutputSpec: Sendable, Equatable {
             guard let field else { return nil }
             let value = try field.extract(from: prepared, fieldName: "\(name) (\(field))")
             guard value.isFinite, value >= 0 else {
-                throw .field(field: "\(name) (\(field))", reason: "read \(value); a load figure must be a finite number ≥ 0", unreadLines: prepared.tailLines)
+                throw .field(
+                    field: "\(name) (\(field))", reason: "read \(value); a load figure must be a finite number ≥ 0",
+                    unreadLines: prepared.tailLines)
             }
             return value
         }

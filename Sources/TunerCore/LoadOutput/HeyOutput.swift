@@ -75,7 +75,9 @@ public struct HeyReport: Sendable, Equatable {
         if operations >= Self.maxRecordedResults {
             let estimated = Int((requestsPerSecond * totalSeconds).rounded()) - transportErrors
             if estimated > operations {
-                notes.append("hey records status codes of its first \(Self.maxRecordedResults) responses only: operations estimated from Requests/sec × Total")
+                notes.append(
+                    "hey records status codes of its first \(Self.maxRecordedResults) responses only: operations estimated from Requests/sec × Total"
+                )
                 operations = estimated
             }
         }
@@ -120,18 +122,33 @@ public enum HeyOutput {
     public static func parse(_ output: String) throws(LoadOutputError) -> HeyReport {
         var report = HeyReport(totalSeconds: 0, requestsPerSecond: 0)
         var section = Section.none
-        var sawSummary = false, sawTotal = false, sawRate = false
+        var sawSummary = false
+        var sawTotal = false
+        var sawRate = false
         var unread: [String] = []
         for raw in OutputLines.split(output) {
             let line = OutputLines.trimmed(raw)
             if line.isEmpty { continue }
             switch line {
-            case "Summary:": section = .summary; sawSummary = true; continue
-            case "Response time histogram:": section = .histogram; continue
-            case "Latency distribution:": section = .latency; continue
-            case "Details (average, fastest, slowest):": section = .details; continue
-            case "Status code distribution:": section = .status; continue
-            case "Error distribution:": section = .errors; continue
+            case "Summary:":
+                section = .summary
+                sawSummary = true
+                continue
+            case "Response time histogram:":
+                section = .histogram
+                continue
+            case "Latency distribution:":
+                section = .latency
+                continue
+            case "Details (average, fastest, slowest):":
+                section = .details
+                continue
+            case "Status code distribution:":
+                section = .status
+                continue
+            case "Error distribution:":
+                section = .errors
+                continue
             default: break
             }
             var understood = false
@@ -142,7 +159,8 @@ public enum HeyOutput {
                 // "  %4.3f [%v]\t|%v"
                 let t = OutputLines.tokens(line.prefix { $0 != "|" })
                 if t.count == 2, let mark = OutputLines.decimal(t[0]), t[1].hasPrefix("["), t[1].hasSuffix("]"),
-                   let n = OutputLines.integer(t[1].dropFirst().dropLast()), line.contains("|") {
+                    let n = OutputLines.integer(t[1].dropFirst().dropLast()), line.contains("|")
+                {
                     report.histogram.append(HeyHistogramBucket(markSeconds: mark, count: n))
                     understood = true
                 }
@@ -150,7 +168,8 @@ public enum HeyOutput {
                 // "  {{ .Percentage }}% in {{ formatNumber .Latency }} secs"
                 let t = OutputLines.tokens(line)
                 if t.count == 4, t[0].hasSuffix("%"), t[1] == "in", t[3] == "secs",
-                   let p = OutputLines.integer(t[0].dropLast()), let s = OutputLines.decimal(t[2]) {
+                    let p = OutputLines.integer(t[0].dropLast()), let s = OutputLines.decimal(t[2])
+                {
                     if p > 0 { report.latencyDistributionSeconds[Double(p)] = s }
                     understood = true
                 }
@@ -173,14 +192,16 @@ public enum HeyOutput {
                 // "  [{{ $code }}]\t{{ $num }} responses"
                 let t = OutputLines.tokens(line)
                 if t.count == 3, t[0].hasPrefix("["), t[0].hasSuffix("]"), t[2] == "responses",
-                   let code = OutputLines.integer(t[0].dropFirst().dropLast()), let n = OutputLines.integer(t[1]) {
+                    let code = OutputLines.integer(t[0].dropFirst().dropLast()), let n = OutputLines.integer(t[1])
+                {
                     report.statusCodes[code, default: 0] += n
                     understood = true
                 }
             case .errors:
                 // "  [{{ $num }}]\t{{ $err }}"
                 if line.hasPrefix("["), let close = line.firstIndex(of: "]"),
-                   let n = OutputLines.integer(line[line.index(after: line.startIndex)..<close]) {
+                    let n = OutputLines.integer(line[line.index(after: line.startIndex)..<close])
+                {
                     let text = OutputLines.trimmed(line[line.index(after: close)...])
                     report.errors[String(text), default: 0] += n
                     understood = true
@@ -202,8 +223,10 @@ public enum HeyOutput {
     }
 
     /// `key:<TAB>value` rows of the Summary block.
-    private static func summaryRow(_ line: Substring, into r: inout HeyReport,
-                                   sawTotal: inout Bool, sawRate: inout Bool) -> Bool {
+    private static func summaryRow(
+        _ line: Substring, into r: inout HeyReport,
+        sawTotal: inout Bool, sawRate: inout Bool
+    ) -> Bool {
         guard let colon = line.firstIndex(of: ":") else { return false }
         let key = line[..<colon]
         let value = OutputLines.trimmed(line[line.index(after: colon)...])

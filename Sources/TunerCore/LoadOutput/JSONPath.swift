@@ -11,12 +11,19 @@ public indirect enum JSONValue: Sendable, Equatable, Decodable {
 
     public init(from decoder: Decoder) throws {
         let c = try decoder.singleValueContainer()
-        if c.decodeNil() { self = .null }
-        else if let b = try? c.decode(Bool.self) { self = .bool(b) }
-        else if let n = try? c.decode(Double.self) { self = .number(n) }
-        else if let s = try? c.decode(String.self) { self = .string(s) }
-        else if let a = try? c.decode([JSONValue].self) { self = .array(a) }
-        else { self = .object(try c.decode([String: JSONValue].self)) }
+        if c.decodeNil() {
+            self = .null
+        } else if let b = try? c.decode(Bool.self) {
+            self = .bool(b)
+        } else if let n = try? c.decode(Double.self) {
+            self = .number(n)
+        } else if let s = try? c.decode(String.self) {
+            self = .string(s)
+        } else if let a = try? c.decode([JSONValue].self) {
+            self = .array(a)
+        } else {
+            self = .object(try c.decode([String: JSONValue].self))
+        }
     }
 
     /// Parses one JSON object or array; `nil` for anything else (fragments included).
@@ -111,7 +118,11 @@ public struct JSONPath: Sendable, Equatable, CustomStringConvertible {
                             i += 2
                             continue
                         }
-                        if c == quote { closed = true; i += 1; break }
+                        if c == quote {
+                            closed = true
+                            i += 1
+                            break
+                        }
                         key.append(c)
                         i += 1
                     }
@@ -127,10 +138,22 @@ public struct JSONPath: Sendable, Equatable, CustomStringConvertible {
                         i += 1
                     }
                     guard i < chars.count else { throw fail("`[` is not closed") }
-                    if number == "*" { i = start; throw fail("wildcards are not supported; name one element, e.g. `[0]`") }
-                    if number.contains(":") { i = start; throw fail("slices are not supported; name one element, e.g. `[0]`") }
-                    if number.contains(",") { i = start; throw fail("unions are not supported; write one path per field") }
-                    if number.hasPrefix("?") || number.hasPrefix("(") { i = start; throw fail("filters are not supported; name one element by its index") }
+                    if number == "*" {
+                        i = start
+                        throw fail("wildcards are not supported; name one element, e.g. `[0]`")
+                    }
+                    if number.contains(":") {
+                        i = start
+                        throw fail("slices are not supported; name one element, e.g. `[0]`")
+                    }
+                    if number.contains(",") {
+                        i = start
+                        throw fail("unions are not supported; write one path per field")
+                    }
+                    if number.hasPrefix("?") || number.hasPrefix("(") {
+                        i = start
+                        throw fail("filters are not supported; name one element by its index")
+                    }
                     guard let n = Int(number), number.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == "-") }) else {
                         i = start
                         throw fail("`[…]` takes an integer index or a quoted key, e.g. `[0]` or `['\(number)']`")
@@ -153,7 +176,10 @@ public struct JSONPath: Sendable, Equatable, CustomStringConvertible {
             switch (step, current) {
             case (.member(let name), .object(let members)):
                 guard let next = members[name] else {
-                    return .failure(PathMiss(at: walked, reason: "has no key \"\(name)\" (keys: \(members.keys.sorted().prefix(12).joined(separator: ", ")))"))
+                    return .failure(
+                        PathMiss(
+                            at: walked, reason: "has no key \"\(name)\" (keys: \(members.keys.sorted().prefix(12).joined(separator: ", ")))"
+                        ))
                 }
                 current = next
                 walked += Self.render(step)
@@ -182,9 +208,11 @@ public struct JSONPath: Sendable, Equatable, CustomStringConvertible {
     private static func render(_ step: Step) -> String {
         switch step {
         case .member(let name):
-            let plain = name.first.map { $0.isLetter || $0 == "_" } == true
+            let plain =
+                name.first.map { $0.isLetter || $0 == "_" } == true
                 && name.allSatisfy { $0.isLetter || $0.isNumber || $0 == "_" || $0 == "-" }
-            return plain ? ".\(name)" : "['\(name.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "'", with: "\\'"))']"
+            return plain
+                ? ".\(name)" : "['\(name.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "'", with: "\\'"))']"
         case .index(let n):
             return "[\(n)]"
         }

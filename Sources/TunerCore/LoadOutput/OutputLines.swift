@@ -35,12 +35,18 @@ enum OutputLines {
         case "-inf": return -.infinity
         default: break
         }
-        var digits = 0, dots = 0
+        var digits = 0
+        var dots = 0
         for (i, c) in text.enumerated() {
-            if c == "-" || c == "+" { if i != 0 { return nil } }
-            else if c == "." { dots += 1 }
-            else if c.isASCII && c.isNumber { digits += 1 }
-            else { return nil }
+            if c == "-" || c == "+" {
+                if i != 0 { return nil }
+            } else if c == "." {
+                dots += 1
+            } else if c.isASCII && c.isNumber {
+                digits += 1
+            } else {
+                return nil
+            }
         }
         guard digits > 0, dots <= 1 else { return nil }
         return Double(String(text))

@@ -71,9 +71,11 @@ public struct WrkReport: Sendable, Equatable {
     ///   response exceeded `--timeout`): its printed zeros are dropped and a note says so.
     public var measurement: LoadMeasurement {
         var breakdown: [String: Int] = [:]
-        for (key, value) in [("connect", socketErrors.connect), ("read", socketErrors.read),
-                             ("write", socketErrors.write), ("timeout", socketErrors.timeout),
-                             ("status", non2xxOr3xxResponses)] where value > 0 {
+        for (key, value) in [
+            ("connect", socketErrors.connect), ("read", socketErrors.read),
+            ("write", socketErrors.write), ("timeout", socketErrors.timeout),
+            ("status", non2xxOr3xxResponses),
+        ] where value > 0 {
             breakdown[key] = value
         }
         var notes: [String] = []
@@ -118,7 +120,8 @@ public struct WrkReport: Sendable, Equatable {
 public enum WrkOutput {
     public static func parse(_ output: String) throws(LoadOutputError) -> WrkReport {
         var report = WrkReport(requests: 0, durationSeconds: 0, bytesRead: 0, requestsPerSecond: 0)
-        var sawRequests = false, sawRate = false
+        var sawRequests = false
+        var sawRate = false
         var unread: [String] = []
         for raw in OutputLines.split(output) {
             let line = OutputLines.trimmed(raw)
@@ -138,18 +141,22 @@ public enum WrkOutput {
     }
 
     /// One recogniser per `printf` of wrk; true when the line was understood.
-    private static func parseLine(_ t: [Substring], into r: inout WrkReport,
-                                  sawRequests: inout Bool, sawRate: inout Bool) -> Bool {
+    private static func parseLine(
+        _ t: [Substring], into r: inout WrkReport,
+        sawRequests: inout Bool, sawRate: inout Bool
+    ) -> Bool {
         // main: "Running %s test @ %s"
         if t.count >= 5, t[0] == "Running", t[2] == "test", t[3] == "@",
-           let d = WrkUnits.seconds(t[1]) {
+            let d = WrkUnits.seconds(t[1])
+        {
             r.nominalDurationSeconds = d
             r.url = t[4...].joined(separator: " ")
             return true
         }
         // main: "  %"PRIu64" threads and %"PRIu64" connections"
         if t.count == 5, t[1] == "threads", t[2] == "and", t[4] == "connections",
-           let threads = OutputLines.integer(t[0]), let connections = OutputLines.integer(t[3]) {
+            let threads = OutputLines.integer(t[0]), let connections = OutputLines.integer(t[3])
+        {
             r.threads = threads
             r.connections = connections
             return true
@@ -159,7 +166,8 @@ public enum WrkOutput {
         // print_stats_latency: "  Latency Distribution", then "%7.0Lf%%" + print_units(time)
         if t == ["Latency", "Distribution"] { return true }
         if t.count == 2, t[0].hasSuffix("%"), let p = OutputLines.decimal(t[0].dropLast()),
-           let ms = WrkUnits.millis(t[1]) {
+            let ms = WrkUnits.millis(t[1])
+        {
             r.latencyDistributionMillis[p] = ms
             return true
         }
@@ -170,17 +178,19 @@ public enum WrkOutput {
                 isLatency ? WrkUnits.millis(token) : WrkUnits.metric(token)
             }
             guard let mean = value(t[1]), let stdev = value(t[2]), let max = value(t[3]),
-                  let within = OutputLines.decimal(t[4].dropLast())
+                let within = OutputLines.decimal(t[4].dropLast())
             else { return false }
-            let row = WrkThreadStats(mean: mean, stdev: stdev, max: max,
-                                     withinStdevPercent: within.isNaN ? nil : within)
+            let row = WrkThreadStats(
+                mean: mean, stdev: stdev, max: max,
+                withinStdevPercent: within.isNaN ? nil : within)
             if isLatency { r.latency = row } else { r.requestsPerThreadPerSecond = row }
             return true
         }
         // main: "  %"PRIu64" requests in %s, %sB read" (format_time_us, format_binary)
         if t.count == 6, t[1] == "requests", t[2] == "in", t[3].hasSuffix(","), t[5] == "read",
-           let n = OutputLines.integer(t[0]), let s = WrkUnits.seconds(t[3].dropLast()),
-           let bytes = WrkUnits.bytes(t[4]) {
+            let n = OutputLines.integer(t[0]), let s = WrkUnits.seconds(t[3].dropLast()),
+            let bytes = WrkUnits.bytes(t[4])
+        {
             r.requests = n
             r.durationSeconds = s
             r.bytesRead = bytes
@@ -189,15 +199,17 @@ public enum WrkOutput {
         }
         // main: "  Socket errors: connect %d, read %d, write %d, timeout %d"
         if t.count == 10, t[0] == "Socket", t[1] == "errors:", t[2] == "connect", t[4] == "read",
-           t[6] == "write", t[8] == "timeout",
-           let c = OutputLines.integer(t[3].dropLast()), let rd = OutputLines.integer(t[5].dropLast()),
-           let w = OutputLines.integer(t[7].dropLast()), let to = OutputLines.integer(t[9]) {
+            t[6] == "write", t[8] == "timeout",
+            let c = OutputLines.integer(t[3].dropLast()), let rd = OutputLines.integer(t[5].dropLast()),
+            let w = OutputLines.integer(t[7].dropLast()), let to = OutputLines.integer(t[9])
+        {
             r.socketErrors = WrkSocketErrors(connect: c, read: rd, write: w, timeout: to)
             return true
         }
         // main: "  Non-2xx or 3xx responses: %d"
         if t.count == 5, t[0...3] == ["Non-2xx", "or", "3xx", "responses:"],
-           let n = OutputLines.integer(t[4]) {
+            let n = OutputLines.integer(t[4])
+        {
             r.non2xxOr3xxResponses = n
             return true
         }

@@ -25,7 +25,7 @@ public enum ByteSize {
             break
         }
         guard !digits.isEmpty, digits.allSatisfy({ $0.isASCII && $0.isNumber }),
-              let value = Int64(digits)
+            let value = Int64(digits)
         else { throw ParseError(text: text) }
         let (product, overflow) = value.multipliedReportingOverflow(by: multiplier)
         guard !overflow else { throw ParseError(text: text) }

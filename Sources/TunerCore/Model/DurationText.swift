@@ -15,7 +15,7 @@ public enum DurationText {
         for (suffix, scale) in units where trimmed.hasSuffix(suffix) {
             let number = String(trimmed.dropLast(suffix.count))
             guard !number.isEmpty, number.allSatisfy({ $0.isNumber || $0 == "." }),
-                  let value = Double(number), value.isFinite, value >= 0
+                let value = Double(number), value.isFinite, value >= 0
             else { break }
             return value * scale
         }

@@ -26,14 +26,18 @@ public struct GCSetting: Hashable, Sendable, Codable, Comparable, CustomStringCo
         if let reported = reportedGOGC {
             let reportedOff = reported < 0 || reported >= 9.2e18
             if reportedOff != (gogc == nil) || (!reportedOff && gogc.map { Double($0) != reported } ?? false) {
-                problems.append("GOGC=\(reportedOff ? "off" : String(Int(reported))) instead of \(gogc.map(String.init) ?? "off") (debug.SetGCPercent?)")
+                problems.append(
+                    "GOGC=\(reportedOff ? "off" : String(Int(reported))) instead of \(gogc.map(String.init) ?? "off") (debug.SetGCPercent?)"
+                )
             }
         }
         if let reported = reportedLimitBytes {
             let unlimited = reported >= 9.2e18
             let expected = memoryLimitBytes.map(Double.init)
             if unlimited != (expected == nil) || (expected.map { abs($0 - reported) > 1 } ?? false) {
-                problems.append("GOMEMLIMIT=\(unlimited ? "off" : ByteSize.goSyntax(Int64(reported))) instead of \(memoryLimitBytes.map { ByteSize.goSyntax($0) } ?? "off") (debug.SetMemoryLimit?)")
+                problems.append(
+                    "GOMEMLIMIT=\(unlimited ? "off" : ByteSize.goSyntax(Int64(reported))) instead of \(memoryLimitBytes.map { ByteSize.goSyntax($0) } ?? "off") (debug.SetMemoryLimit?)"
+                )
             }
         }
         return problems.isEmpty ? nil : problems.joined(separator: " and ")

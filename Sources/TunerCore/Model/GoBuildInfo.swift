@@ -43,8 +43,10 @@ public struct GoBuildInfo: Sendable, Codable, Equatable {
     /// them for itself, and they change what tuner's knobs do).
     public var gcRelatedGODEBUG: [String] {
         guard let text = defaultGODEBUG else { return [] }
-        let gcKeys = ["gcstoptheworld", "gcshrinkstackoff", "madvdontneed", "gccheckmark", "gcpacertrace",
-                      "harddecommit", "scavtrace", "disablethp", "gctrace"]
+        let gcKeys = [
+            "gcstoptheworld", "gcshrinkstackoff", "madvdontneed", "gccheckmark", "gcpacertrace",
+            "harddecommit", "scavtrace", "disablethp", "gctrace",
+        ]
         return text.split(separator: ",").map(String.init).filter { entry in
             gcKeys.contains { entry.hasPrefix("\($0)=") }
         }

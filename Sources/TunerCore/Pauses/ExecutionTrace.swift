@@ -64,7 +64,9 @@ public struct ExecutionTraceSummary: Codable, Sendable, Equatable {
     /// counted.
     public var pauseSummary: PauseSummary {
         let gc = stopTheWorlds.filter(\.isGC)
-        var notes = ["the execution trace's stop-the-world ranges end once the world has restarted; gctrace, runtime/metrics and MemStats stop their clock earlier, before the runtime's end-of-cycle bookkeeping in mark termination, so trace pauses are longer, mostly by tens of µs, occasionally by milliseconds"]
+        var notes = [
+            "the execution trace's stop-the-world ranges end once the world has restarted; gctrace, runtime/metrics and MemStats stop their clock earlier, before the runtime's end-of-cycle bookkeeping in mark termination, so trace pauses are longer, mostly by tens of µs, occasionally by milliseconds"
+        ]
         let other = stopTheWorlds.filter { !$0.isGC }
         if !other.isEmpty {
             let byReason = Dictionary(grouping: other, by: \.reason).sorted { $0.key < $1.key }
@@ -77,9 +79,10 @@ public struct ExecutionTraceSummary: Codable, Sendable, Equatable {
         if !unfinishedGC.isEmpty {
             notes.append("\(unfinishedGC.count) GC stop-the-world pause(s) were still running when the trace ended and are missing")
         }
-        return .exact(source: .trace, sampleUnit: .pause, pausesMillis: gc.map { Double($0.durationNanos) / 1e6 },
-                      gcCycles: gc.filter { $0.reason == "GC sweep termination" }.count,
-                      missedPauses: unfinishedGC.count, notes: notes)
+        return .exact(
+            source: .trace, sampleUnit: .pause, pausesMillis: gc.map { Double($0.durationNanos) / 1e6 },
+            gcCycles: gc.filter { $0.reason == "GC sweep termination" }.count,
+            missedPauses: unfinishedGC.count, notes: notes)
     }
 }
 
@@ -101,8 +104,9 @@ public struct ExecutionTraceParser: Sendable {
     private var carry: [UInt8] = []
     private var lineNumber = 0
     private var open: [String: (reason: String, start: Int64)] = [:]
-    private var summary = ExecutionTraceSummary(stopTheWorlds: [], traceStartNanos: nil, traceEndNanos: nil,
-                                                clock: nil, unfinished: [], unmatchedEnds: 0)
+    private var summary = ExecutionTraceSummary(
+        stopTheWorlds: [], traceStartNanos: nil, traceEndNanos: nil,
+        clock: nil, unfinished: [], unmatchedEnds: 0)
 
     public init() {}
 
@@ -202,7 +206,8 @@ public struct ExecutionTraceParser: Sendable {
             if summary.traceStartNanos == nil { summary.traceStartNanos = time }
             summary.traceEndNanos = time
             if summary.clock == nil, let trace = Self.integer(after: " Trace=", in: text),
-               let wall = Self.field(after: " Wall=", in: text) {
+                let wall = Self.field(after: " Wall=", in: text)
+            {
                 guard let unix = Self.unixNanos(rfc3339: wall) else {
                     throw ParseError(line: lineNumber, message: "unreadable Wall= time \(wall)")
                 }
@@ -226,8 +231,10 @@ public struct ExecutionTraceParser: Sendable {
             if open[key] == nil { open[key] = (reason, time) }
         case .rangeEnd:
             if let begun = open.removeValue(forKey: key) {
-                summary.stopTheWorlds.append(StopTheWorld(reason: begun.reason, startNanos: begun.start,
-                                                          durationNanos: time - begun.start))
+                summary.stopTheWorlds.append(
+                    StopTheWorld(
+                        reason: begun.reason, startNanos: begun.start,
+                        durationNanos: time - begun.start))
             } else {
                 summary.unmatchedEnds += 1
             }
@@ -253,8 +260,15 @@ public struct ExecutionTraceParser: Sendable {
         var out = ""
         var escaped = false
         for ch in text[r.upperBound...] {
-            if escaped { out.append(ch); escaped = false; continue }
-            if ch == "\\" { escaped = true; continue }
+            if escaped {
+                out.append(ch)
+                escaped = false
+                continue
+            }
+            if ch == "\\" {
+                escaped = true
+                continue
+            }
             if ch == "\"" { return out }
             out.append(ch)
         }
@@ -275,16 +289,20 @@ public struct ExecutionTraceParser: Sendable {
             return v
         }
         guard u.count >= 20, let year = number(0, 4), u[4] == UInt8(ascii: "-"), let month = number(5, 2),
-              u[7] == UInt8(ascii: "-"), let day = number(8, 2), u[10] == UInt8(ascii: "T"),
-              let hour = number(11, 2), u[13] == UInt8(ascii: ":"), let minute = number(14, 2),
-              u[16] == UInt8(ascii: ":"), let second = number(17, 2) else { return nil }
+            u[7] == UInt8(ascii: "-"), let day = number(8, 2), u[10] == UInt8(ascii: "T"),
+            let hour = number(11, 2), u[13] == UInt8(ascii: ":"), let minute = number(14, 2),
+            u[16] == UInt8(ascii: ":"), let second = number(17, 2)
+        else { return nil }
         var i = 19
         var nanos = 0
         if i < u.count, u[i] == UInt8(ascii: ".") {
             i += 1
             var digits = 0
             while i < u.count, u[i] >= 0x30, u[i] <= 0x39 {
-                if digits < 9 { nanos = nanos * 10 + Int(u[i] - 0x30); digits += 1 }
+                if digits < 9 {
+                    nanos = nanos * 10 + Int(u[i] - 0x30)
+                    digits += 1
+                }
                 i += 1
             }
             guard digits > 0 else { return nil }

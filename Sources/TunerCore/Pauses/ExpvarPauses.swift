@@ -59,8 +59,9 @@ public struct ExpvarMemStats: Codable, Sendable, Equatable {
         guard fields.PauseNs.count == fields.PauseEnd.count, !fields.PauseNs.isEmpty else {
             throw PauseSourceError.malformed(source: .expvar, reason: "PauseNs and PauseEnd must be rings of one length")
         }
-        return ExpvarMemStats(numGC: fields.NumGC, pauseTotalNs: fields.PauseTotalNs, pauseNs: fields.PauseNs,
-                              pauseEnd: fields.PauseEnd, lastGC: fields.LastGC)
+        return ExpvarMemStats(
+            numGC: fields.NumGC, pauseTotalNs: fields.PauseTotalNs, pauseNs: fields.PauseNs,
+            pauseEnd: fields.PauseEnd, lastGC: fields.LastGC)
     }
 
     /// Cycle k's entry (1-based), when this snapshot still holds it: k ≤ NumGC and k is among the
@@ -88,21 +89,26 @@ public enum ExpvarPauses {
     ///   start, the last at or after its end).
     /// - Throws: `PauseSourceError.counterReset` if `NumGC` or `PauseTotalNs` goes down;
     ///   `.malformed` for fewer than two snapshots or rings of different lengths.
-    public static func summary(snapshots: [ExpvarMemStats], windowStartUnixNanos: Int64,
-                               windowEndUnixNanos: Int64) throws -> PauseSummary {
+    public static func summary(
+        snapshots: [ExpvarMemStats], windowStartUnixNanos: Int64,
+        windowEndUnixNanos: Int64
+    ) throws -> PauseSummary {
         guard let first = snapshots.first, let last = snapshots.last, snapshots.count >= 2 else {
-            throw PauseSourceError.malformed(source: .expvar, reason: "need a /debug/vars snapshot at the window's start and one at its end")
+            throw PauseSourceError.malformed(
+                source: .expvar, reason: "need a /debug/vars snapshot at the window's start and one at its end")
         }
         guard Set(snapshots.map(\.pauseNs.count)).count == 1 else {
             throw PauseSourceError.malformed(source: .expvar, reason: "snapshots have rings of different lengths")
         }
         for (a, b) in zip(snapshots, snapshots.dropFirst()) {
             guard b.numGC >= a.numGC else {
-                throw PauseSourceError.counterReset(source: .expvar, name: "memstats.NumGC", before: Double(a.numGC), after: Double(b.numGC))
+                throw PauseSourceError.counterReset(
+                    source: .expvar, name: "memstats.NumGC", before: Double(a.numGC), after: Double(b.numGC))
             }
             guard b.pauseTotalNs >= a.pauseTotalNs else {
-                throw PauseSourceError.counterReset(source: .expvar, name: "memstats.PauseTotalNs",
-                                                    before: Double(a.pauseTotalNs), after: Double(b.pauseTotalNs))
+                throw PauseSourceError.counterReset(
+                    source: .expvar, name: "memstats.PauseTotalNs",
+                    before: Double(a.pauseTotalNs), after: Double(b.pauseTotalNs))
             }
         }
         // Every cycle any snapshot still holds.
@@ -129,10 +135,13 @@ public enum ExpvarPauses {
             "memstats PauseNs holds one figure per GC cycle, the sum of its stop-the-world pauses (sweep termination plus mark termination), so there are about half as many samples as pauses and their quantiles are of per-cycle totals",
             "every /debug/vars request stops the world once (runtime.ReadMemStats); that pause is not a GC pause and is not counted",
         ]
-        var summary = PauseSummary.exact(source: .expvar, sampleUnit: .cycle, pausesMillis: pauses,
-                                         gcCycles: inWindow.count + missed.count, missedPauses: missed.count)
+        var summary = PauseSummary.exact(
+            source: .expvar, sampleUnit: .cycle, pausesMillis: pauses,
+            gcCycles: inWindow.count + missed.count, missedPauses: missed.count)
         if !missed.isEmpty {
-            notes.append("\(missed.count) GC cycle(s) fell out of MemStats' \(ring)-entry ring before a poll read them; poll /debug/vars more often than every \(ring) cycles. Their combined \(formatMillis(Double(missedNs) / 1e6)) ms (from PauseTotalNs) is in the total, their individual pauses are not")
+            notes.append(
+                "\(missed.count) GC cycle(s) fell out of MemStats' \(ring)-entry ring before a poll read them; poll /debug/vars more often than every \(ring) cycles. Their combined \(formatMillis(Double(missedNs) / 1e6)) ms (from PauseTotalNs) is in the total, their individual pauses are not"
+            )
             summary.totalMillis += Double(missedNs) / 1e6
             summary.totalMillisLower = summary.totalMillis
             summary.totalMillisUpper = summary.totalMillis
@@ -142,4 +151,18 @@ public enum ExpvarPauses {
     }
 
     private static func formatMillis(_ ms: Double) -> String { String(format: "%.3f", ms) }
+}
+
+extension ExpvarPauses: ScrapedPauseFormat {
+    public static var kind: PauseSourceKind { .expvar }
+    public static var exampleURL: String { "http://127.0.0.1:{port}/debug/vars" }
+    /// MemStats keeps the last 256 pauses: scraped twice a second so a busy collector's ring
+    /// does not wrap between reads.
+    public static var defaultIntervalSeconds: Double { 0.5 }
+    public static var countsTheWindowItself: Bool { true }
+
+    public static func summary(of scrapes: [(unixNanos: Int64, body: Data)], windowStart: Int64, windowEnd: Int64) throws -> PauseSummary {
+        try summary(
+            snapshots: scrapes.map { try ExpvarMemStats.parse($0.body) }, windowStartUnixNanos: windowStart, windowEndUnixNanos: windowEnd)
+    }
 }

@@ -19,17 +19,17 @@ public enum PauseSourceError: LocalizedError, Equatable, Sendable {
 
     public var errorDescription: String? {
         switch self {
-        case let .missingMetric(source, name, which):
+        case .missingMetric(let source, let name, let which):
             "\(source.rawValue): \(name) is missing from \(which); check that the service exposes it"
-        case let .wrongType(source, name, expected, found):
+        case .wrongType(let source, let name, let expected, let found):
             "\(source.rawValue): \(name) is a \(found), expected a \(expected)"
-        case let .ambiguousSeries(source, name, matches):
+        case .ambiguousSeries(let source, let name, let matches):
             "\(source.rawValue): \(matches) series of \(name) match; give labels that select one"
-        case let .counterReset(source, name, before, after):
+        case .counterReset(let source, let name, let before, let after):
             "\(source.rawValue): \(name) went down from \(before) to \(after) during the window; the service restarted"
-        case let .bucketsChanged(source, name):
+        case .bucketsChanged(let source, let name):
             "\(source.rawValue): the buckets of \(name) differ between the two snapshots"
-        case let .malformed(source, reason):
+        case .malformed(let source, let reason):
             "\(source.rawValue): \(reason)"
         }
     }

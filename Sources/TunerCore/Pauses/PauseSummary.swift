@@ -1,86 +1,5 @@
 import Foundation
 
-/// Where a window's pause figures were read from.
-public enum PauseSourceKind: String, Codable, Sendable, CaseIterable {
-    /// `GODEBUG=gctrace=1` lines on the server's stderr (`GCTraceParser`).
-    case gctrace
-    /// The runtime/metrics histograms as the bundled server's `GET /debug/gcmetrics` serves them.
-    case runtimeMetrics = "runtime-metrics"
-    /// `runtime.MemStats` as `expvar` serves it at `GET /debug/vars`.
-    case expvar
-    /// A Prometheus text exposition (client_golang's Go collector series).
-    case prometheus
-    /// An execution trace (`go tool trace -d=parsed`).
-    case trace
-}
-
-/// How precisely a source knows each pause.
-public enum PauseResolution: String, Codable, Sendable {
-    /// One sample per pause (or per cycle, see `PauseSampleUnit`): quantiles are the window's own.
-    case exact
-    /// Bucket counts: each pause is known only to lie between its bucket's edges.
-    case histogram
-    /// A count and a sum that are exact for the window; no per-pause figures of the window.
-    case summary
-}
-
-/// What one sample of a source is.
-///
-/// gctrace, runtime/metrics and the execution trace see every stop-the-world pause: a GC cycle
-/// has two (sweep termination, mark termination), occasionally more. `runtime.MemStats.PauseNs`
-/// (expvar) and client_golang's `go_gc_duration_seconds` (built from it) record one figure per
-/// GC *cycle*: the sum of that cycle's stop-the-world pauses (`src/runtime/mgc.go`,
-/// `work.pauseNS`). Their counts are therefore about half of a per-pause source's, and their
-/// quantiles are quantiles of per-cycle totals.
-public enum PauseSampleUnit: String, Codable, Sendable {
-    /// One sample is one stop-the-world pause.
-    case pause
-    /// One sample is one GC cycle's total stop-the-world time (all its pauses added).
-    case cycle
-}
-
-/// The pauses of one window as bucket counts (only non-empty buckets are kept).
-public struct PauseHistogram: Codable, Sendable, Equatable {
-    /// One bucket: `count` samples p with `lowerMillis ≤ p ≤ upperMillis`.
-    ///
-    /// Which edge is inclusive differs by source (runtime/metrics: `[lower, upper)`;
-    /// Prometheus `le`: `(lower, upper]`); for bounding a pause it does not matter.
-    public struct Bucket: Codable, Sendable, Equatable {
-        /// Lower edge, milliseconds (≥ 0: pauses are durations).
-        public var lowerMillis: Double
-        /// Upper edge, milliseconds; `nil` for the unbounded `+Inf` bucket. (`nil` rather than
-        /// `.infinity` so that the value survives JSON, which has no infinity; the key is then absent.)
-        public var upperMillis: Double?
-        /// Samples in the bucket during the window.
-        public var count: Int
-
-        public init(lowerMillis: Double, upperMillis: Double?, count: Int) {
-            self.lowerMillis = lowerMillis
-            self.upperMillis = upperMillis
-            self.count = count
-        }
-
-        /// The estimate used for a sample in this bucket when totalling: the geometric midpoint
-        /// √(lower·upper) (pause durations spread roughly evenly in log scale, and Prometheus
-        /// buckets can be 10× wide, where the arithmetic midpoint overstates by about 2×); half
-        /// the upper edge when the lower edge is 0; the lower edge when the bucket is unbounded.
-        /// For runtime/metrics' fine buckets (≤ 12.5 % wide) it differs from the arithmetic
-        /// midpoint by under 0.1 %.
-        public var midpointMillis: Double {
-            guard let upper = upperMillis else { return lowerMillis }
-            return lowerMillis > 0 ? (lowerMillis * upper).squareRoot() : upper / 2
-        }
-    }
-
-    /// Non-empty buckets in ascending order of their edges.
-    public var buckets: [Bucket]
-
-    public init(buckets: [Bucket]) { self.buckets = buckets }
-
-    /// Samples over all buckets.
-    public var count: Int { buckets.reduce(0) { $0 + $1.count } }
-}
-
 /// The pauses one source saw in one measured window. Computed by the pure parsers of this
 /// folder; a value, ready to be stored or rendered.
 ///
@@ -123,10 +42,12 @@ public struct PauseSummary: Codable, Sendable, Equatable {
     public var spanStartUnixNanos: Int64? = nil
     public var spanEndUnixNanos: Int64? = nil
 
-    public init(source: PauseSourceKind, resolution: PauseResolution, sampleUnit: PauseSampleUnit,
-                count: Int, totalMillis: Double, totalMillisLower: Double, totalMillisUpper: Double?,
-                pausesMillis: [Double]? = nil, histogram: PauseHistogram? = nil, gcCycles: Int? = nil,
-                missedPauses: Int = 0, notes: [String] = []) {
+    public init(
+        source: PauseSourceKind, resolution: PauseResolution, sampleUnit: PauseSampleUnit,
+        count: Int, totalMillis: Double, totalMillisLower: Double, totalMillisUpper: Double?,
+        pausesMillis: [Double]? = nil, histogram: PauseHistogram? = nil, gcCycles: Int? = nil,
+        missedPauses: Int = 0, notes: [String] = []
+    ) {
         self.source = source
         self.resolution = resolution
         self.sampleUnit = sampleUnit
@@ -142,19 +63,25 @@ public struct PauseSummary: Codable, Sendable, Equatable {
     }
 
     /// An exact summary of per-sample values (milliseconds).
-    public static func exact(source: PauseSourceKind, sampleUnit: PauseSampleUnit, pausesMillis: [Double],
-                             gcCycles: Int?, missedPauses: Int = 0, notes: [String] = []) -> PauseSummary {
+    public static func exact(
+        source: PauseSourceKind, sampleUnit: PauseSampleUnit, pausesMillis: [Double],
+        gcCycles: Int?, missedPauses: Int = 0, notes: [String] = []
+    ) -> PauseSummary {
         let total = pausesMillis.reduce(0, +)
-        return PauseSummary(source: source, resolution: .exact, sampleUnit: sampleUnit, count: pausesMillis.count,
-                            totalMillis: total, totalMillisLower: total, totalMillisUpper: total,
-                            pausesMillis: pausesMillis, gcCycles: gcCycles, missedPauses: missedPauses, notes: notes)
+        return PauseSummary(
+            source: source, resolution: .exact, sampleUnit: sampleUnit, count: pausesMillis.count,
+            totalMillis: total, totalMillisLower: total, totalMillisUpper: total,
+            pausesMillis: pausesMillis, gcCycles: gcCycles, missedPauses: missedPauses, notes: notes)
     }
 
     /// A histogram summary; totals and bounds follow from the buckets (empty buckets are dropped).
-    public static func histogram(source: PauseSourceKind, sampleUnit: PauseSampleUnit, buckets: [PauseHistogram.Bucket],
-                                 gcCycles: Int?, notes: [String] = []) -> PauseSummary {
+    public static func histogram(
+        source: PauseSourceKind, sampleUnit: PauseSampleUnit, buckets: [PauseHistogram.Bucket],
+        gcCycles: Int?, notes: [String] = []
+    ) -> PauseSummary {
         let kept = buckets.filter { $0.count > 0 }
-        var estimate = 0.0, lower = 0.0
+        var estimate = 0.0
+        var lower = 0.0
         var upper: Double? = 0
         for b in kept {
             let n = Double(b.count)
@@ -162,10 +89,11 @@ public struct PauseSummary: Codable, Sendable, Equatable {
             lower += b.lowerMillis * n
             upper = upper.flatMap { u in b.upperMillis.map { u + $0 * n } }
         }
-        return PauseSummary(source: source, resolution: .histogram, sampleUnit: sampleUnit,
-                            count: kept.reduce(0) { $0 + $1.count }, totalMillis: estimate,
-                            totalMillisLower: lower, totalMillisUpper: upper,
-                            histogram: PauseHistogram(buckets: kept), gcCycles: gcCycles, notes: notes)
+        return PauseSummary(
+            source: source, resolution: .histogram, sampleUnit: sampleUnit,
+            count: kept.reduce(0) { $0 + $1.count }, totalMillis: estimate,
+            totalMillisLower: lower, totalMillisUpper: upper,
+            histogram: PauseHistogram(buckets: kept), gcCycles: gcCycles, notes: notes)
     }
 
     /// Stop-the-world pauses in the window, comparable across sources: `count` for per-pause
@@ -197,7 +125,8 @@ public struct PauseSummary: Codable, Sendable, Equatable {
         case .histogram:
             guard let buckets = histogram?.buckets, count > 0 else { return nil }
             let h = Double(count - 1) * p
-            let low = Int(h.rounded(.down)), high = min(low + 1, count - 1)
+            let low = Int(h.rounded(.down))
+            let high = min(low + 1, count - 1)
             let fraction = h - Double(low)
             guard let a = Self.orderStatistic(low, in: buckets), let b = Self.orderStatistic(high, in: buckets)
             else { return nil }
@@ -209,7 +138,8 @@ public struct PauseSummary: Codable, Sendable, Equatable {
 
     /// The bucket holding the 0-based order statistic `rank`, and its evenly-spread estimate.
     private static func orderStatistic(_ rank: Int, in buckets: [PauseHistogram.Bucket])
-        -> (bucket: PauseHistogram.Bucket, estimate: Double)? {
+        -> (bucket: PauseHistogram.Bucket, estimate: Double)?
+    {
         var before = 0
         for bucket in buckets {
             if rank < before + bucket.count {
@@ -231,11 +161,14 @@ extension PauseSummary {
     /// (`fmtNSAsMS` in `src/runtime/mgc.go`): a pause under 1 µs prints as 0, 0.0019 ms as 0.001,
     /// 0.199 ms as 0.19. Printed pauses are therefore low by up to one unit of their last digit.
     public init(gctrace observation: GCObservation) {
-        var notes = ["gctrace prints each pause truncated to two significant digits (0.001 ms at best), so pauses read low by up to one unit of the last digit"]
+        var notes = [
+            "gctrace prints each pause truncated to two significant digits (0.001 ms at best), so pauses read low by up to one unit of the last digit"
+        ]
         if observation.malformedLines > 0 {
             notes.append("\(observation.malformedLines) gctrace line(s) in the run could not be read; their pauses are missing")
         }
-        self = .exact(source: .gctrace, sampleUnit: .pause, pausesMillis: observation.pausesMillis,
-                      gcCycles: observation.cycles.count, notes: notes)
+        self = .exact(
+            source: .gctrace, sampleUnit: .pause, pausesMillis: observation.pausesMillis,
+            gcCycles: observation.cycles.count, notes: notes)
     }
 }

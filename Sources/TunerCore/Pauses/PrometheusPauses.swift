@@ -32,7 +32,8 @@ public enum PrometheusPauses {
     public static let schedPausesName = "go_sched_pauses_total_gc_seconds"
 
     /// The note every summary-based result carries.
-    public static let quantileNote = "quantiles of go_gc_duration_seconds cover the runtime's recent history (the last 256 GC cycles), not the window; only _sum and _count are used"
+    public static let quantileNote =
+        "quantiles of go_gc_duration_seconds cover the runtime's recent history (the last 256 GC cycles), not the window; only _sum and _count are used"
 
     /// Pause count and total from the differences of `go_gc_duration_seconds_count` and `_sum`.
     ///
@@ -40,26 +41,36 @@ public enum PrometheusPauses {
     /// total, with `resolution == .summary` and no quantiles.
     /// - Parameter labels: labels the series must carry (e.g. `["instance": "a:9090"]`) when a
     ///   scrape holds more than one; empty for a single service's own endpoint.
-    public static func gcDuration(before: [PrometheusText.MetricFamily], after: [PrometheusText.MetricFamily],
-                                  labels: [String: String] = [:]) throws -> PauseSummary {
-        let (s0, s1) = (try summary(gcDurationName, in: before, labels: labels, which: "the scrape before the window"),
-                        try summary(gcDurationName, in: after, labels: labels, which: "the scrape after the window"))
+    public static func gcDuration(
+        before: [PrometheusText.MetricFamily], after: [PrometheusText.MetricFamily],
+        labels: [String: String] = [:]
+    ) throws -> PauseSummary {
+        let (s0, s1) = (
+            try summary(gcDurationName, in: before, labels: labels, which: "the scrape before the window"),
+            try summary(gcDurationName, in: after, labels: labels, which: "the scrape after the window")
+        )
         guard let c0 = s0.sampleCount, let c1 = s1.sampleCount else {
             throw PauseSourceError.missingMetric(source: .prometheus, name: gcDurationName + "_count", which: "a scrape")
         }
         guard let t0 = s0.sampleSum, let t1 = s1.sampleSum else {
             throw PauseSourceError.missingMetric(source: .prometheus, name: gcDurationName + "_sum", which: "a scrape")
         }
-        guard c1 >= c0 else { throw PauseSourceError.counterReset(source: .prometheus, name: gcDurationName + "_count", before: c0, after: c1) }
-        guard t1 >= t0 else { throw PauseSourceError.counterReset(source: .prometheus, name: gcDurationName + "_sum", before: t0, after: t1) }
+        guard c1 >= c0 else {
+            throw PauseSourceError.counterReset(source: .prometheus, name: gcDurationName + "_count", before: c0, after: c1)
+        }
+        guard t1 >= t0 else {
+            throw PauseSourceError.counterReset(source: .prometheus, name: gcDurationName + "_sum", before: t0, after: t1)
+        }
         let cycles = Int((c1 - c0).rounded())
         let totalMillis = (t1 - t0) * 1000
         return PauseSummary(
             source: .prometheus, resolution: .summary, sampleUnit: .cycle, count: cycles,
             totalMillis: totalMillis, totalMillisLower: totalMillis, totalMillisUpper: totalMillis,
             gcCycles: cycles,
-            notes: [quantileNote,
-                    "go_gc_duration_seconds counts GC cycles (the runtime's NumGC) and each observation is one cycle's total stop-the-world time (sweep termination plus mark termination), so there are about half as many observations as pauses"])
+            notes: [
+                quantileNote,
+                "go_gc_duration_seconds counts GC cycles (the runtime's NumGC) and each observation is one cycle's total stop-the-world time (sweep termination plus mark termination), so there are about half as many observations as pauses",
+            ])
     }
 
     /// Per-pause bucket counts from the differences of `go_sched_pauses_total_gc_seconds_bucket`.
@@ -67,8 +78,10 @@ public enum PrometheusPauses {
     /// Buckets are Prometheus's `(previous le, le]` in milliseconds; the first bucket's lower edge
     /// is 0 (a pause is a duration); the `+Inf` bucket is unbounded. `gcCycles` comes from
     /// `go_gc_duration_seconds_count` when both scrapes have it.
-    public static func schedPauses(before: [PrometheusText.MetricFamily], after: [PrometheusText.MetricFamily],
-                                   labels: [String: String] = [:]) throws -> PauseSummary {
+    public static func schedPauses(
+        before: [PrometheusText.MetricFamily], after: [PrometheusText.MetricFamily],
+        labels: [String: String] = [:]
+    ) throws -> PauseSummary {
         var h0 = try histogram(schedPausesName, in: before, labels: labels, which: "the scrape before the window")
         var h1 = try histogram(schedPausesName, in: after, labels: labels, which: "the scrape after the window")
         h0.buckets.sort { $0.upperBound < $1.upperBound }
@@ -78,19 +91,24 @@ public enum PrometheusPauses {
         }
         var buckets: [PauseHistogram.Bucket] = []
         var previousLe = 0.0
-        var previous0 = 0.0, previous1 = 0.0
+        var previous0 = 0.0
+        var previous1 = 0.0
         for (b0, b1) in zip(h0.buckets, h1.buckets) {
-            let n0 = b0.cumulativeCount - previous0, n1 = b1.cumulativeCount - previous1
+            let n0 = b0.cumulativeCount - previous0
+            let n1 = b1.cumulativeCount - previous1
             guard n1 >= n0 else {
-                throw PauseSourceError.counterReset(source: .prometheus, name: schedPausesName + "_bucket{le=\"\(b1.upperBound)\"}",
-                                                    before: b0.cumulativeCount, after: b1.cumulativeCount)
+                throw PauseSourceError.counterReset(
+                    source: .prometheus, name: schedPausesName + "_bucket{le=\"\(b1.upperBound)\"}",
+                    before: b0.cumulativeCount, after: b1.cumulativeCount)
             }
             let upper = b1.upperBound.isInfinite ? nil : b1.upperBound * 1000
             buckets.append(.init(lowerMillis: max(0, previousLe * 1000), upperMillis: upper, count: Int((n1 - n0).rounded())))
             (previous0, previous1, previousLe) = (b0.cumulativeCount, b1.cumulativeCount, b1.upperBound)
         }
-        var notes = ["each pause is known only to lie within its bucket of go_sched_pauses_total_gc_seconds (client_golang's buckets are about 10× wide); the total is bounded by the bucket edges",
-                     "_sum of go_sched_pauses_total_gc_seconds is not used: the runtime keeps no exact sum for this histogram and client_golang writes the sum of bucket lower edges"]
+        var notes = [
+            "each pause is known only to lie within its bucket of go_sched_pauses_total_gc_seconds (client_golang's buckets are about 10× wide); the total is bounded by the bucket edges",
+            "_sum of go_sched_pauses_total_gc_seconds is not used: the runtime keeps no exact sum for this histogram and client_golang writes the sum of bucket lower edges",
+        ]
         if !h1.buckets.contains(where: { $0.upperBound.isInfinite }) {
             // text_parse accepts a histogram without +Inf; pauses above the last le are then unseen.
             let total = (h1.sampleCount ?? 0) - (h0.sampleCount ?? 0)
@@ -102,8 +120,9 @@ public enum PrometheusPauses {
         }
         var cycles: Int?
         if let s0 = try? summary(gcDurationName, in: before, labels: labels, which: ""),
-           let s1 = try? summary(gcDurationName, in: after, labels: labels, which: ""),
-           let c0 = s0.sampleCount, let c1 = s1.sampleCount, c1 >= c0 {
+            let s1 = try? summary(gcDurationName, in: after, labels: labels, which: ""),
+            let c0 = s0.sampleCount, let c1 = s1.sampleCount, c1 >= c0
+        {
             cycles = Int((c1 - c0).rounded())
         }
         var result = PauseSummary.histogram(source: .prometheus, sampleUnit: .pause, buckets: buckets, gcCycles: cycles, notes: notes)
@@ -118,8 +137,10 @@ public enum PrometheusPauses {
 
     /// The best the two scrapes allow: the per-pause histogram when both have it, otherwise the
     /// per-cycle summary.
-    public static func best(before: [PrometheusText.MetricFamily], after: [PrometheusText.MetricFamily],
-                            labels: [String: String] = [:]) throws -> PauseSummary {
+    public static func best(
+        before: [PrometheusText.MetricFamily], after: [PrometheusText.MetricFamily],
+        labels: [String: String] = [:]
+    ) throws -> PauseSummary {
         if before.family(named: schedPausesName) != nil, after.family(named: schedPausesName) != nil {
             return try schedPauses(before: before, after: after, labels: labels)
         }
@@ -128,8 +149,10 @@ public enum PrometheusPauses {
 
     // MARK: - Series lookup
 
-    static func series(_ name: String, in families: [PrometheusText.MetricFamily], labels: [String: String],
-                       which: String) throws -> (PrometheusText.MetricFamily, PrometheusText.Metric) {
+    static func series(
+        _ name: String, in families: [PrometheusText.MetricFamily], labels: [String: String],
+        which: String
+    ) throws -> (PrometheusText.MetricFamily, PrometheusText.Metric) {
         guard let family = families.family(named: name) else {
             throw PauseSourceError.missingMetric(source: .prometheus, name: name, which: which)
         }
@@ -143,8 +166,10 @@ public enum PrometheusPauses {
         return (family, metric)
     }
 
-    static func summary(_ name: String, in families: [PrometheusText.MetricFamily], labels: [String: String],
-                        which: String) throws -> PrometheusText.SummaryValue {
+    static func summary(
+        _ name: String, in families: [PrometheusText.MetricFamily], labels: [String: String],
+        which: String
+    ) throws -> PrometheusText.SummaryValue {
         let (family, metric) = try series(name, in: families, labels: labels, which: which)
         guard case .summary(let s) = metric.value else {
             throw PauseSourceError.wrongType(source: .prometheus, name: name, expected: "summary", found: family.type.rawValue)
@@ -152,8 +177,10 @@ public enum PrometheusPauses {
         return s
     }
 
-    static func histogram(_ name: String, in families: [PrometheusText.MetricFamily], labels: [String: String],
-                          which: String) throws -> PrometheusText.HistogramValue {
+    static func histogram(
+        _ name: String, in families: [PrometheusText.MetricFamily], labels: [String: String],
+        which: String
+    ) throws -> PrometheusText.HistogramValue {
         let (family, metric) = try series(name, in: families, labels: labels, which: which)
         guard case .histogram(let h) = metric.value else {
             throw PauseSourceError.wrongType(source: .prometheus, name: name, expected: "histogram", found: family.type.rawValue)
@@ -163,5 +190,24 @@ public enum PrometheusPauses {
 
     private static func labelText(_ labels: [String: String]) -> String {
         labels.isEmpty ? "" : "{" + labels.sorted { $0.key < $1.key }.map { "\($0.key)=\"\($0.value)\"" }.joined(separator: ",") + "}"
+    }
+}
+
+extension PrometheusPauses: ScrapedPauseFormat {
+    public static var kind: PauseSourceKind { .prometheus }
+    public static var exampleURL: String { "http://127.0.0.1:{port}/metrics" }
+
+    public static func summary(of scrapes: [(unixNanos: Int64, body: Data)], windowStart: Int64, windowEnd: Int64) throws -> PauseSummary {
+        try best(
+            before: PrometheusText.parse(String(decoding: scrapes.first!.body, as: UTF8.self)),
+            after: PrometheusText.parse(String(decoding: scrapes.last!.body, as: UTF8.self)))
+    }
+
+    public static func reportedKnobs(_ body: Data) -> (gogc: Double?, limitBytes: Double?) {
+        guard let families = try? PrometheusText.parse(String(decoding: body, as: UTF8.self)) else { return (nil, nil) }
+        return (
+            families.family(named: "go_gc_gogc_percent")?.metrics.first?.scalar,
+            families.family(named: "go_gc_gomemlimit_bytes")?.metrics.first?.scalar
+        )
     }
 }

@@ -32,7 +32,10 @@ public enum PrometheusText {
     public struct Label: Codable, Sendable, Equatable {
         public var name: String
         public var value: String
-        public init(name: String, value: String) { self.name = name; self.value = value }
+        public init(name: String, value: String) {
+            self.name = name
+            self.value = value
+        }
     }
 
     /// One `quantile` line of a summary.
@@ -137,10 +140,10 @@ extension Array where Element == PrometheusText.MetricFamily {
 
 private typealias Bytes = ArraySlice<UInt8>
 
-private extension UInt8 {
-    var isBlank: Bool { self == 0x20 || self == 0x09 }
-    var isLetterOrUnderscore: Bool { (self >= 0x61 && self <= 0x7A) || (self >= 0x41 && self <= 0x5A) || self == 0x5F }
-    var isDigit: Bool { self >= 0x30 && self <= 0x39 }
+extension UInt8 {
+    fileprivate var isBlank: Bool { self == 0x20 || self == 0x09 }
+    fileprivate var isLetterOrUnderscore: Bool { (self >= 0x61 && self <= 0x7A) || (self >= 0x41 && self <= 0x5A) || self == 0x5F }
+    fileprivate var isDigit: Bool { self >= 0x30 && self <= 0x39 }
 }
 
 /// A cursor over one line's bytes.
@@ -238,8 +241,11 @@ func parsePrometheusFloat(_ s: String) -> Double? {
     case "nan", "+nan", "-nan": return .nan
     default: break
     }
-    guard !s.isEmpty, s.utf8.allSatisfy({ $0.isDigit || $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "e")
-            || $0 == UInt8(ascii: "E") || $0 == UInt8(ascii: "+") || $0 == UInt8(ascii: "-") })
+    guard !s.isEmpty,
+        s.utf8.allSatisfy({
+            $0.isDigit || $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "e")
+                || $0 == UInt8(ascii: "E") || $0 == UInt8(ascii: "+") || $0 == UInt8(ascii: "-")
+        })
     else { return nil }
     return Double(s)
 }
@@ -330,7 +336,10 @@ private struct Parser {
             while true {
                 c.skipBlanks()
                 guard let ch = c.current else { throw c.error("label set is not closed") }
-                if ch == UInt8(ascii: "}") { c.index += 1; break }
+                if ch == UInt8(ascii: "}") {
+                    c.index += 1
+                    break
+                }
                 let (labelName, quoted) = try c.name(colons: false)
                 guard !labelName.isEmpty else {
                     throw c.error("invalid label name for metric \"\(name)\"")
@@ -339,7 +348,8 @@ private struct Parser {
                 if c.current != UInt8(ascii: "=") {
                     // `{"metric.name", …}`: a quoted first item without '=' is the metric name.
                     if insideBraces && first && quoted && name.isEmpty,
-                       c.current == UInt8(ascii: ",") || c.current == UInt8(ascii: "}") {
+                        c.current == UInt8(ascii: ",") || c.current == UInt8(ascii: "}")
+                    {
                         name = labelName
                         first = false
                         if c.current == UInt8(ascii: ",") { c.index += 1 }
@@ -363,8 +373,14 @@ private struct Parser {
                 }
                 rawPairs.append((labelName, value))
                 c.skipBlanks()
-                if c.current == UInt8(ascii: ",") { c.index += 1; continue }
-                if c.current == UInt8(ascii: "}") { c.index += 1; break }
+                if c.current == UInt8(ascii: ",") {
+                    c.index += 1
+                    continue
+                }
+                if c.current == UInt8(ascii: "}") {
+                    c.index += 1
+                    break
+                }
                 throw c.error("unexpected end of label value \"\(value)\"")
             }
             guard !name.isEmpty else { throw c.error("invalid metric name") }

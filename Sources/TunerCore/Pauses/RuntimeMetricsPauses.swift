@@ -48,8 +48,9 @@ public struct RuntimeMetricsSnapshot: Sendable, Equatable {
             case .number(let d): snapshot.scalars[name] = d
             case .histogram(let buckets, let counts):
                 guard buckets.count == counts.count + 1 else {
-                    throw PauseSourceError.malformed(source: .runtimeMetrics,
-                                                     reason: "\(name) has \(buckets.count) boundaries for \(counts.count) counts")
+                    throw PauseSourceError.malformed(
+                        source: .runtimeMetrics,
+                        reason: "\(name) has \(buckets.count) boundaries for \(counts.count) counts")
                 }
                 snapshot.histograms[name] = Histogram(
                     buckets: buckets.map { $0 == .greatestFiniteMagnitude ? .infinity : $0 == -.greatestFiniteMagnitude ? -.infinity : $0 },
@@ -63,22 +64,32 @@ public struct RuntimeMetricsSnapshot: Sendable, Equatable {
 
     /// A JSON value as far as this body is concerned.
     private enum JSONValue: Decodable {
-        case integer(Int64), unsigned(UInt64), number(Double), histogram([Double], [UInt64]), other
+        case integer(Int64)
+        case unsigned(UInt64)
+        case number(Double)
+        case histogram([Double], [UInt64])
+        case other
 
         private enum Keys: String, CodingKey { case buckets, counts }
 
         init(from decoder: Decoder) throws {
             if let keyed = try? decoder.container(keyedBy: Keys.self),
-               let buckets = try? keyed.decode([Double].self, forKey: .buckets),
-               let counts = try? keyed.decode([UInt64].self, forKey: .counts) {
+                let buckets = try? keyed.decode([Double].self, forKey: .buckets),
+                let counts = try? keyed.decode([UInt64].self, forKey: .counts)
+            {
                 self = .histogram(buckets, counts)
                 return
             }
             let single = try decoder.singleValueContainer()
-            if let i = try? single.decode(Int64.self) { self = .integer(i) }
-            else if let u = try? single.decode(UInt64.self) { self = .unsigned(u) }
-            else if let d = try? single.decode(Double.self) { self = .number(d) }
-            else { self = .other }
+            if let i = try? single.decode(Int64.self) {
+                self = .integer(i)
+            } else if let u = try? single.decode(UInt64.self) {
+                self = .unsigned(u)
+            } else if let d = try? single.decode(Double.self) {
+                self = .number(d)
+            } else {
+                self = .other
+            }
         }
     }
 }
@@ -110,26 +121,47 @@ public enum RuntimeMetricsPauses {
         } else {
             throw PauseSourceError.missingMetric(source: .runtimeMetrics, name: schedPausesName, which: "the two snapshots")
         }
-        let h0 = before.histograms[name]!, h1 = after.histograms[name]!
+        let h0 = before.histograms[name]!
+        let h1 = after.histograms[name]!
         guard h0.buckets == h1.buckets else { throw PauseSourceError.bucketsChanged(source: .runtimeMetrics, name: name) }
         var buckets: [PauseHistogram.Bucket] = []
         for i in h1.counts.indices where h1.counts[i] != h0.counts[i] {
             guard h1.counts[i] > h0.counts[i] else {
-                throw PauseSourceError.counterReset(source: .runtimeMetrics, name: "\(name) bucket \(i)",
-                                                    before: Double(h0.counts[i]), after: Double(h1.counts[i]))
+                throw PauseSourceError.counterReset(
+                    source: .runtimeMetrics, name: "\(name) bucket \(i)",
+                    before: Double(h0.counts[i]), after: Double(h1.counts[i]))
             }
-            let lower = h1.buckets[i], upper = h1.buckets[i + 1]
-            buckets.append(.init(lowerMillis: lower.isFinite ? max(0, lower * 1000) : 0,
-                                 upperMillis: upper.isFinite ? upper * 1000 : nil,
-                                 count: Int(h1.counts[i] - h0.counts[i])))
+            let lower = h1.buckets[i]
+            let upper = h1.buckets[i + 1]
+            buckets.append(
+                .init(
+                    lowerMillis: lower.isFinite ? max(0, lower * 1000) : 0,
+                    upperMillis: upper.isFinite ? upper * 1000 : nil,
+                    count: Int(h1.counts[i] - h0.counts[i])))
         }
         var cycles: Int?
         if let c0 = before.scalars[cyclesName], let c1 = after.scalars[cyclesName] {
             guard c1 >= c0 else { throw PauseSourceError.counterReset(source: .runtimeMetrics, name: cyclesName, before: c0, after: c1) }
             cycles = Int(c1 - c0)
         }
-        var notes = ["each pause is known to lie within its runtime/metrics bucket (about 12 % wide); the total is bounded by the bucket edges"]
+        var notes = [
+            "each pause is known to lie within its runtime/metrics bucket (about 12 % wide); the total is bounded by the bucket edges"
+        ]
         if name == gcPausesName { notes.append("read /gc/pauses:seconds (this Go predates /sched/pauses/total/gc:seconds)") }
         return .histogram(source: .runtimeMetrics, sampleUnit: .pause, buckets: buckets, gcCycles: cycles, notes: notes)
+    }
+}
+
+extension RuntimeMetricsPauses: ScrapedPauseFormat {
+    public static var kind: PauseSourceKind { .runtimeMetrics }
+    public static var exampleURL: String { "http://127.0.0.1:{port}/debug/gcmetrics" }
+
+    public static func summary(of scrapes: [(unixNanos: Int64, body: Data)], windowStart: Int64, windowEnd: Int64) throws -> PauseSummary {
+        try summary(before: RuntimeMetricsSnapshot.parse(scrapes.first!.body), after: RuntimeMetricsSnapshot.parse(scrapes.last!.body))
+    }
+
+    public static func reportedKnobs(_ body: Data) -> (gogc: Double?, limitBytes: Double?) {
+        guard let snapshot = try? RuntimeMetricsSnapshot.parse(body) else { return (nil, nil) }
+        return (snapshot.scalars["/gc/gogc:percent"], snapshot.scalars["/gc/gomemlimit:bytes"])
     }
 }

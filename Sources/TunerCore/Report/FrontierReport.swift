@@ -104,7 +104,10 @@ public struct FrontierReport: Sendable {
             var violated: [Constraint] = []
             var undecided: [Constraint] = []
             for constraint in constraints {
-                guard let estimate = metrics[constraint.metric] else { violated.append(constraint); continue }
+                guard let estimate = metrics[constraint.metric] else {
+                    violated.append(constraint)
+                    continue
+                }
                 if !constraint.isMet(by: estimate.value) { violated.append(constraint) }
                 if constraint.isMet(by: estimate.lower) != constraint.isMet(by: estimate.upper) { undecided.append(constraint) }
             }
@@ -116,16 +119,19 @@ public struct FrontierReport: Sendable {
                 frontierSamples.append(objectiveRows)
                 frontierRowIndex.append(rows.count)
             }
-            rows.append(Row(setting: setting, measuredTrials: measured.count, failedTrials: trials.count - measured.count,
-                            metrics: metrics, violatedConstraints: violated, undecidedConstraints: undecided,
-                            membership: .dominated, onFrontier: false, frontierProbability: 0))
+            rows.append(
+                Row(
+                    setting: setting, measuredTrials: measured.count, failedTrials: trials.count - measured.count,
+                    metrics: metrics, violatedConstraints: violated, undecidedConstraints: undecided,
+                    membership: .dominated, onFrontier: false, frontierProbability: 0))
         }
 
         var recommendationIndex: Int?
         var explanation = "no setting was measured successfully"
         if !frontierSamples.isEmpty {
-            let frontier = NoisyFrontier(samples: frontierSamples, directions: objectives.map(\.direction),
-                                         level: level, resamples: 1000, seed: seed)
+            let frontier = NoisyFrontier(
+                samples: frontierSamples, directions: objectives.map(\.direction),
+                level: level, resamples: 1000, seed: seed)
             for (f, r) in frontierRowIndex.enumerated() {
                 rows[r].onFrontier = frontier.onFrontier[f]
                 rows[r].frontierProbability = frontier.membershipProbability[f]
@@ -140,13 +146,16 @@ public struct FrontierReport: Sendable {
             for i in ParetoFront.nonDominatedIndices(feasibleIndices.map { medians[$0] }, directions: objectives.map(\.direction)) {
                 feasibleFrontier[feasibleIndices[i]] = true
             }
-            if let selection = rule.select(points: medians, directions: objectives.map(\.direction),
-                                           feasible: feasible, onFrontier: feasibleFrontier,
-                                           objectiveNames: objectives.map(\.metric.rawValue)) {
+            if let selection = rule.select(
+                points: medians, directions: objectives.map(\.direction),
+                feasible: feasible, onFrontier: feasibleFrontier,
+                objectiveNames: objectives.map(\.metric.rawValue))
+            {
                 recommendationIndex = frontierRowIndex[selection.index]
                 explanation = selection.explanation
             } else {
-                explanation = "no frontier setting meets the constraints (\(constraints.map(\.description).joined(separator: ", "))); keep Go's default"
+                explanation =
+                    "no frontier setting meets the constraints (\(constraints.map(\.description).joined(separator: ", "))); keep Go's default"
             }
         }
 
@@ -197,7 +206,8 @@ public struct FrontierReport: Sendable {
     /// One line per pause source, load tool and target build seen in `samples`.
     static func measurementLines(_ samples: [TrialSample]) -> [String] {
         func counted(_ keys: [String]) -> String {
-            Dictionary(grouping: keys, by: { $0 }).sorted { $0.key < $1.key }.map { "\($0.key): \($0.value.count) trial(s)" }.joined(separator: "; ")
+            Dictionary(grouping: keys, by: { $0 }).sorted { $0.key < $1.key }.map { "\($0.key): \($0.value.count) trial(s)" }.joined(
+                separator: "; ")
         }
         var lines: [String] = []
         let pauses = samples.map { sample -> String in
@@ -234,7 +244,8 @@ public struct FrontierReport: Sendable {
                 } else if let surrogate, surrogate.setting == confirmation.candidate {
                     source = "the surrogate's choice (\(surrogate.explanation)); "
                 } else if let surrogate {
-                    source = "best measured setting by the rule, after the surrogate's choice \(surrogate.setting) failed its confirmation; "
+                    source =
+                        "best measured setting by the rule, after the surrogate's choice \(surrogate.setting) failed its confirmation; "
                 } else {
                     source = "best measured setting by the rule; "
                 }
@@ -246,10 +257,12 @@ public struct FrontierReport: Sendable {
                 let seen = confirmation.changes.map { "\($0.metric.rawValue) \(Self.percentText($0.change))" }.joined(separator: ", ")
                 if let baselineIndex {
                     recommendationIndex = baselineIndex
-                    recommendationExplanation = "no setting beat the Go default beyond the noise here: candidate \(confirmation.candidate) was \(confirmation.verdict) (its changes over the pairs: \(seen)); keep Go's default, or confirm with more pairs (budget.confirm)"
+                    recommendationExplanation =
+                        "no setting beat the Go default beyond the noise here: candidate \(confirmation.candidate) was \(confirmation.verdict) (its changes over the pairs: \(seen)); keep Go's default, or confirm with more pairs (budget.confirm)"
                     changesVersusDefault = []
                 } else {
-                    recommendationExplanation = "candidate \(confirmation.candidate) was \(confirmation.verdict), and the default was not measured: nothing is recommended with confidence; \(recommendationExplanation)"
+                    recommendationExplanation =
+                        "candidate \(confirmation.candidate) was \(confirmation.verdict), and the default was not measured: nothing is recommended with confidence; \(recommendationExplanation)"
                 }
             }
         } else if let surrogate, surrogate.setting.isGoDefault, let index = baselineIndex {
@@ -298,8 +311,12 @@ public struct FrontierReport: Sendable {
         var text = "Not separated beyond the noise here: " + flat.map(\.text).joined(separator: "; ") + "."
         if let metric = ruleObjective, flat.contains(where: { $0.metric == metric }) {
             let moved = separation.filter(\.separates).map(\.metric.rawValue)
-            text += " The rule optimises \(metric.rawValue), so its choice rests on noise"
-                + (moved.isEmpty ? "" : "; what the settings did change is \(moved.joined(separator: ", ")): consider a rule on that (recommend.objective)") + "."
+            text +=
+                " The rule optimises \(metric.rawValue), so its choice rests on noise"
+                + (moved.isEmpty
+                    ? ""
+                    : "; what the settings did change is \(moved.joined(separator: ", ")): consider a rule on that (recommend.objective)")
+                + "."
         }
         return text
     }
@@ -313,7 +330,9 @@ public struct FrontierReport: Sendable {
     /// Relative change of medians (candidate vs baseline) with a two-sample percentile bootstrap:
     /// each replicate resamples both groups independently. Zero-width when either group has one
     /// sample; nil when either is empty or the baseline median is zero.
-    public static func relativeChange(baseline: [Double], candidate: [Double], level: Double, resamples: Int = 2000, seed: UInt64) -> Estimate? {
+    public static func relativeChange(baseline: [Double], candidate: [Double], level: Double, resamples: Int = 2000, seed: UInt64)
+        -> Estimate?
+    {
         guard let b = Statistics.median(baseline), let c = Statistics.median(candidate), b != 0 else { return nil }
         let point = (c - b) / abs(b)
         let n = min(baseline.count, candidate.count)
@@ -332,7 +351,8 @@ public struct FrontierReport: Sendable {
         }
         replicates.sort()
         let alpha = (1 - level) / 2
-        return Estimate(value: point, lower: Statistics.quantile(sorted: replicates, alpha) ?? point,
-                        upper: Statistics.quantile(sorted: replicates, 1 - alpha) ?? point, level: level, sampleCount: n)
+        return Estimate(
+            value: point, lower: Statistics.quantile(sorted: replicates, alpha) ?? point,
+            upper: Statistics.quantile(sorted: replicates, 1 - alpha) ?? point, level: level, sampleCount: n)
     }
 }

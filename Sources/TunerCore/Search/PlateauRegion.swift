@@ -6,10 +6,9 @@ import Foundation
 /// model knows to within two trials' noise (posterior sd ≤ 2 × the band), and that meets the constraints at the posterior's one-sided 90 % bound. When a study's
 /// optimum is a plateau, two runs find different optima on it; the region is what they share.
 /// The setting recommended is the optimum itself; the region's leanest member (smallest predicted
-/// peak RSS) is named beside it as the memory-saving alternative, not chosen. (Until the search
-/// benchmark's held-out truth, the leanest member was chosen: on `data/surfaces/surface-heldout/` that
-/// cost 15.5 % of throughput against the optimum's 7.0 % at every N, and halved the confirmation
-/// rate, because a member may sit up to the band plus one posterior sd below the optimum.)
+/// peak RSS) is named beside it as the memory-saving alternative, not chosen: a member may sit up
+/// to the band plus one posterior sd below the optimum (`experiments/bench/README.md` measures
+/// what choosing it costs).
 public struct PlateauRegion: Sendable, Equatable, Codable {
     /// The objective the region is about (the rule's).
     public var metric: Metric
@@ -45,10 +44,12 @@ public struct PlateauRegion: Sendable, Equatable, Codable {
         case choice, leanest, leanestPredicted, leanestPredictedRSSBytes, optimumPredictedRSSBytes
     }
 
-    public init(metric: Metric, optimum: GCSetting, optimumPredicted: Double, band: Double, bandSource: String,
-                members: [GCSetting], gridSize: Int, choiceRule: String, choice: GCSetting,
-                leanest: GCSetting? = nil, leanestPredicted: Double? = nil,
-                leanestPredictedRSSBytes: Double? = nil, optimumPredictedRSSBytes: Double? = nil) {
+    public init(
+        metric: Metric, optimum: GCSetting, optimumPredicted: Double, band: Double, bandSource: String,
+        members: [GCSetting], gridSize: Int, choiceRule: String, choice: GCSetting,
+        leanest: GCSetting? = nil, leanestPredicted: Double? = nil,
+        leanestPredictedRSSBytes: Double? = nil, optimumPredictedRSSBytes: Double? = nil
+    ) {
         self.metric = metric
         self.optimum = optimum
         self.optimumPredicted = optimumPredicted
@@ -93,17 +94,21 @@ public struct PlateauRegion: Sendable, Equatable, Codable {
     /// One sentence: how many settings, the band, the ranges, the rule and its choice, and the
     /// leanest member when there is one.
     public var summary: String {
-        let bandText = "\(metric.format(band)) (\(formatFixed(bandFraction * 100, decimals: 1)) % of the optimum's \(metric.format(optimumPredicted)); \(bandSource))"
+        let bandText =
+            "\(metric.format(band)) (\(formatFixed(bandFraction * 100, decimals: 1)) % of the optimum's \(metric.format(optimumPredicted)); \(bandSource))"
         if members.count <= 1 {
-            return "the surrogate's optimum \(optimum) stands alone: no other setting of the \(gridSize)-setting grid can be told from it by less than one trial's noise, \(bandText), and is feasible"
+            return
+                "the surrogate's optimum \(optimum) stands alone: no other setting of the \(gridSize)-setting grid can be told from it by less than one trial's noise, \(bandText), and is feasible"
         }
-        return "\(members.count) of \(gridSize) grid settings cannot be told from the optimum \(optimum) on \(metric.rawValue) by more than one trial's noise, \(bandText), and are feasible: \(rangeText); chosen among them: \(choice), by \(choiceRule)\(leanestText)"
+        return
+            "\(members.count) of \(gridSize) grid settings cannot be told from the optimum \(optimum) on \(metric.rawValue) by more than one trial's noise, \(bandText), and are feasible: \(rangeText); chosen among them: \(choice), by \(choiceRule)\(leanestText)"
     }
 
     /// "; the member with the smallest predicted peak RSS is …": empty without one.
     var leanestText: String {
         guard let leanest, let leanestPredicted, let leanestPredictedRSSBytes, let optimumPredictedRSSBytes else { return "" }
-        return "; the member with the smallest predicted peak RSS is \(leanest) (predicted \(Metric.rssPeakBytes.format(leanestPredictedRSSBytes)) "
+        return
+            "; the member with the smallest predicted peak RSS is \(leanest) (predicted \(Metric.rssPeakBytes.format(leanestPredictedRSSBytes)) "
             + "against \(Metric.rssPeakBytes.format(optimumPredictedRSSBytes)), \(metric.rawValue) \(metric.format(leanestPredicted)) "
             + "against \(metric.format(optimumPredicted))), not chosen: a member may lie up to the band plus one posterior sd from the optimum"
     }

@@ -56,12 +56,15 @@ extension SurrogateSearch {
         let (metric, direction) = objectives[k]
         let measured = recommendationTrials(samples)
         guard measured.filter({ metric.value(of: $0) != nil }).count >= 2 else {
-            return .failure(GridUnavailable(description: "fewer than 2 measured trials carry \(metric.rawValue), so the surrogate cannot be fitted"))
+            return .failure(
+                GridUnavailable(description: "fewer than 2 measured trials carry \(metric.rawValue), so the surrogate cannot be fitted"))
         }
         let model: FeatureMappedModel
         do {
             guard let fitted = try recommendationModel(objective: k, measured: measured, features: features(for: measured)) else {
-                return .failure(GridUnavailable(description: "fewer than 2 measured trials carry \(metric.rawValue), so the surrogate cannot be fitted"))
+                return .failure(
+                    GridUnavailable(description: "fewer than 2 measured trials carry \(metric.rawValue), so the surrogate cannot be fitted")
+                )
             }
             model = fitted
         } catch {
@@ -85,22 +88,39 @@ extension SurrogateSearch {
         // The model sees minimisation form: a maximised objective is fitted negated.
         let sign = direction == .minimize ? 1.0 : -1.0
         func back(_ value: Double) -> Double { metric.isLogModelled ? exp(value) - metric.logOffset : value }
-        var mean: [[Double]] = [], sd: [[Double]] = [], predicted: [[Double]] = [], lower: [[Double]] = [], upper: [[Double]] = []
+        var mean: [[Double]] = []
+        var sd: [[Double]] = []
+        var predicted: [[Double]] = []
+        var lower: [[Double]] = []
+        var upper: [[Double]] = []
         for row in rows {
-            var m: [Double] = [], s: [Double] = [], p: [Double] = [], lo: [Double] = [], hi: [Double] = []
+            var m: [Double] = []
+            var s: [Double] = []
+            var p: [Double] = []
+            var lo: [Double] = []
+            var hi: [Double] = []
             for column in columns {
                 let posterior = model.predict([column.coordinate, row.coordinate], includingNoise: false)
                 let mu = sign * posterior.mean
                 let sigma = max(posterior.variance, 0).squareRoot()
-                m.append(mu); s.append(sigma); p.append(back(mu))
-                lo.append(back(mu - 1.96 * sigma)); hi.append(back(mu + 1.96 * sigma))
+                m.append(mu)
+                s.append(sigma)
+                p.append(back(mu))
+                lo.append(back(mu - 1.96 * sigma))
+                hi.append(back(mu + 1.96 * sigma))
             }
-            mean.append(m); sd.append(s); predicted.append(p); lower.append(lo); upper.append(hi)
+            mean.append(m)
+            sd.append(s)
+            predicted.append(p)
+            lower.append(lo)
+            upper.append(hi)
         }
         let scale = metric.isLogModelled ? "log(\(metric.rawValue) + \(metric.logOffset))" : metric.rawValue
-        return .success(PosteriorGrid(metric: metric, direction: direction, gogcValues: columns.map(\.value),
-                                      memoryLimitBytesValues: rows.map(\.value), scale: scale, posteriorMean: mean,
-                                      posteriorSD: sd, predicted: predicted, lower95: lower, upper95: upper,
-                                      trainingTrials: measured.filter { metric.value(of: $0) != nil }.count))
+        return .success(
+            PosteriorGrid(
+                metric: metric, direction: direction, gogcValues: columns.map(\.value),
+                memoryLimitBytesValues: rows.map(\.value), scale: scale, posteriorMean: mean,
+                posteriorSD: sd, predicted: predicted, lower95: lower, upper95: upper,
+                trainingTrials: measured.filter { metric.value(of: $0) != nil }.count))
     }
 }

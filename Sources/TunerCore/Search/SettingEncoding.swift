@@ -84,8 +84,11 @@ public struct SettingEncoding: Sendable {
         for g in gogcChoices {
             for l in limitChoices {
                 let pinned = Self.offCoordinate...Self.offCoordinate
-                result.append(("GOGC \(g ? "off" : "numeric"), GOMEMLIMIT \(l ? "off" : "numeric")",
-                               [g ? pinned : 0...1, l ? pinned : 0...1]))
+                result.append(
+                    (
+                        "GOGC \(g ? "off" : "numeric"), GOMEMLIMIT \(l ? "off" : "numeric")",
+                        [g ? pinned : 0...1, l ? pinned : 0...1]
+                    ))
             }
         }
         return result

@@ -1,11 +1,5 @@
 import Foundation
 
-/// What the search wants next, with its reason for the log.
-public enum SearchDecision: Sendable, Equatable {
-    case measure(GCSetting, reason: String)
-    case stop(reason: String)
-}
-
 /// Bayesian optimisation over GC settings: one Gaussian process per objective and per
 /// constraint, exact expected hypervolume improvement (two or three objectives) times the
 /// probability of meeting the constraints, maximised by multi-start gradient ascent in each
@@ -72,19 +66,24 @@ public struct SurrogateSearch: Sampler {
     @_spi(Lab) public let inputModel: InputModel
     @_spi(Lab) public let acquisitionKind: AcquisitionKind
 
-    public init(space: SearchSpace, objectives: [(metric: Metric, direction: ObjectiveDirection)],
-                constraints: [Constraint], seed: UInt64, initialDesign: Int = 5,
-                maxRepeatsPerSetting: Int = 3, stopFraction: Double = 0.002) {
-        self.init(space: space, objectives: objectives, constraints: constraints, seed: seed, initialDesign: initialDesign,
-                  maxRepeatsPerSetting: maxRepeatsPerSetting, stopFraction: stopFraction,
-                  inputModel: .heapGoal, acquisition: .expectedHypervolumeImprovement)
+    public init(
+        space: SearchSpace, objectives: [(metric: Metric, direction: ObjectiveDirection)],
+        constraints: [Constraint], seed: UInt64, initialDesign: Int = 5,
+        maxRepeatsPerSetting: Int = 3, stopFraction: Double = 0.002
+    ) {
+        self.init(
+            space: space, objectives: objectives, constraints: constraints, seed: seed, initialDesign: initialDesign,
+            maxRepeatsPerSetting: maxRepeatsPerSetting, stopFraction: stopFraction,
+            inputModel: .heapGoal, acquisition: .expectedHypervolumeImprovement)
     }
 
     /// The search with the benchmark's ablation knobs.
-    @_spi(Lab) public init(space: SearchSpace, objectives: [(metric: Metric, direction: ObjectiveDirection)],
-                           constraints: [Constraint], seed: UInt64, initialDesign: Int = 5,
-                           maxRepeatsPerSetting: Int = 3, stopFraction: Double = 0.002,
-                           inputModel: InputModel, acquisition: AcquisitionKind = .expectedHypervolumeImprovement) {
+    @_spi(Lab) public init(
+        space: SearchSpace, objectives: [(metric: Metric, direction: ObjectiveDirection)],
+        constraints: [Constraint], seed: UInt64, initialDesign: Int = 5,
+        maxRepeatsPerSetting: Int = 3, stopFraction: Double = 0.002,
+        inputModel: InputModel, acquisition: AcquisitionKind = .expectedHypervolumeImprovement
+    ) {
         self.space = space
         self.encoding = SettingEncoding(space: space)
         self.objectives = objectives
@@ -106,7 +105,8 @@ public struct SurrogateSearch: Sampler {
     /// A short description of the method for the study log.
     public var methodDescription: String {
         let criterion = acquisitionKind == .parEGO ? "ParEGO" : "expected hypervolume improvement"
-        let inputs = inputModel == .heapGoal ? "inputs: heap goal and limit cut from the study's gctrace" : "inputs: log GOGC × log GOMEMLIMIT"
+        let inputs =
+            inputModel == .heapGoal ? "inputs: heap goal and limit cut from the study's gctrace" : "inputs: log GOGC × log GOMEMLIMIT"
         return "Gaussian processes (\(inputs)), \(criterion) × probability of meeting the constraints"
     }
 
@@ -124,8 +124,10 @@ public struct SurrogateSearch: Sampler {
         if let candidates = encoding.candidates { return candidates }
         var pool = PlannedSampler.latinHypercube(space: space, settingCount: 257, seed: seed).plan
         for arm in encoding.arms {
-            for corner in [arm.bounds.map(\.lowerBound), arm.bounds.map(\.upperBound),
-                           [arm.bounds[0].lowerBound, arm.bounds[1].upperBound], [arm.bounds[0].upperBound, arm.bounds[1].lowerBound]] {
+            for corner in [
+                arm.bounds.map(\.lowerBound), arm.bounds.map(\.upperBound),
+                [arm.bounds[0].lowerBound, arm.bounds[1].upperBound], [arm.bounds[0].upperBound, arm.bounds[1].lowerBound],
+            ] {
                 let setting = encoding.decode(corner)
                 if encoding.allows(setting), !pool.contains(setting) { pool.append(setting) }
             }
@@ -174,13 +176,16 @@ public struct SurrogateSearch: Sampler {
             let numeric = candidates.filter { $0.gogc != nil && $0.memoryLimitBytes != nil }
             for gogc in Set(numeric.compactMap(\.gogc)).sorted() {
                 let target = log(heap.limitJustAbove(gogc: Double(gogc)))
-                if let nearest = numeric.filter({ $0.gogc == gogc }).min(by: { abs(log(Double($0.memoryLimitBytes!)) - target) < abs(log(Double($1.memoryLimitBytes!)) - target) }) {
+                if let nearest = numeric.filter({ $0.gogc == gogc }).min(by: {
+                    abs(log(Double($0.memoryLimitBytes!)) - target) < abs(log(Double($1.memoryLimitBytes!)) - target)
+                }) {
                     result.append(nearest)
                 }
             }
             return result
         }
-        let low = log(encoding.gogcRange.lowerBound), high = log(encoding.gogcRange.upperBound)
+        let low = log(encoding.gogcRange.lowerBound)
+        let high = log(encoding.gogcRange.upperBound)
         for level in 0..<16 {
             let gogc = SettingRounding.gogc(exp(low + Double(level) / 15 * (high - low)))
             let limit = min(max(heap.limitJustAbove(gogc: Double(gogc)), encoding.limitRange.lowerBound), encoding.limitRange.upperBound)
@@ -192,9 +197,13 @@ public struct SurrogateSearch: Sampler {
 
     /// Fits one model of `metric` (transformed by ``modelled(_:_:_:)``) on the measured trials
     /// that carry it; nil with fewer than two.
-    public func fitModel(_ metric: Metric, _ direction: ObjectiveDirection, measured: [TrialSample],
-                  features: any FeatureMap, seed: UInt64) throws(SurrogateError) -> FeatureMappedModel? {
-        let pairs = measured.compactMap { sample in metric.value(of: sample).map { (encoding.encode(sample.setting), Self.modelled(metric, $0, direction)) } }
+    public func fitModel(
+        _ metric: Metric, _ direction: ObjectiveDirection, measured: [TrialSample],
+        features: any FeatureMap, seed: UInt64
+    ) throws(SurrogateError) -> FeatureMappedModel? {
+        let pairs = measured.compactMap { sample in
+            metric.value(of: sample).map { (encoding.encode(sample.setting), Self.modelled(metric, $0, direction)) }
+        }
         guard pairs.count >= 2 else { return nil }
         return try FeatureMappedModel.fit(coordinates: pairs.map(\.0), outputs: pairs.map(\.1), features: features, seed: seed)
     }
@@ -222,20 +231,27 @@ public struct SurrogateSearch: Sampler {
         var models: [FeatureMappedModel] = []
         for (k, objective) in objectives.enumerated() {
             do {
-                guard let model = try fitModel(objective.metric, objective.direction, measured: measured, features: map,
-                                               seed: seed &+ UInt64(k) &+ UInt64(measured.count) &* 31) else {
+                guard
+                    let model = try fitModel(
+                        objective.metric, objective.direction, measured: measured, features: map,
+                        seed: seed &+ UInt64(k) &+ UInt64(measured.count) &* 31)
+                else {
                     return fallback(tried: tried, measured: measured, reason: "too few trials carry \(objective.metric.rawValue)")
                 }
                 models.append(model)
             } catch {
-                return fallback(tried: tried, measured: measured, reason: "the \(objective.metric.rawValue) model could not be fitted (\(error))")
+                return fallback(
+                    tried: tried, measured: measured, reason: "the \(objective.metric.rawValue) model could not be fitted (\(error))")
             }
         }
         var feasibility: [ProbabilityOfFeasibility] = []
         for (c, constraint) in constraints.enumerated() {
-            guard let model = try? fitModel(constraint.metric, .minimize, measured: measured, features: map, seed: seed &+ 1000 &+ UInt64(c)) else { continue }
+            guard
+                let model = try? fitModel(constraint.metric, .minimize, measured: measured, features: map, seed: seed &+ 1000 &+ UInt64(c))
+            else { continue }
             let bound = Self.modelled(constraint.metric, constraint.bound, .minimize)
-            feasibility.append(ProbabilityOfFeasibility(model: model, bound: constraint.comparison == .atMost ? .atMost(bound) : .atLeast(bound)))
+            feasibility.append(
+                ProbabilityOfFeasibility(model: model, bound: constraint.comparison == .atMost ? .atMost(bound) : .atLeast(bound)))
         }
 
         // Observed front: posterior means at the measured settings.
@@ -254,16 +270,22 @@ public struct SurrogateSearch: Sampler {
             base = ExpectedHypervolumeImprovement(models: models, observed: observed, reference: reference)
             criterion = "expected hypervolume improvement"
         } else {
-            let observedValues = measured.map { sample in objectives.map { Self.modelled($0.metric, $0.metric.value(of: sample)!, $0.direction) } }
-            guard let parEGO = try? ParEGO.acquisition(inputs: inputs, objectives: observedValues, seed: seed &+ UInt64(measured.count), features: map) else {
+            let observedValues = measured.map { sample in
+                objectives.map { Self.modelled($0.metric, $0.metric.value(of: sample)!, $0.direction) }
+            }
+            guard
+                let parEGO = try? ParEGO.acquisition(
+                    inputs: inputs, objectives: observedValues, seed: seed &+ UInt64(measured.count), features: map)
+            else {
                 return fallback(tried: tried, measured: measured, reason: "the ParEGO model could not be fitted")
             }
             base = parEGO.acquisition
             criterion = "ParEGO expected improvement"
         }
         let acquisition = ConstrainedAcquisition(base: base, constraints: feasibility)
-        let currentVolume = Hypervolume.volume(observed.filter { point in zip(point, reference).allSatisfy { $0 < $1 } },
-                                               reference: reference, directions: objectives.map { _ in .minimize })
+        let currentVolume = Hypervolume.volume(
+            observed.filter { point in zip(point, reference).allSatisfy { $0 < $1 } },
+            reference: reference, directions: objectives.map { _ in .minimize })
 
         // Maximise over the candidates.
         var scored: [(setting: GCSetting, value: Double)] = []
@@ -272,9 +294,10 @@ public struct SurrogateSearch: Sampler {
         } else {
             for (armIndex, arm) in encoding.arms.enumerated() {
                 let armInputs = inputs.filter { x in zip(x, arm.bounds).allSatisfy { $1.contains($0) } }
-                let result = GradientSearch.maximize(dimension: 2, starts: 6, seed: seed &+ UInt64(measured.count) &* 97 &+ UInt64(armIndex),
-                                                     bounds: arm.bounds, warmStarts: armInputs, rawSamples: 128,
-                                                     objective: { acquisition.valueAndGradient(at: $0) })
+                let result = GradientSearch.maximize(
+                    dimension: 2, starts: 6, seed: seed &+ UInt64(measured.count) &* 97 &+ UInt64(armIndex),
+                    bounds: arm.bounds, warmStarts: armInputs, rawSamples: 128,
+                    objective: { acquisition.valueAndGradient(at: $0) })
                 for candidate in result.candidates.prefix(6) {
                     let setting = encoding.decode(candidate.point)
                     if encoding.allows(setting) {
@@ -292,7 +315,10 @@ public struct SurrogateSearch: Sampler {
         // The stopping rule compares hypervolume with hypervolume: EHVI only (ParEGO's EI is
         // on a scalarised scale and runs to the trial budget).
         if useEHVI && relative < stopFraction {
-            return .stop(reason: "best \(criterion) is \(formatFixed(relative * 100, decimals: 3)) % of the current hypervolume, below the \(formatFixed(stopFraction * 100, decimals: 1)) % threshold")
+            return .stop(
+                reason:
+                    "best \(criterion) is \(formatFixed(relative * 100, decimals: 3)) % of the current hypervolume, below the \(formatFixed(stopFraction * 100, decimals: 1)) % threshold"
+            )
         }
         // A candidate the models cannot tell from a tried setting (features within
         // `aliasDistance`, e.g. a limit far above the heap under the same GOGC) would measure
@@ -308,15 +334,22 @@ public struct SurrogateSearch: Sampler {
         let bestNew = zip(scored, aliases).first { $0.1 == nil }?.0.value ?? 0
         for (candidate, known) in zip(scored, aliases) where candidate.value.isFinite {
             guard let known else {
-                let amount = useEHVI
+                let amount =
+                    useEHVI
                     ? "\(formatFixed(candidate.value / max(currentVolume, 1e-12) * 100, decimals: 2)) % of the current hypervolume"
                     : "\(formatFixed(candidate.value, decimals: 4)) on the scalarised objective"
                 return .measure(candidate.setting, reason: "maximises \(criterion): \(amount)")
             }
             let count = counts[known] ?? 0
             if count < maxRepeatsPerSetting, isUndecided(known, measured: measured), candidate.value >= remeasureFactor * bestNew {
-                let name = known == candidate.setting ? "the most promising setting" : "the most promising setting (\(candidate.setting) behaves as it)"
-                return .measure(known, reason: "measured again: \(name) scores at least \(formatFixed(remeasureFactor, decimals: 0))× the best new one and its interval is too wide to decide (\(count) trial(s))")
+                let name =
+                    known == candidate.setting
+                    ? "the most promising setting" : "the most promising setting (\(candidate.setting) behaves as it)"
+                return .measure(
+                    known,
+                    reason:
+                        "measured again: \(name) scores at least \(formatFixed(remeasureFactor, decimals: 0))× the best new one and its interval is too wide to decide (\(count) trial(s))"
+                )
             }
         }
         return .stop(reason: "every promising setting is measured \(maxRepeatsPerSetting) times")

@@ -31,7 +31,9 @@ public struct Separation: Sendable, Equatable, Codable {
         guard groups.count >= 2, values.count > groups.count else { return nil }
         func fStatistic(_ values: [Double]) -> Double {
             let grand = values.reduce(0, +) / Double(values.count)
-            var between = 0.0, within = 0.0, start = 0
+            var between = 0.0
+            var within = 0.0
+            var start = 0
             for size in sizes {
                 let slice = values[start..<(start + size)]
                 let mean = slice.reduce(0, +) / Double(size)
@@ -39,7 +41,8 @@ public struct Separation: Sendable, Equatable, Codable {
                 within += slice.reduce(0) { $0 + ($1 - mean) * ($1 - mean) }
                 start += size
             }
-            let k = Double(sizes.count), n = Double(values.count)
+            let k = Double(sizes.count)
+            let n = Double(values.count)
             guard within > 0 else { return between > 0 ? .infinity : 0 }
             return (between / (k - 1)) / (within / (n - k))
         }

@@ -7,9 +7,11 @@ public enum Statistics {
     /// The 97.5 % quantile of Student's t (a two-sided 95 % interval's multiplier), from the
     /// standard table for 1…30 degrees of freedom and the normal's 1.96 beyond 120.
     public static func studentT975(degreesOfFreedom df: Int) -> Double {
-        let table: [Double] = [12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228,
-                               2.201, 2.179, 2.160, 2.145, 2.131, 2.120, 2.110, 2.101, 2.093, 2.086,
-                               2.080, 2.074, 2.069, 2.064, 2.060, 2.056, 2.052, 2.048, 2.045, 2.042]
+        let table: [Double] = [
+            12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228,
+            2.201, 2.179, 2.160, 2.145, 2.131, 2.120, 2.110, 2.101, 2.093, 2.086,
+            2.080, 2.074, 2.069, 2.064, 2.060, 2.056, 2.052, 2.048, 2.045, 2.042,
+        ]
         if df < 1 { return .infinity }
         if df <= 30 { return table[df - 1] }
         if df <= 60 { return 2.042 + (2.000 - 2.042) * Double(df - 30) / 30 }
@@ -63,75 +65,5 @@ public enum Statistics {
             return nil
         }
         return sd / abs(mean)
-    }
-}
-
-/// A point estimate with a two-sided confidence interval, in the units of the quantity it
-/// estimates, and the number of samples behind it.
-public struct Estimate: Sendable, Equatable, Codable {
-    public var value: Double
-    public var lower: Double
-    public var upper: Double
-    /// Confidence level of [lower, upper], e.g. 0.95.
-    public var level: Double
-    /// Number of independent samples (repeats) the estimate rests on.
-    public var sampleCount: Int
-
-    public init(value: Double, lower: Double, upper: Double, level: Double, sampleCount: Int) {
-        self.value = value
-        self.lower = lower
-        self.upper = upper
-        self.level = level
-        self.sampleCount = sampleCount
-    }
-
-    /// Half the interval's width relative to the value (0.1 = ±10 %); infinite for a zero value.
-    public var relativeHalfWidth: Double {
-        value == 0 ? .infinity : (upper - lower) / 2 / abs(value)
-    }
-
-    /// True when the interval rests on one sample and therefore says nothing about noise.
-    public var isSingleSample: Bool { sampleCount < 2 }
-}
-
-/// Seeded nonparametric bootstrap (Efron & Tibshirani 1993, percentile method).
-public enum Bootstrap {
-    /// The percentile-bootstrap confidence interval of `statistic` over `samples`.
-    ///
-    /// With one sample the interval collapses to the value (and `sampleCount` says so);
-    /// with two or more it resamples with replacement `resamples` times.
-    /// - Parameters:
-    ///   - samples: the per-repeat values (n ≥ 1).
-    ///   - statistic: e.g. `Statistics.median`; called on arrays of length n.
-    ///   - level: confidence level in (0, 1), default 0.95.
-    ///   - resamples: bootstrap replicates, default 2000.
-    ///   - seed: makes the interval reproducible.
-    /// - Complexity: O(resamples · cost(statistic)).
-    public static func interval(
-        _ samples: [Double],
-        statistic: ([Double]) -> Double? = Statistics.median,
-        level: Double = 0.95,
-        resamples: Int = 2000,
-        seed: UInt64
-    ) -> Estimate? {
-        guard let point = statistic(samples) else { return nil }
-        guard samples.count >= 2 else {
-            return Estimate(value: point, lower: point, upper: point, level: level, sampleCount: samples.count)
-        }
-        var generator = SeededGenerator(seed: seed)
-        var replicates = [Double]()
-        replicates.reserveCapacity(resamples)
-        var resample = [Double](repeating: 0, count: samples.count)
-        for _ in 0..<resamples {
-            for i in 0..<samples.count {
-                resample[i] = samples[Int(generator.next() % UInt64(samples.count))]
-            }
-            if let value = statistic(resample) { replicates.append(value) }
-        }
-        replicates.sort()
-        let alpha = (1 - level) / 2
-        let lower = Statistics.quantile(sorted: replicates, alpha) ?? point
-        let upper = Statistics.quantile(sorted: replicates, 1 - alpha) ?? point
-        return Estimate(value: point, lower: lower, upper: upper, level: level, sampleCount: samples.count)
     }
 }

@@ -96,9 +96,11 @@ public struct GPHyperparameters: Sendable, Equatable, Codable {
 
     /// Lower and upper bounds on θ for `dimension` inputs.
     static func logBounds(dimension d: Int) -> (lower: [Double], upper: [Double]) {
-        let lower = Array(repeating: log(lengthScaleRange.lowerBound), count: d)
+        let lower =
+            Array(repeating: log(lengthScaleRange.lowerBound), count: d)
             + [log(signalVarianceRange.lowerBound), log(noiseVarianceRange.lowerBound)]
-        let upper = Array(repeating: log(lengthScaleRange.upperBound), count: d)
+        let upper =
+            Array(repeating: log(lengthScaleRange.upperBound), count: d)
             + [log(signalVarianceRange.upperBound), log(noiseVarianceRange.upperBound)]
         return (lower, upper)
     }
@@ -314,8 +316,8 @@ public struct GaussianProcess: Sendable {
             throw .invalidHyperparameters("\(hyperparameters.dimension) length scales for \(data.dimension) input dimensions")
         }
         guard hyperparameters.lengthScales.allSatisfy({ $0 > 0 && $0.isFinite }),
-              hyperparameters.signalVariance > 0, hyperparameters.signalVariance.isFinite,
-              hyperparameters.noiseVariance >= 0, hyperparameters.noiseVariance.isFinite
+            hyperparameters.signalVariance > 0, hyperparameters.signalVariance.isFinite,
+            hyperparameters.noiseVariance >= 0, hyperparameters.noiseVariance.isFinite
         else {
             throw .invalidHyperparameters("length scales and signal variance must be positive, noise variance non-negative")
         }
@@ -534,7 +536,8 @@ public struct GaussianProcess: Sendable {
         let alpha = try Matrix.choleskySolve(lowerFactor: factor, vector: y)
         var fit = 0.0
         for i in 0..<n { fit += y[i] * alpha[i] }
-        let logMarginal = -0.5 * fit - 0.5 * Matrix.logDeterminantFromCholesky(lowerFactor: factor)
+        let logMarginal =
+            -0.5 * fit - 0.5 * Matrix.logDeterminantFromCholesky(lowerFactor: factor)
             - 0.5 * Double(n) * log(2 * Double.pi)
         guard gradient else {
             return Evaluation(logMarginalLikelihood: logMarginal, gradient: [], factor: factor, alpha: alpha, jitter: jitter)

@@ -82,12 +82,14 @@ public enum GradientSearch {
         var generator = SeededGenerator(seed: seed)
         let raw = latinHypercube(max(rawSamples, 1), lower: lower, upper: upper, &generator)
         let scored = raw.enumerated().map { (index: $0.offset, point: $0.element, value: objective($0.element).value) }
-        let best = scored
+        let best =
+            scored
             .filter { $0.value.isFinite }
             .sorted { $0.value != $1.value ? $0.value > $1.value : $0.index < $1.index }
             .prefix((max(starts, 0) + 1) / 2)
             .map(\.index)
-        let exploring = scored
+        let exploring =
+            scored
             .filter { $0.value.isFinite && !best.contains($0.index) }
             .prefix(max(starts, 0) - best.count)
             .map(\.index)

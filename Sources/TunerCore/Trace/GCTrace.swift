@@ -44,9 +44,11 @@ public struct GCCycle: Sendable, Equatable, Codable {
     /// The cycle's two stop-the-world pauses in milliseconds: sweep termination, mark termination.
     public var pausesMillis: [Double] { [sweepTerminationMillis, markTerminationMillis] }
 
-    public init(number: Int, startSeconds: Double, cumulativeCPUPercent: Int, sweepTerminationMillis: Double,
-                concurrentMarkMillis: Double, markTerminationMillis: Double, cpuMillis: Double?, heapStartMiB: Int?,
-                heapEndMiB: Int?, liveHeapMiB: Int?, heapGoalMiB: Int?, processors: Int?, forced: Bool) {
+    public init(
+        number: Int, startSeconds: Double, cumulativeCPUPercent: Int, sweepTerminationMillis: Double,
+        concurrentMarkMillis: Double, markTerminationMillis: Double, cpuMillis: Double?, heapStartMiB: Int?,
+        heapEndMiB: Int?, liveHeapMiB: Int?, heapGoalMiB: Int?, processors: Int?, forced: Bool
+    ) {
         self.number = number
         self.startSeconds = startSeconds
         self.cumulativeCPUPercent = cumulativeCPUPercent
@@ -107,7 +109,7 @@ public enum GCTraceParser {
             return .malformed(reason: "cycle \(number): truncated before the clock section")
         }
         guard let clock = scanner.decimals(separators: "+"), clock.count == 3,
-              scanner.consume(" ms clock")
+            scanner.consume(" ms clock")
         else {
             return .malformed(reason: "cycle \(number): clock section is incomplete")
         }
@@ -120,14 +122,14 @@ public enum GCTraceParser {
 
         // cpu: a+b/c/d+e ms cpu
         guard scanner.consume(", "), let cpu = scanner.decimals(separators: "+/"), cpu.count == 5,
-              scanner.consume(" ms cpu")
+            scanner.consume(" ms cpu")
         else { return .cycle(cycle) }
         cycle.cpuMillis = cpu[0] + cpu[1] + cpu[2] + cpu[4]
 
         // heap: a->b->c MB
         guard scanner.consume(", "), let h0 = scanner.integer(), scanner.consume("->"),
-              let h1 = scanner.integer(), scanner.consume("->"), let h2 = scanner.integer(),
-              scanner.consume(" MB")
+            let h1 = scanner.integer(), scanner.consume("->"), let h2 = scanner.integer(),
+            scanner.consume(" MB")
         else { return .cycle(cycle) }
         cycle.heapStartMiB = h0
         cycle.heapEndMiB = h1
@@ -199,7 +201,11 @@ struct Scanner {
         repeat {
             guard let value = saved.decimal() else { return nil }
             values.append(value)
-        } while saved.rest.first.map(separators.contains) == true && { saved.rest.removeFirst(); return true }()
+        } while saved.rest.first.map(separators.contains) == true
+            && {
+                saved.rest.removeFirst()
+                return true
+            }()
         self = saved
         return values
     }

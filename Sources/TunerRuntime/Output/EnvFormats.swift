@@ -19,9 +19,11 @@ public enum EnvFormat: String, CaseIterable, Sendable {
     /// The text of `report`'s recommendation in this format; nil when nothing is recommended.
     public func render(_ report: FrontierReport, specPath: String, date: Date = Date()) -> String? {
         guard let header = ReportRenderer.envFile(report, specPath: specPath, date: date),
-              let setting = report.recommendation?.setting else { return nil }
+            let setting = report.recommendation?.setting
+        else { return nil }
         let comments = header.split(separator: "\n").filter { $0.hasPrefix("#") }.joined(separator: "\n")
-        let gogc = setting.gogcValue, limit = setting.memoryLimitValue
+        let gogc = setting.gogcValue
+        let limit = setting.memoryLimitValue
         switch self {
         case .dotenv:
             return header

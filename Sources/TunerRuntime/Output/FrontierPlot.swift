@@ -17,16 +17,27 @@ public enum FrontierPlot {
         guard report.objectives.count >= 2, width >= 2, height >= 2 else { return nil }
         let (xMetric, xDirection) = report.objectives[0]
         let (yMetric, yDirection) = report.objectives[1]
-        struct Point { var x: Double; var y: Double; var mark: Character; var rank: Int }
+        struct Point {
+            var x: Double
+            var y: Double
+            var mark: Character
+            var rank: Int
+        }
         var points: [Point] = []
         for (index, row) in report.rows.enumerated() {
             guard let x = row.metrics[xMetric]?.value, let y = row.metrics[yMetric]?.value, x.isFinite, y.isFinite else { continue }
             let (mark, rank): (Character, Int)
-            if index == report.recommendationIndex { (mark, rank) = ("@", 4) }
-            else if index == report.baselineIndex { (mark, rank) = ("d", 3) }
-            else if !row.isFeasible { (mark, rank) = ("x", 2) }
-            else if row.onFrontier { (mark, rank) = ("*", 1) }
-            else { (mark, rank) = ("·", 0) }
+            if index == report.recommendationIndex {
+                (mark, rank) = ("@", 4)
+            } else if index == report.baselineIndex {
+                (mark, rank) = ("d", 3)
+            } else if !row.isFeasible {
+                (mark, rank) = ("x", 2)
+            } else if row.onFrontier {
+                (mark, rank) = ("*", 1)
+            } else {
+                (mark, rank) = ("·", 0)
+            }
             points.append(Point(x: x, y: y, mark: mark, rank: rank))
         }
         guard !points.isEmpty else { return nil }
@@ -44,7 +55,8 @@ public enum FrontierPlot {
             }
         }
 
-        let yHigh = yMetric.format(yAxis.high), yLow = yMetric.format(yAxis.low)
+        let yHigh = yMetric.format(yAxis.high)
+        let yLow = yMetric.format(yAxis.low)
         let margin = max(yHigh.count, yLow.count)
         func pad(_ text: String) -> String { String(repeating: " ", count: margin - text.count) + text }
         var lines = ["\(yMetric.label), \(better(yDirection)), \(yAxis.scaleName)"]
@@ -53,12 +65,14 @@ public enum FrontierPlot {
             lines.append("\(label) |\(String(cells))".replacingOccurrences(of: "\\s+$", with: "", options: .regularExpression))
         }
         lines.append(String(repeating: " ", count: margin) + " +" + String(repeating: "-", count: width))
-        let xLow = xMetric.format(xAxis.low), xHigh = xMetric.format(xAxis.high)
+        let xLow = xMetric.format(xAxis.low)
+        let xHigh = xMetric.format(xAxis.high)
         let gap = max(width - xLow.count - xHigh.count, 1)
         lines.append(String(repeating: " ", count: margin + 2) + xLow + String(repeating: " ", count: gap) + xHigh)
         lines.append(String(repeating: " ", count: margin + 2) + "\(xMetric.label), \(better(xDirection)), \(xAxis.scaleName)")
-        lines.append("* frontier  · dominated  x infeasible  d Go default  @ recommended"
-                     + (report.recommendation.map { " (\($0.setting))" } ?? "") + "; one mark per setting at its medians")
+        lines.append(
+            "* frontier  · dominated  x infeasible  d Go default  @ recommended"
+                + (report.recommendation.map { " (\($0.setting))" } ?? "") + "; one mark per setting at its medians")
         return lines.joined(separator: "\n")
     }
 

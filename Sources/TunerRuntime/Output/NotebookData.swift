@@ -220,48 +220,59 @@ extension NotebookData {
             }
             // The window's pauses as the study's pause source read them (old records: gctrace's).
             let pauses = sample.pauses ?? sample.gc.map { PauseSummary(gctrace: $0) }
-            return Trial(trialIndex: sample.trialIndex, number: sample.trialIndex + 1, gogc: sample.setting.gogc,
-                         memoryLimitBytes: sample.setting.memoryLimitBytes, setting: sample.setting.description,
-                         phase: sample.phase ?? "search", repeatIndex: sample.repeatIndex, measured: sample.isMeasured,
-                         failure: sample.outcome.failureReason, metrics: metrics,
-                         pausesMillis: sample.isMeasured ? pauses?.pausesMillis : nil,
-                         pauseHistogram: sample.isMeasured ? pauses?.histogram?.buckets : nil,
-                         pauseSource: pauses?.source.rawValue, pauseSampleUnit: pauses?.sampleUnit.rawValue,
-                         windowSeconds: sample.gc?.windowSeconds ?? sample.load?.windowSeconds)
+            return Trial(
+                trialIndex: sample.trialIndex, number: sample.trialIndex + 1, gogc: sample.setting.gogc,
+                memoryLimitBytes: sample.setting.memoryLimitBytes, setting: sample.setting.description,
+                phase: sample.phase ?? "search", repeatIndex: sample.repeatIndex, measured: sample.isMeasured,
+                failure: sample.outcome.failureReason, metrics: metrics,
+                pausesMillis: sample.isMeasured ? pauses?.pausesMillis : nil,
+                pauseHistogram: sample.isMeasured ? pauses?.histogram?.buckets : nil,
+                pauseSource: pauses?.source.rawValue, pauseSampleUnit: pauses?.sampleUnit.rawValue,
+                windowSeconds: sample.gc?.windowSeconds ?? sample.load?.windowSeconds)
         }
 
         let frontier = report.rows.enumerated().map { index, row in
-            FrontierRow(gogc: row.setting.gogc, memoryLimitBytes: row.setting.memoryLimitBytes, setting: row.setting.description,
-                        measuredTrials: row.measuredTrials, failedTrials: row.failedTrials,
-                        metrics: Dictionary(uniqueKeysWithValues: row.metrics.map { ($0.key.rawValue, $0.value) }),
-                        onFrontier: row.onFrontier, membership: row.membership.rawValue,
-                        frontierProbability: row.frontierProbability, feasible: row.isFeasible,
-                        violatedConstraints: row.violatedConstraints.map(\.description),
-                        undecidedConstraints: row.undecidedConstraints.map(\.description),
-                        isDefault: index == report.baselineIndex, isRecommended: index == report.recommendationIndex)
+            FrontierRow(
+                gogc: row.setting.gogc, memoryLimitBytes: row.setting.memoryLimitBytes, setting: row.setting.description,
+                measuredTrials: row.measuredTrials, failedTrials: row.failedTrials,
+                metrics: Dictionary(uniqueKeysWithValues: row.metrics.map { ($0.key.rawValue, $0.value) }),
+                onFrontier: row.onFrontier, membership: row.membership.rawValue,
+                frontierProbability: row.frontierProbability, feasible: row.isFeasible,
+                violatedConstraints: row.violatedConstraints.map(\.description),
+                undecidedConstraints: row.undecidedConstraints.map(\.description),
+                isDefault: index == report.baselineIndex, isRecommended: index == report.recommendationIndex)
         }
 
         // Every confirmation run in the study, in the order it started.
         var candidates: [GCSetting] = []
         for sample in samples {
             guard let phase = sample.phase, phase.hasPrefix("confirm "), !sample.setting.isGoDefault,
-                  !candidates.contains(sample.setting) else { continue }
+                !candidates.contains(sample.setting)
+            else { continue }
             candidates.append(sample.setting)
         }
         let decisive = stored.decision?.confirmation
         let confirmations = candidates.map { candidate -> ConfirmationRun in
             let pairs = StudyRunner.recordedPairs(of: candidate, in: samples)
-            let analysis = decisive?.candidate == candidate ? decisive : StudyRunner.recordedConfirmation(of: candidate, in: samples, spec: spec)
-            return ConfirmationRun(candidate: candidate.description, candidateGOGC: candidate.gogc,
-                                   candidateMemoryLimitBytes: candidate.memoryLimitBytes,
-                                   pairs: pairs.map { [$0.baseline.trialIndex, $0.candidate.trialIndex] },
-                                   confirmed: analysis?.confirmed, verdict: analysis?.verdict,
-                                   changes: (analysis?.changes ?? []).map { Change(metric: $0.metric.rawValue, change: $0.change) },
-                                   isDecisive: decisive?.candidate == candidate)
+            let analysis =
+                decisive?.candidate == candidate ? decisive : StudyRunner.recordedConfirmation(of: candidate, in: samples, spec: spec)
+            return ConfirmationRun(
+                candidate: candidate.description, candidateGOGC: candidate.gogc,
+                candidateMemoryLimitBytes: candidate.memoryLimitBytes,
+                pairs: pairs.map { [$0.baseline.trialIndex, $0.candidate.trialIndex] },
+                confirmed: analysis?.confirmed, verdict: analysis?.verdict,
+                changes: (analysis?.changes ?? []).map { Change(metric: $0.metric.rawValue, change: $0.change) },
+                isDecisive: decisive?.candidate == candidate)
         }
 
         let source: String
-        if stored.decision == nil { source = "none" } else if stored.decision?.candidateSource != nil { source = "rebuilt" } else { source = "stored" }
+        if stored.decision == nil {
+            source = "none"
+        } else if stored.decision?.candidateSource != nil {
+            source = "rebuilt"
+        } else {
+            source = "stored"
+        }
         let recommended = report.recommendation?.setting
         let decision = Decision(
             recommended: recommended?.description, recommendedGOGC: recommended?.gogc,
@@ -270,7 +281,9 @@ extension NotebookData {
             rule: report.rule.description(objectiveNames: names, directions: directions),
             source: source, note: stored.decisionNote,
             surrogateOptimum: report.surrogateRecommendation?.setting.description,
-            surrogatePredicted: report.surrogateRecommendation.map { Dictionary(uniqueKeysWithValues: $0.predicted.map { ($0.key.rawValue, $0.value) }) },
+            surrogatePredicted: report.surrogateRecommendation.map {
+                Dictionary(uniqueKeysWithValues: $0.predicted.map { ($0.key.rawValue, $0.value) })
+            },
             surrogateExplanation: report.surrogateRecommendation?.explanation,
             confirmationVerdict: report.confirmation?.verdict, confirmed: report.confirmation?.confirmed,
             decisiveObjective: objectiveList[spec.decisiveObjective].metric.rawValue,
@@ -285,16 +298,19 @@ extension NotebookData {
         }
         let history = HypervolumeHistory.compute(points: points, directions: directions)
         let hypervolume = HypervolumeInfo(
-            normalisation: "each objective normalised to [0, 1] over every measured trial of the study (0 = the best value measured, 1 = the worst); "
+            normalisation:
+                "each objective normalised to [0, 1] over every measured trial of the study (0 = the best value measured, 1 = the worst); "
                 + "reference point 1.1 on every normalised objective (in the objectives' units: "
-                + zip(objectiveList, history.reference).map { "\($0.0.metric.rawValue) \($0.0.metric.format($0.1))" }.joined(separator: ", ")
+                + zip(objectiveList, history.reference).map { "\($0.0.metric.rawValue) \($0.0.metric.format($0.1))" }.joined(
+                    separator: ", ")
                 + "); each trial is its own point, so the volume never falls; at most 1.1^\(objectiveList.count) = \(formatFixed(pow(1.1, Double(objectiveList.count)), decimals: 3))",
             bestMeasured: history.best, worstMeasured: history.worst, normalisedReference: history.normalisedReference,
             referenceInUnits: history.reference, maximum: pow(1.1, Double(objectiveList.count)),
             history: samples.enumerated().map { i, sample in
-                HypervolumeTrial(trialIndex: sample.trialIndex, number: sample.trialIndex + 1, setting: sample.setting.description,
-                                 phase: sample.phase ?? "search", counted: points[i] != nil,
-                                 hypervolume: history.volumes[i], frontierSize: history.frontierSizes[i])
+                HypervolumeTrial(
+                    trialIndex: sample.trialIndex, number: sample.trialIndex + 1, setting: sample.setting.description,
+                    phase: sample.phase ?? "search", counted: points[i] != nil,
+                    hypervolume: history.volumes[i], frontierSize: history.frontierSizes[i])
             })
 
         // The surrogate's surface for the objective the decision turns on, fitted exactly as the
@@ -313,24 +329,30 @@ extension NotebookData {
         let surface: Surface
         switch search.posteriorGrid(samples: samples.filter { !$0.isConfirmation }, objective: k, points: gridPoints) {
         case .success(let grid):
-            let fitted = searchedBySurrogate
+            let fitted =
+                searchedBySurrogate
                 ? "the Gaussian process the surrogate search recommends from"
                 : "a Gaussian process fitted here to draw the surface; the study's \(sampler.name) sampler chose its settings, not this model"
-            surface = Surface(available: true,
-                              note: "\(fitted), on \(grid.trainingTrials) measured trials (confirmation runs left out), modelled as \(grid.scale)",
-                              objective: names[k], objectiveReason: objectiveReason,
-                              searchedBySurrogate: searchedBySurrogate, grid: grid)
+            surface = Surface(
+                available: true,
+                note: "\(fitted), on \(grid.trainingTrials) measured trials (confirmation runs left out), modelled as \(grid.scale)",
+                objective: names[k], objectiveReason: objectiveReason,
+                searchedBySurrogate: searchedBySurrogate, grid: grid)
         case .failure(let why):
-            surface = Surface(available: false, note: "no surrogate surface: \(why.description)", objective: names[k],
-                              objectiveReason: objectiveReason, searchedBySurrogate: searchedBySurrogate, grid: nil)
+            surface = Surface(
+                available: false, note: "no surrogate surface: \(why.description)", objective: names[k],
+                objectiveReason: objectiveReason, searchedBySurrogate: searchedBySurrogate, grid: nil)
         }
 
-        self.init(format: Self.currentFormat, study: report.study, specPath: specPath, sampler: spec.budget.sampler.rawValue,
-                  seed: spec.seed,
-                  objectives: objectiveList.map { Objective(metric: $0.metric.rawValue, direction: $0.direction, label: $0.metric.label) },
-                  constraints: report.constraints.map { ConstraintInfo(metric: $0.metric.rawValue, comparison: $0.comparison.rawValue, bound: $0.bound, text: $0.description) },
-                  metrics: metricInfo, summaryText: summary, measuredWith: report.measuredWith, trials: trials,
-                  frontier: frontier, decision: decision, hypervolume: hypervolume, surface: surface)
+        self.init(
+            format: Self.currentFormat, study: report.study, specPath: specPath, sampler: spec.budget.sampler.rawValue,
+            seed: spec.seed,
+            objectives: objectiveList.map { Objective(metric: $0.metric.rawValue, direction: $0.direction, label: $0.metric.label) },
+            constraints: report.constraints.map {
+                ConstraintInfo(metric: $0.metric.rawValue, comparison: $0.comparison.rawValue, bound: $0.bound, text: $0.description)
+            },
+            metrics: metricInfo, summaryText: summary, measuredWith: report.measuredWith, trials: trials,
+            frontier: frontier, decision: decision, hypervolume: hypervolume, surface: surface)
     }
 
     /// The data as JSON (sorted keys, so two exports of one study compare equal).

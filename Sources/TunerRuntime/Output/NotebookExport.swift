@@ -30,9 +30,11 @@ public struct NotebookExport {
             case .noPython:
                 return "tuner notebook needs python3 on PATH; install it (apt-get install python3 python3-pip) and run scripts/setup.sh"
             case .scriptNotFound(let searched):
-                return "scripts/notebook/make_notebook.py not found (looked in \(searched.joined(separator: ", "))); run tuner from its repository or set TUNER_NOTEBOOK_SCRIPT to the script's path"
+                return
+                    "scripts/notebook/make_notebook.py not found (looked in \(searched.joined(separator: ", "))); run tuner from its repository or set TUNER_NOTEBOOK_SCRIPT to the script's path"
             case .missingPackages(let packages, let python):
-                return "the notebook needs the Python package(s) \(packages.joined(separator: ", ")), missing for \(python); install them with 'source scripts/setup.sh' (or 'python3 -m pip install -r scripts/requirements-notebook.txt')"
+                return
+                    "the notebook needs the Python package(s) \(packages.joined(separator: ", ")), missing for \(python); install them with 'source scripts/setup.sh' (or 'python3 -m pip install -r scripts/requirements-notebook.txt')"
             case .scriptFailed(let status):
                 return "make_notebook.py failed (exit status \(status)); its error is above"
             case .cannotWrite(let path, let reason):
@@ -58,8 +60,10 @@ public struct NotebookExport {
     /// The script's path: `$TUNER_NOTEBOOK_SCRIPT`, or `scripts/notebook/make_notebook.py` in the
     /// first folder above the executable (`.build/debug/tuner` sits in the repository) or above
     /// the working directory that has it.
-    public static func locateScript(executablePath: String, workingDirectory: String,
-                                    environment: [String: String] = ProcessInfo.processInfo.environment) throws(Failure) -> String {
+    public static func locateScript(
+        executablePath: String, workingDirectory: String,
+        environment: [String: String] = ProcessInfo.processInfo.environment
+    ) throws(Failure) -> String {
         if let given = environment["TUNER_NOTEBOOK_SCRIPT"], !given.isEmpty { return given }
         let relative = "scripts/notebook/make_notebook.py"
         var searched: [String] = []
@@ -116,10 +120,11 @@ public struct NotebookExport {
             throw Failure.cannotWrite(path: "\(base).json", reason: "\(error)")
         }
         // The script's progress and errors go straight to this process's stderr.
-        let process = try launcher.launch(LaunchRequest(
-            arguments: [python, scriptPath, "\(base).json", "--timeout", String(timeoutSeconds)],
-            workingDirectory: FileManager.default.currentDirectoryPath, environment: ProcessInfo.processInfo.environment,
-            stdoutPath: "", stderrPath: "", role: "tool", writesToTunerStderr: true))
+        let process = try launcher.launch(
+            LaunchRequest(
+                arguments: [python, scriptPath, "\(base).json", "--timeout", String(timeoutSeconds)],
+                workingDirectory: FileManager.default.currentDirectoryPath, environment: ProcessInfo.processInfo.environment,
+                stdoutPath: "", stderrPath: "", role: "tool", writesToTunerStderr: true))
         guard let exit = process.wait(timeoutSeconds: Double(timeoutSeconds) + 60) else {
             process.stop(graceSeconds: 1)
             throw Failure.scriptFailed(status: -1)

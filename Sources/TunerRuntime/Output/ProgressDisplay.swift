@@ -33,9 +33,11 @@ public final class ProgressDisplay: @unchecked Sendable {
     ///   - clock: monotonic seconds.
     ///   - width: the terminal's columns, read at every redraw (nil: do not cut the line).
     ///   - tickSeconds: the redraw period; at least 1 s.
-    public init(mode: OutputMode, write: @escaping (String) -> Void = ProgressDisplay.standardOutput,
-                clock: @escaping () -> Double = monotonicSeconds, width: @escaping () -> Int? = ProgressDisplay.terminalColumns,
-                tickSeconds: Double = 1) {
+    public init(
+        mode: OutputMode, write: @escaping (String) -> Void = ProgressDisplay.standardOutput,
+        clock: @escaping () -> Double = monotonicSeconds, width: @escaping () -> Int? = ProgressDisplay.terminalColumns,
+        tickSeconds: Double = 1
+    ) {
         self.mode = mode
         self.style = TerminalStyle(color: mode.color)
         self.write = write
@@ -47,7 +49,8 @@ public final class ProgressDisplay: @unchecked Sendable {
 
     /// Starts the redraw timer (live mode only).
     public func start() {
-        lock.lock(); defer { lock.unlock() }
+        lock.lock()
+        defer { lock.unlock() }
         guard mode.progress == .live, timer == nil, !stopped else { return }
         let timer = DispatchSource.makeTimerSource(queue: DispatchQueue(label: "tuner.progress", qos: .utility))
         timer.schedule(deadline: .now() + tickSeconds, repeating: tickSeconds, leeway: .milliseconds(250))
@@ -59,7 +62,8 @@ public final class ProgressDisplay: @unchecked Sendable {
     /// Stops the timer and erases the live line, leaving the cursor at the start of an empty
     /// line. Later lines print plainly. Called before the summary, on errors and on Ctrl-C.
     public func stop() {
-        lock.lock(); defer { lock.unlock() }
+        lock.lock()
+        defer { lock.unlock() }
         stopped = true
         timer?.cancel()
         timer = nil
@@ -69,7 +73,8 @@ public final class ProgressDisplay: @unchecked Sendable {
 
     /// One event of the study.
     public func handle(_ event: StudyEvent) {
-        lock.lock(); defer { lock.unlock() }
+        lock.lock()
+        defer { lock.unlock() }
         let now = clock()
         state.apply(event, at: now)
         switch mode.progress {
@@ -85,7 +90,8 @@ public final class ProgressDisplay: @unchecked Sendable {
 
     /// A line printed whatever the mode (the final summary), above the live line if any.
     public func permanent(_ text: String) {
-        lock.lock(); defer { lock.unlock() }
+        lock.lock()
+        defer { lock.unlock() }
         if mode.progress == .live && !stopped {
             redraw(above: text, now: clock())
         } else {
@@ -96,7 +102,8 @@ public final class ProgressDisplay: @unchecked Sendable {
     /// Runs `body` (a write to standard error, say) with the live line erased, then redraws it,
     /// so a diagnostic never lands in the middle of the status line.
     public func aside(_ body: () -> Void) {
-        lock.lock(); defer { lock.unlock() }
+        lock.lock()
+        defer { lock.unlock() }
         if shown { write(Self.clearLine) }
         shown = false
         body()
@@ -125,7 +132,8 @@ public final class ProgressDisplay: @unchecked Sendable {
     }
 
     private func tick() {
-        lock.lock(); defer { lock.unlock() }
+        lock.lock()
+        defer { lock.unlock() }
         guard !stopped, state.current != nil else { return }
         redraw(above: nil, now: clock())
     }

@@ -1,60 +1,6 @@
 import Foundation
 import TunerCore
 
-/// What the live status line knows, built from `StudyEvent`s; no terminal I/O. Times are
-/// monotonic seconds (`monotonicSeconds()`), passed in so tests fix the clock.
-public struct ProgressState: Sendable, Equatable {
-    /// When the display started (the study's elapsed time counts from here).
-    public var startedAt: Double
-    /// The running trial and when it started; nil between trials.
-    public var current: TrialStart?
-    public var currentStartedAt: Double?
-    /// Trials finished in this run (not earlier runs' trials), the first start and last finish.
-    public var finishedTrials = 0
-    public var firstTrialStartedAt: Double?
-    public var lastFinishedAt: Double?
-    /// The last finished trial.
-    public var last: TrialSample?
-
-    public init(startedAt: Double) { self.startedAt = startedAt }
-
-    /// Takes one event, seen at `now`.
-    public mutating func apply(_ event: StudyEvent, at now: Double) {
-        switch event {
-        case .trialStarted(let start):
-            current = start
-            currentStartedAt = now
-            if firstTrialStartedAt == nil { firstTrialStartedAt = now }
-        case .trialFinished(let sample, _):
-            finishedTrials += 1
-            lastFinishedAt = now
-            last = sample
-            current = nil
-            currentStartedAt = nil
-        case .message, .warning:
-            break
-        }
-    }
-
-    /// Mean wall seconds per trial finished in this run, the work between trials (exports,
-    /// the surrogate's fit) included: from the first trial's start to the last one's finish,
-    /// over their count. The display's own clock, so it is what the ETA extrapolates.
-    public var meanTrialSeconds: Double? {
-        guard finishedTrials > 0, let first = firstTrialStartedAt, let last = lastFinishedAt else { return nil }
-        return max(last - first, 0) / Double(finishedTrials)
-    }
-
-    /// Seconds until the study's planned trials are done: the mean wall time per finished
-    /// trial times the trials left, the running one counted as the mean minus what it has
-    /// already taken (never below zero). nil before any trial finished, and between trials.
-    public func etaSeconds(at now: Double) -> Double? {
-        guard let mean = meanTrialSeconds, let current else { return nil }
-        let after = max(current.plannedTrials - (current.trialIndex + 1), 0)
-        let running = max(mean - (now - (currentStartedAt ?? now)), 0)
-        return running + mean * Double(after)
-    }
-}
-
 /// The text of the live status line:
 /// `trial 3/14 · search · GOGC=25 GOMEMLIMIT=off rep 1 · 4s of ~9s · elapsed 1m12s · ETA 2m30s · last: 5210 ops/s, pause p99 0.412 ms, RSS 61.2 MiB`.
 /// Never any escape code: the display adds the `\r` and clear-to-end-of-line around it.
@@ -74,9 +20,11 @@ public enum ProgressLine {
         ]
         if let last = state.last { parts.append("last: \(lastSample(last))") }
         // A failure reason quotes the service's output: no control character may reach the terminal.
-        let line = String(String.UnicodeScalarView(parts.joined(separator: " · ").unicodeScalars.map {
-            $0.properties.generalCategory == .control ? " " : $0
-        }))
+        let line = String(
+            String.UnicodeScalarView(
+                parts.joined(separator: " · ").unicodeScalars.map {
+                    $0.properties.generalCategory == .control ? " " : $0
+                }))
         guard let width, width > 1, line.count > width - 1 else { return line }
         return String(line.prefix(width - 2)) + "…"
     }

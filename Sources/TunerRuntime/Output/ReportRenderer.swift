@@ -33,16 +33,22 @@ public enum ReportRenderer {
     /// interval bounds (metric units: ms, ops/s, bytes, percent) and its sample count.
     public static func csv(_ report: FrontierReport) -> String {
         let metrics = Metric.allCases.filter { metric in report.rows.contains { $0.metrics[metric] != nil } }
-        var header = ["gogc", "gomemlimit", "measured", "failed", "on_frontier", "frontier_probability", "feasible", "default", "recommended"]
-        for metric in metrics { header += [metric.rawValue, "\(metric.rawValue)_lower", "\(metric.rawValue)_upper", "\(metric.rawValue)_n"] }
+        var header = [
+            "gogc", "gomemlimit", "measured", "failed", "on_frontier", "frontier_probability", "feasible", "default", "recommended",
+        ]
+        for metric in metrics {
+            header += [metric.rawValue, "\(metric.rawValue)_lower", "\(metric.rawValue)_upper", "\(metric.rawValue)_n"]
+        }
         func field(_ text: String) -> String {
             text.contains(",") || text.contains("\"") ? "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : text
         }
         var lines = [header.joined(separator: ",")]
         for (index, row) in report.rows.enumerated() {
-            var cells = [row.setting.gogcValue, row.setting.memoryLimitValue, String(row.measuredTrials), String(row.failedTrials),
-                         String(row.onFrontier), String(row.frontierProbability), String(row.isFeasible),
-                         String(index == report.baselineIndex), String(index == report.recommendationIndex)]
+            var cells = [
+                row.setting.gogcValue, row.setting.memoryLimitValue, String(row.measuredTrials), String(row.failedTrials),
+                String(row.onFrontier), String(row.frontierProbability), String(row.isFeasible),
+                String(index == report.baselineIndex), String(index == report.recommendationIndex),
+            ]
             for metric in metrics {
                 if let e = row.metrics[metric] {
                     cells += [String(e.value), String(e.lower), String(e.upper), String(e.sampleCount)]
@@ -57,12 +63,16 @@ public enum ReportRenderer {
 
     /// Header and cells of the frontier table, frontier members first.
     static func frontierCells(_ report: FrontierReport) -> (headers: [String], lines: [[String]]) {
-        let headers = ["", "GOGC", "GOMEMLIMIT", "n", "pause p50 ms", "pause p99 ms [95% CI]", "pause max ms", "pause ms/s",
-                       "throughput ops/s [95% CI]", "latency p99 ms", "peak RSS", "RSS %/min (2nd half)", "GCs", "P(front)", "constraints"]
+        let headers = [
+            "", "GOGC", "GOMEMLIMIT", "n", "pause p50 ms", "pause p99 ms [95% CI]", "pause max ms", "pause ms/s",
+            "throughput ops/s [95% CI]", "latency p99 ms", "peak RSS", "RSS %/min (2nd half)", "GCs", "P(front)", "constraints",
+        ]
         let order = report.rows.indices.sorted { a, b in
-            let ra = report.rows[a], rb = report.rows[b]
+            let ra = report.rows[a]
+            let rb = report.rows[b]
             if ra.onFrontier != rb.onFrontier { return ra.onFrontier }
-            let ta = ra.metrics[.throughputOpsPerSecond]?.value ?? 0, tb = rb.metrics[.throughputOpsPerSecond]?.value ?? 0
+            let ta = ra.metrics[.throughputOpsPerSecond]?.value ?? 0
+            let tb = rb.metrics[.throughputOpsPerSecond]?.value ?? 0
             return ta > tb
         }
         var lines: [[String]] = []
@@ -74,10 +84,15 @@ public enum ReportRenderer {
             if index == report.baselineIndex { mark += "d" }
             if report.surrogateRecommendation?.region?.members.contains(row.setting) == true { mark += "~" }
             let constraints: String
-            if row.measuredTrials == 0 { constraints = "failed" }
-            else if report.constraints.isEmpty { constraints = "-" }
-            else if row.isFeasible { constraints = row.undecidedConstraints.isEmpty ? "met" : "met?" }
-            else { constraints = "no: " + row.violatedConstraints.map(\.metric.rawValue).joined(separator: ",") }
+            if row.measuredTrials == 0 {
+                constraints = "failed"
+            } else if report.constraints.isEmpty {
+                constraints = "-"
+            } else if row.isFeasible {
+                constraints = row.undecidedConstraints.isEmpty ? "met" : "met?"
+            } else {
+                constraints = "no: " + row.violatedConstraints.map(\.metric.rawValue).joined(separator: ",")
+            }
             lines.append([
                 mark, row.setting.gogcValue, row.setting.memoryLimitValue,
                 row.failedTrials > 0 ? "\(row.measuredTrials)+\(row.failedTrials)f" : "\(row.measuredTrials)",
@@ -88,7 +103,8 @@ public enum ReportRenderer {
                 cell(row.metrics[.throughputOpsPerSecond], .throughputOpsPerSecond),
                 row.metrics[.latencyP99Millis].map { Metric.latencyP99Millis.format($0.value) } ?? "-",
                 row.metrics[.rssPeakBytes].map { Metric.rssPeakBytes.format($0.value) } ?? "-",
-                row.metrics[.rssTrendPercentPerMinute].map { "\(formatFixed($0.value, decimals: 0))\($0.isSingleSample ? " (n=1)" : "")" } ?? "-",
+                row.metrics[.rssTrendPercentPerMinute].map { "\(formatFixed($0.value, decimals: 0))\($0.isSingleSample ? " (n=1)" : "")" }
+                    ?? "-",
                 row.metrics[.gcCount].map { Metric.gcCount.format($0.value) } ?? "-",
                 row.measuredTrials > 0 ? formatFixed(row.frontierProbability, decimals: 2) : "-",
                 constraints,
@@ -110,22 +126,32 @@ public enum ReportRenderer {
     static func percent(_ estimate: Estimate) -> String {
         func signed(_ value: Double) -> String { (value >= 0 ? "+" : "") + formatFixed(value * 100, decimals: 1) }
         if estimate.lower == estimate.upper { return "\(signed(estimate.value)) % (n=\(estimate.sampleCount), no interval)" }
-        return "\(signed(estimate.value)) % [\(signed(estimate.lower)), \(signed(estimate.upper))] (\(Int(estimate.level * 100)) % CI, n=\(estimate.sampleCount))"
+        return
+            "\(signed(estimate.value)) % [\(signed(estimate.lower)), \(signed(estimate.upper))] (\(Int(estimate.level * 100)) % CI, n=\(estimate.sampleCount))"
     }
 
     /// The full terminal summary: table, legend, recommendation, noise, tuner overhead.
     public static func summary(_ report: FrontierReport, envFilePath: String?) -> String {
         var out: [String] = []
-        let objectiveText = report.objectives.map { "\($0.direction == .minimize ? "minimise" : "maximise") \($0.metric.rawValue)" }.joined(separator: ", ")
+        let objectiveText = report.objectives.map { "\($0.direction == .minimize ? "minimise" : "maximise") \($0.metric.rawValue)" }.joined(
+            separator: ", ")
         out.append("Frontier of study '\(report.study)' (\(objectiveText)); medians over repeats with 95 % bootstrap intervals:")
         out.append("")
         out.append(table(report))
         out.append("")
-        out.append("* = on the Pareto frontier of the medians; ? = membership uncertain (P(front) in (0.1, 0.9) or one repeat); d = Go default; => = recommended\(report.surrogateRecommendation?.region == nil ? "" : "; ~ = in the plateau (below)").")
-        out.append("RSS %/min (2nd half) = least-squares trend of RSS over the second half of the measured window, % of its mean per minute (the heap's fill after start-up excluded; seconds of it are no leak test).")
-        out.append("P(front) = share of bootstrap resamples of the repeats in which the setting is non-dominated. Trials: \(report.totalTrials) (\(report.failedTrials) failed).")
+        out.append(
+            "* = on the Pareto frontier of the medians; ? = membership uncertain (P(front) in (0.1, 0.9) or one repeat); d = Go default; => = recommended\(report.surrogateRecommendation?.region == nil ? "" : "; ~ = in the plateau (below)")."
+        )
+        out.append(
+            "RSS %/min (2nd half) = least-squares trend of RSS over the second half of the measured window, % of its mean per minute (the heap's fill after start-up excluded; seconds of it are no leak test)."
+        )
+        out.append(
+            "P(front) = share of bootstrap resamples of the repeats in which the setting is non-dominated. Trials: \(report.totalTrials) (\(report.failedTrials) failed)."
+        )
         if !report.constraints.isEmpty {
-            out.append("Constraints: \(report.constraints.map(\.description).joined(separator: ", ")) (judged on medians; met? = interval straddles a bound).")
+            out.append(
+                "Constraints: \(report.constraints.map(\.description).joined(separator: ", ")) (judged on medians; met? = interval straddles a bound)."
+            )
         }
         if let plot = FrontierPlot.render(report) { out += ["", plot] }
         out.append("")
@@ -139,14 +165,17 @@ public enum ReportRenderer {
             if let region = surrogate.region { out.append("Plateau: \(region.summary).") }
         }
         if let confirmation = report.confirmation {
-            out.append("Confirmation (\(confirmation.changes.first?.change.sampleCount ?? 0) alternating pairs against the default): \(confirmation.verdict).")
+            out.append(
+                "Confirmation (\(confirmation.changes.first?.change.sampleCount ?? 0) alternating pairs against the default): \(confirmation.verdict)."
+            )
         }
         if let row = report.recommendation {
             out.append("Recommended: \(row.setting)  — \(report.recommendationExplanation)")
             if row.setting.isGoDefault {
-                out.append(report.confirmation.map { $0.confirmed } == false
-                           ? "Keep the Go default: the candidate did not beat it in the alternating confirmation runs."
-                           : "The Go default is the best setting the rule found: keep it.")
+                out.append(
+                    report.confirmation.map { $0.confirmed } == false
+                        ? "Keep the Go default: the candidate did not beat it in the alternating confirmation runs."
+                        : "The Go default is the best setting the rule found: keep it.")
             } else {
                 for change in report.changesVersusDefault {
                     out.append("  \(change.metric.label) vs default: \(percent(change.relative))")
@@ -156,13 +185,18 @@ public enum ReportRenderer {
             out.append("No recommendation: \(report.recommendationExplanation)")
         }
         if !report.baselineNoise.isEmpty {
-            let parts = report.baselineNoise.sorted { $0.key.rawValue < $1.key.rawValue }.map { "\($0.key.rawValue) \(formatFixed($0.value * 100, decimals: 1)) %" }
+            let parts = report.baselineNoise.sorted { $0.key.rawValue < $1.key.rawValue }.map {
+                "\($0.key.rawValue) \(formatFixed($0.value * 100, decimals: 1)) %"
+            }
             let n = report.baseline?.measuredTrials ?? 0
             out.append("Noise (coefficient of variation across \(n) repeats of the default): \(parts.joined(separator: ", ")).")
         }
         if let median = report.tunerCPUSecondsPerTrialMedian, let max = report.tunerCPUSecondsPerTrialMax {
-            let share = report.tunerCPUShareDuringLoad.map { "; while the load ran: \(formatFixed($0 * 100, decimals: 2)) % of one core (median)" } ?? ""
-            out.append("Tuner's own CPU per trial: median \(formatFixed(median, decimals: 3)) s, max \(formatFixed(max, decimals: 3)) s\(share).")
+            let share =
+                report.tunerCPUShareDuringLoad.map { "; while the load ran: \(formatFixed($0 * 100, decimals: 2)) % of one core (median)" }
+                ?? ""
+            out.append(
+                "Tuner's own CPU per trial: median \(formatFixed(median, decimals: 3)) s, max \(formatFixed(max, decimals: 3)) s\(share).")
         }
         out.append(contentsOf: report.measuredWith)
         if let envFilePath { out.append("Env file: \(envFilePath)") }
@@ -183,14 +217,19 @@ public enum ReportRenderer {
         let confirmedCandidate = report.confirmation.map { $0.confirmed && $0.candidate == row.setting } ?? false
         if !confirmedCandidate { lines.append("# \(report.recommendationExplanation)") }
         if let confirmation = report.confirmation, confirmation.candidate == row.setting {
-            lines.append("# measured against the Go default (GOGC=100, no limit) in \(confirmation.changes.first?.change.sampleCount ?? 0) alternating pairs:")
+            lines.append(
+                "# measured against the Go default (GOGC=100, no limit) in \(confirmation.changes.first?.change.sampleCount ?? 0) alternating pairs:"
+            )
         } else if !row.setting.isGoDefault {
-            lines.append("# measured against the Go default (GOGC=100, no limit): medians of \(row.measuredTrials) trial(s) of this setting and \(report.baseline?.measuredTrials ?? 0) of the default:")
+            lines.append(
+                "# measured against the Go default (GOGC=100, no limit): medians of \(row.measuredTrials) trial(s) of this setting and \(report.baseline?.measuredTrials ?? 0) of the default:"
+            )
         }
         if row.setting.isGoDefault {
-            lines.append(report.confirmation.map { $0.confirmed } == false
-                         ? "#   this is Go's default: the candidate above was not confirmed against it"
-                         : "#   this is Go's default: no measured setting beat it by the rule")
+            lines.append(
+                report.confirmation.map { $0.confirmed } == false
+                    ? "#   this is Go's default: the candidate above was not confirmed against it"
+                    : "#   this is Go's default: no measured setting beat it by the rule")
         } else {
             for change in report.changesVersusDefault {
                 lines.append("#   \(change.metric.rawValue): \(percent(change.relative))")
@@ -211,14 +250,27 @@ public enum ReportRenderer {
     public static func json(_ report: FrontierReport) throws -> Data {
         struct Export: Encodable {
             struct Row: Encodable {
-                var gogc: String; var gomemlimit: String; var measured: Int; var failed: Int
-                var on_frontier: Bool; var frontier_probability: Double; var membership: String
-                var feasible: Bool; var violated: [String]
+                var gogc: String
+                var gomemlimit: String
+                var measured: Int
+                var failed: Int
+                var on_frontier: Bool
+                var frontier_probability: Double
+                var membership: String
+                var feasible: Bool
+                var violated: [String]
                 var metrics: [String: Estimate]
             }
-            var study: String; var status: String; var objectives: [String]; var constraints: [String]; var rule: String; var chosen_by: String
-            var recommended: String?; var explanation: String
-            var change_vs_default: [String: Estimate]; var baseline_cv: [String: Double]
+            var study: String
+            var status: String
+            var objectives: [String]
+            var constraints: [String]
+            var rule: String
+            var chosen_by: String
+            var recommended: String?
+            var explanation: String
+            var change_vs_default: [String: Estimate]
+            var baseline_cv: [String: Double]
             var tuner_cpu_seconds_per_trial_median: Double?
             var separation: [Separation]
             var surrogate: SurrogateRecommendation?
@@ -239,11 +291,12 @@ public enum ReportRenderer {
             tuner_cpu_seconds_per_trial_median: report.tunerCPUSecondsPerTrialMedian,
             separation: report.separation, surrogate: report.surrogateRecommendation, confirmation: report.confirmation,
             rows: report.rows.map { row in
-                Export.Row(gogc: row.setting.gogcValue, gomemlimit: row.setting.memoryLimitValue,
-                           measured: row.measuredTrials, failed: row.failedTrials, on_frontier: row.onFrontier,
-                           frontier_probability: row.frontierProbability, membership: row.membership.rawValue,
-                           feasible: row.isFeasible, violated: row.violatedConstraints.map(\.description),
-                           metrics: Dictionary(uniqueKeysWithValues: row.metrics.map { ($0.key.rawValue, $0.value) }))
+                Export.Row(
+                    gogc: row.setting.gogcValue, gomemlimit: row.setting.memoryLimitValue,
+                    measured: row.measuredTrials, failed: row.failedTrials, on_frontier: row.onFrontier,
+                    frontier_probability: row.frontierProbability, membership: row.membership.rawValue,
+                    feasible: row.isFeasible, violated: row.violatedConstraints.map(\.description),
+                    metrics: Dictionary(uniqueKeysWithValues: row.metrics.map { ($0.key.rawValue, $0.value) }))
             })
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]

@@ -10,11 +10,13 @@ public enum SpecLoader {
     public static func load(path: String) throws(SpecError) -> StudySpec {
         let absolute = URL(fileURLWithPath: path).standardizedFileURL.path
         guard FileManager.default.fileExists(atPath: absolute) else {
-            throw SpecError(file: path, line: nil, keyPath: "",
-                            message: "no such file; give the path of a study spec, e.g. experiments/baseline.yml")
+            throw SpecError(
+                file: path, line: nil, keyPath: "",
+                message: "no such file; give the path of a study spec, e.g. experiments/baseline.yml")
         }
         guard let data = FileManager.default.contents(atPath: absolute),
-              let text = String(data: data, encoding: .utf8) else {
+            let text = String(data: data, encoding: .utf8)
+        else {
             throw SpecError(file: path, line: nil, keyPath: "", message: "cannot read the file as UTF-8 text")
         }
         return try parse(yaml: text, file: path, absolutePath: absolute)
@@ -43,12 +45,14 @@ public enum SpecLoader {
     private static func yamlSyntaxError(_ error: YamlError, file: String) -> SpecError {
         switch error {
         case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _),
-             .composer(_, let problem, let mark, _):
-            return SpecError(file: file, line: mark.line, keyPath: "",
-                             message: "YAML syntax error at column \(mark.column): \(problem)")
+            .composer(_, let problem, let mark, _):
+            return SpecError(
+                file: file, line: mark.line, keyPath: "",
+                message: "YAML syntax error at column \(mark.column): \(problem)")
         case .duplicatedKeysInMapping(let duplicates, let context):
-            return SpecError(file: file, line: context.mark.line, keyPath: "",
-                             message: "duplicate key(s) \(duplicates.joined(separator: ", ")); keep one")
+            return SpecError(
+                file: file, line: context.mark.line, keyPath: "",
+                message: "duplicate key(s) \(duplicates.joined(separator: ", ")); keep one")
         default:
             return SpecError(file: file, line: nil, keyPath: "", message: "YAML syntax error: \(error)")
         }
@@ -95,7 +99,8 @@ struct NodeReader {
     }
 
     func integer(_ node: Node, _ path: String, range: ClosedRange<Int>) throws(SpecError) -> Int {
-        guard case .scalar(let scalar) = node, !scalar.string.contains(":"), let value = node.int else {  // Yams traps on overflowing 1:2:3 ints
+        // Yams traps on overflowing sexagesimal ints (1:2:3), so they are refused before it reads them.
+        guard case .scalar(let scalar) = node, !scalar.string.contains(":"), let value = node.int else {
             throw error(node, path, "expected a whole number in \(range.lowerBound)...\(range.upperBound)")
         }
         guard range.contains(value) else {
@@ -119,7 +124,9 @@ struct NodeReader {
         let value: Double
         do { value = try DurationText.seconds(text) } catch { throw self.error(node, path, error.description) }
         guard range.contains(value) else {
-            throw error(node, path, "\(text) is out of range; use \(DurationText.format(range.lowerBound)) to \(DurationText.format(range.upperBound))")
+            throw error(
+                node, path,
+                "\(text) is out of range; use \(DurationText.format(range.lowerBound)) to \(DurationText.format(range.upperBound))")
         }
         return value
     }
@@ -145,8 +152,12 @@ struct NodeReader {
     // MARK: - Sections
 
     func studySpec(_ root: Node, specDirectory: String, absolutePath: String) throws(SpecError) -> StudySpec {
-        let top = try mapping(root, "", allowed: ["study", "seed", "target", "load", "parameters",
-                                                   "objectives", "constraints", "recommend", "budget", "output"])
+        let top = try mapping(
+            root, "",
+            allowed: [
+                "study", "seed", "target", "load", "parameters",
+                "objectives", "constraints", "recommend", "budget", "output",
+            ])
         let studyNode = try required(top, "study", "", in: root)
         let study = try string(studyNode, "study")
         guard !study.isEmpty, study.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" || $0 == "." }) else {
@@ -167,40 +178,51 @@ struct NodeReader {
                 dataDirectory = resolve(try string(dir, "output.data_dir"), against: specDirectory)
             }
         }
-        return StudySpec(path: absolutePath, study: study, seed: seed, target: target, load: load, space: space,
-                         objectives: objectives, constraints: constraints, recommend: recommend,
-                         budget: budget, dataDirectory: dataDirectory)
+        return StudySpec(
+            path: absolutePath, study: study, seed: seed, target: target, load: load, space: space,
+            objectives: objectives, constraints: constraints, recommend: recommend,
+            budget: budget, dataDirectory: dataDirectory)
     }
 
     func searchSpace(_ node: Node) throws(SpecError) -> SearchSpace {
         let entries = try mapping(node, "parameters", allowed: ["gogc", "gomemlimit"])
-        let gogc: ParameterDomain<Int> = try entries["gogc"].map { n throws(SpecError) in
-            try domain(n, "parameters.gogc", parse: { text, node, path throws(SpecError) -> Int in
-                guard let value = Int(text) else {
-                    throw error(node, path, "'\(text)' is not a GOGC value; use a whole number from 1 to 100000 or off")
-                }
-                guard value >= 1 && value <= 100_000 else {
-                    throw error(node, path, "GOGC \(value) is out of range; use 1...100000 or off (negative values mean off to Go: write off)")
-                }
-                return value
-            })
-        } ?? .values([100])
-        let limit: ParameterDomain<Int64> = try entries["gomemlimit"].map { n throws(SpecError) in
-            try domain(n, "parameters.gomemlimit", parse: { text, node, path throws(SpecError) -> Int64 in
-                let bytes: Int64
-                do { bytes = try ByteSize.parse(text) } catch let parseError { throw self.error(node, path, "\(parseError)") }
-                guard bytes >= 4 << 20 else {
-                    throw self.error(node, path, "\(text) is below 4MiB, smaller than any Go heap; use e.g. 64MiB or off")
-                }
-                return bytes
-            })
-        } ?? .values([nil])
+        let gogc: ParameterDomain<Int> =
+            try entries["gogc"].map { n throws(SpecError) in
+                try domain(
+                    n, "parameters.gogc",
+                    parse: { text, node, path throws(SpecError) -> Int in
+                        guard let value = Int(text) else {
+                            throw error(node, path, "'\(text)' is not a GOGC value; use a whole number from 1 to 100000 or off")
+                        }
+                        guard value >= 1 && value <= 100_000 else {
+                            throw error(
+                                node, path,
+                                "GOGC \(value) is out of range; use 1...100000 or off (negative values mean off to Go: write off)")
+                        }
+                        return value
+                    })
+            } ?? .values([100])
+        let limit: ParameterDomain<Int64> =
+            try entries["gomemlimit"].map { n throws(SpecError) in
+                try domain(
+                    n, "parameters.gomemlimit",
+                    parse: { text, node, path throws(SpecError) -> Int64 in
+                        let bytes: Int64
+                        do { bytes = try ByteSize.parse(text) } catch let parseError { throw self.error(node, path, "\(parseError)") }
+                        guard bytes >= 4 << 20 else {
+                            throw self.error(node, path, "\(text) is below 4MiB, smaller than any Go heap; use e.g. 64MiB or off")
+                        }
+                        return bytes
+                    })
+            } ?? .values([nil])
         return SearchSpace(gogc: gogc, memoryLimit: limit)
     }
 
     /// `values: [..]` or `min`/`max` (+ `off: true`).
-    func domain<V>(_ node: Node, _ path: String,
-                   parse: (String, Node, String) throws(SpecError) -> V) throws(SpecError) -> ParameterDomain<V> {
+    func domain<V>(
+        _ node: Node, _ path: String,
+        parse: (String, Node, String) throws(SpecError) -> V
+    ) throws(SpecError) -> ParameterDomain<V> {
         let entries = try mapping(node, path, allowed: ["values", "min", "max", "off"])
         if let valuesNode = entries["values"] {
             guard entries["min"] == nil, entries["max"] == nil, entries["off"] == nil else {
@@ -235,8 +257,10 @@ struct NodeReader {
 
     func objectiveSpecs(_ node: Node?) throws(SpecError) -> [ObjectiveSpec] {
         guard let node else {
-            return [ObjectiveSpec(metric: .pauseP99Millis, direction: .minimize),
-                    ObjectiveSpec(metric: .throughputOpsPerSecond, direction: .maximize)]
+            return [
+                ObjectiveSpec(metric: .pauseP99Millis, direction: .minimize),
+                ObjectiveSpec(metric: .throughputOpsPerSecond, direction: .maximize),
+            ]
         }
         guard case .sequence(let sequence) = node, (2...3).contains(sequence.count) else {
             throw error(node, "objectives", "expected a list of 2 or 3 items such as '- minimize: pause_p99_ms'")
@@ -250,7 +274,8 @@ struct NodeReader {
             }
             let name = try string(value, "\(path).\(key)")
             guard let metric = Metric(rawValue: name) else {
-                throw error(value, "\(path).\(key)", "unknown metric '\(name)'; known: \(Metric.allCases.map(\.rawValue).joined(separator: ", "))")
+                throw error(
+                    value, "\(path).\(key)", "unknown metric '\(name)'; known: \(Metric.allCases.map(\.rawValue).joined(separator: ", "))")
             }
             if result.contains(where: { $0.metric == metric }) { throw error(value, path, "\(name) is already an objective") }
             result.append(ObjectiveSpec(metric: metric, direction: key == "minimize" ? .minimize : .maximize))
@@ -285,15 +310,20 @@ struct NodeReader {
             }
             let name = try string(objectiveNode, "recommend.objective")
             guard let index = objectives.firstIndex(where: { $0.metric.rawValue == name }) else {
-                throw error(objectiveNode, "recommend.objective", "'\(name)' is not one of the objectives (\(objectives.map(\.metric.rawValue).joined(separator: ", ")))")
+                throw error(
+                    objectiveNode, "recommend.objective",
+                    "'\(name)' is not one of the objectives (\(objectives.map(\.metric.rawValue).joined(separator: ", ")))")
             }
             return .best(objective: index)
         case "knee":
             return .knee
         case "weighted":
             guard let weightsNode = entries["weights"], case .sequence(let sequence) = weightsNode,
-                  sequence.count == objectives.count else {
-                throw error(node, "recommend.weights", "rule weighted needs weights: a list of \(objectives.count) non-negative numbers, one per objective")
+                sequence.count == objectives.count
+            else {
+                throw error(
+                    node, "recommend.weights",
+                    "rule weighted needs weights: a list of \(objectives.count) non-negative numbers, one per objective")
             }
             var weights: [Double] = []
             for (index, item) in sequence.enumerated() {
@@ -306,7 +336,9 @@ struct NodeReader {
     }
 
     func budgetSpec(_ node: Node) throws(SpecError) -> BudgetSpec {
-        let entries = try mapping(node, "budget", allowed: ["sampler", "settings", "repeats", "warmup", "duration", "trials", "initial", "confirm", "noise_check"])
+        let entries = try mapping(
+            node, "budget",
+            allowed: ["sampler", "settings", "repeats", "warmup", "duration", "trials", "initial", "confirm", "noise_check"])
         var sampler = BudgetSpec.SamplerKind.grid
         if let samplerNode = entries["sampler"] {
             let text = try string(samplerNode, "budget.sampler")
@@ -315,7 +347,9 @@ struct NodeReader {
             }
             sampler = kind
         }
-        let repeats = try entries["repeats"].map { n throws(SpecError) in try integer(n, "budget.repeats", range: 1...100) } ?? (sampler == .surrogate ? 1 : 3)
+        let repeats =
+            try entries["repeats"].map { n throws(SpecError) in try integer(n, "budget.repeats", range: 1...100) }
+            ?? (sampler == .surrogate ? 1 : 3)
         let settings: Int
         if sampler == .surrogate {
             settings = try entries["settings"].map { n throws(SpecError) in try integer(n, "budget.settings", range: 2...1000) } ?? 0
@@ -324,12 +358,18 @@ struct NodeReader {
         }
         let warmup = try entries["warmup"].map { n throws(SpecError) in try seconds(n, "budget.warmup", range: 0...600) } ?? 2
         let duration = try seconds(try required(entries, "duration", "budget", in: node), "budget.duration", range: 0.5...3600)
-        let trials = try entries["trials"].map { n throws(SpecError) in try integer(n, "budget.trials", range: 2...10_000) } ?? max(settings * repeats, 12)
+        let trials =
+            try entries["trials"].map { n throws(SpecError) in try integer(n, "budget.trials", range: 2...10_000) }
+            ?? max(settings * repeats, 12)
         let initial = try entries["initial"].map { n throws(SpecError) in try integer(n, "budget.initial", range: 2...1000) } ?? 5
         guard initial <= trials else {
-            throw error(entries["initial"], "budget.initial", "\(initial) initial settings do not fit in budget.trials \(trials); lower it or raise budget.trials")
+            throw error(
+                entries["initial"], "budget.initial",
+                "\(initial) initial settings do not fit in budget.trials \(trials); lower it or raise budget.trials")
         }
-        let confirm = try entries["confirm"].map { n throws(SpecError) in try integer(n, "budget.confirm", range: 0...100) } ?? (sampler == .surrogate ? 5 : 0)
+        let confirm =
+            try entries["confirm"].map { n throws(SpecError) in try integer(n, "budget.confirm", range: 0...100) }
+            ?? (sampler == .surrogate ? 5 : 0)
         var noiseCheck: NoiseCheck? = NoiseCheck(repeats: 3, maxCV: 0.1, action: .raise)
         if let checkNode = entries["noise_check"] {
             if case .scalar = checkNode, checkNode.string == "off" {
@@ -347,8 +387,9 @@ struct NodeReader {
                 }
             }
         }
-        return BudgetSpec(sampler: sampler, settings: settings, repeats: repeats, warmupSeconds: warmup, durationSeconds: duration,
-                          trials: trials, initialDesign: initial, confirmPairs: confirm, noiseCheck: noiseCheck)
+        return BudgetSpec(
+            sampler: sampler, settings: settings, repeats: repeats, warmupSeconds: warmup, durationSeconds: duration,
+            trials: trials, initialDesign: initial, confirmPairs: confirm, noiseCheck: noiseCheck)
     }
 
     /// A CPU list in taskset syntax (`1`, `0,2`, `0-3`) naming CPUs this machine has.

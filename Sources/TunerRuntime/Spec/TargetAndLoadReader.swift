@@ -6,10 +6,15 @@ import Yams
 extension NodeReader {
     func targetSpec(_ node: Node, specDirectory: String) throws(SpecError) -> TargetSpec {
         let path = "target"
-        let entries = try mapping(node, path, allowed: ["name", "workdir", "build", "command", "env", "ready", "stop_signal",
-                                                        "stop_grace", "max_rss", "cpus", "pauses"])
+        let entries = try mapping(
+            node, path,
+            allowed: [
+                "name", "workdir", "build", "command", "env", "ready", "stop_signal",
+                "stop_grace", "max_rss", "cpus", "pauses",
+            ])
         let name = try entries["name"].map { n throws(SpecError) in try string(n, "target.name") } ?? "service"
-        let workdir = resolve(try entries["workdir"].map { n throws(SpecError) in try string(n, "target.workdir") } ?? ".", against: specDirectory)
+        let workdir = resolve(
+            try entries["workdir"].map { n throws(SpecError) in try string(n, "target.workdir") } ?? ".", against: specDirectory)
         let build = try entries["build"].map { n throws(SpecError) in try stringList(n, "target.build") }
         let commandNode = try required(entries, "command", path, in: node)
         let command = try stringList(commandNode, "target.command")
@@ -25,7 +30,8 @@ extension NodeReader {
             }
         }
         let bound = PortPlaceholders.names(in: command)
-        var readiness = ReadinessProbe(kind: .tcp(port: bound.first.map { $0.isEmpty ? "{port}" : "{port:\($0)}" } ?? ""), timeoutSeconds: 10)
+        var readiness = ReadinessProbe(
+            kind: .tcp(port: bound.first.map { $0.isEmpty ? "{port}" : "{port:\($0)}" } ?? ""), timeoutSeconds: 10)
         var readyNode: Node?
         if let node = entries["ready"] {
             readyNode = node
@@ -58,21 +64,27 @@ extension NodeReader {
             }
         }
         if case .tcp(let port) = readiness.kind, port.isEmpty {
-            throw error(readyNode ?? commandNode, "target.ready", "target.command binds no {port}, so tuner cannot probe it; add \"{port}\" to target.command or give target.ready.log: a line the server prints when ready")
+            throw error(
+                readyNode ?? commandNode, "target.ready",
+                "target.command binds no {port}, so tuner cannot probe it; add \"{port}\" to target.command or give target.ready.log: a line the server prints when ready"
+            )
         }
         var signal = StopSignal.term
         if let signalNode = entries["stop_signal"] {
             let text = try string(signalNode, "target.stop_signal").uppercased()
             let bare = text.hasPrefix("SIG") ? String(text.dropFirst(3)) : text
             guard let known = StopSignal.known.first(where: { $0.name == bare }) else {
-                throw error(signalNode, "target.stop_signal", "'\(text)' is not a signal tuner sends; use one of \(StopSignal.known.map(\.name).joined(separator: ", "))")
+                throw error(
+                    signalNode, "target.stop_signal",
+                    "'\(text)' is not a signal tuner sends; use one of \(StopSignal.known.map(\.name).joined(separator: ", "))")
             }
             signal = known
         }
         let grace = try entries["stop_grace"].map { n throws(SpecError) in try seconds(n, "target.stop_grace", range: 0...60) } ?? 3
         let maxRSS = try entries["max_rss"].map { n throws(SpecError) in try bytes(n, "target.max_rss") } ?? (8 << 30)
-        var target = TargetSpec(name: name, workdir: workdir, build: build, command: command, environment: environment,
-                                readiness: readiness, stopGraceSeconds: grace, maxRSSBytes: maxRSS)
+        var target = TargetSpec(
+            name: name, workdir: workdir, build: build, command: command, environment: environment,
+            readiness: readiness, stopGraceSeconds: grace, maxRSSBytes: maxRSS)
         target.stopSignal = signal
         target.cpus = try entries["cpus"].map { n throws(SpecError) in try cpuList(n, "target.cpus") }
         if let pausesNode = entries["pauses"] {
@@ -97,7 +109,9 @@ extension NodeReader {
         if let sourceNode = entries["source"] {
             let text = try string(sourceNode, "\(path).source")
             guard let kind = PauseSourceKind(rawValue: text) else {
-                throw error(sourceNode, "\(path).source", "'\(text)' is not a pause source; use one of \(PauseSourceKind.allCases.map(\.rawValue).joined(separator: ", "))")
+                throw error(
+                    sourceNode, "\(path).source",
+                    "'\(text)' is not a pause source; use one of \(PauseSourceKind.allCases.map(\.rawValue).joined(separator: ", "))")
             }
             spec.kind = kind
         }
@@ -107,20 +121,17 @@ extension NodeReader {
             spec.url = url
         }
         if spec.kind != .gctrace && spec.url == nil {
-            let example: String
-            switch spec.kind {
-            case .runtimeMetrics: example = "http://127.0.0.1:{port}/debug/gcmetrics"
-            case .expvar: example = "http://127.0.0.1:{port}/debug/vars"
-            case .prometheus: example = "http://127.0.0.1:{port}/metrics"
-            case .trace, .gctrace: example = "http://127.0.0.1:{port}/debug/pprof/trace"
-            }
-            throw error(node, "\(path).url", "source \(spec.kind.rawValue) reads an endpoint of the service; give its url, e.g. \"\(example)\"")
+            let example = ScrapedPauseSource.format(of: spec.kind)?.exampleURL ?? "http://127.0.0.1:{port}/debug/pprof/trace"
+            throw error(
+                node, "\(path).url", "source \(spec.kind.rawValue) reads an endpoint of the service; give its url, e.g. \"\(example)\"")
         }
         if spec.kind == .gctrace, let urlNode = entries["url"] {
-            throw error(urlNode, "\(path).url", "gctrace is read from the server's stderr and takes no url; remove it or choose another source")
+            throw error(
+                urlNode, "\(path).url", "gctrace is read from the server's stderr and takes no url; remove it or choose another source")
         }
-        spec.intervalSeconds = try entries["interval"].map { n throws(SpecError) in try seconds(n, "\(path).interval", range: 0.05...60) }
-            ?? (spec.kind == .expvar ? 0.5 : 1)
+        spec.intervalSeconds =
+            try entries["interval"].map { n throws(SpecError) in try seconds(n, "\(path).interval", range: 0.05...60) }
+            ?? (ScrapedPauseSource.format(of: spec.kind)?.defaultIntervalSeconds ?? 1)
         return spec
     }
 
@@ -135,105 +146,43 @@ extension NodeReader {
         for use in uses {
             for name in PortPlaceholders.names(in: [use.text]) where !bound.contains(name) {
                 let placeholder = name.isEmpty ? "{port}" : "{port:\(name)}"
-                throw error(use.node, use.path, "uses \(placeholder), but target.command never binds it, so no server listens there; add \(placeholder) to target.command\(bound.isEmpty ? "" : " (it binds \(bound.map { $0.isEmpty ? "{port}" : "{port:\($0)}" }.joined(separator: ", ")))")")
+                throw error(
+                    use.node, use.path,
+                    "uses \(placeholder), but target.command never binds it, so no server listens there; add \(placeholder) to target.command\(bound.isEmpty ? "" : " (it binds \(bound.map { $0.isEmpty ? "{port}" : "{port:\($0)}" }.joined(separator: ", ")))")"
+                )
             }
         }
+    }
+
+    /// One kind's keys read as its case of `LoadSpec.Kind` (a generic function: the load kind's
+    /// type is opened here rather than called through its existential metatype).
+    private func readKind<K: LoadKindSpec>(_ type: K.Type, _ entries: [String: Node], in node: Node, target: TargetSpec)
+        throws(SpecError) -> LoadSpec.Kind
+    {
+        try K.read(entries, in: node, reader: self, target: target).kind
     }
 
     func loadSpec(_ node: Node, target: TargetSpec) throws(SpecError) -> LoadSpec {
         let common = ["kind", "cpus", "max_error_rate"]
-        guard case .mapping = node else { throw error(node, "load", "expected a mapping with kind: sync-bench, wrk, hey or command") }
-        let kindText = try (try mapping(node, "load", allowed: nil))["kind"].map { n throws(SpecError) in try string(n, "load.kind") } ?? "sync-bench"
-        let kind: LoadSpec.Kind
-        let entries: [String: Node]
-        var defaultErrorRate = 0.01
-        switch kindText {
-        case "sync-bench":
-            entries = try mapping(node, "load", allowed: common + ["binary", "mode", "clients", "rate_hz", "docs", "doc_size", "args"])
-            kind = .syncBench(try syncBench(entries, workdir: target.workdir))
-            defaultErrorRate = 0
-        case "wrk":
-            entries = try mapping(node, "load", allowed: common + ["binary", "url", "threads", "connections", "timeout", "args"])
-            var wrk = WrkLoad(url: try loadURL(entries, in: node, target: target))
-            if let n = entries["binary"] { wrk.binary = try executable(n, "load.binary", workdir: target.workdir) }
-            if let n = entries["threads"] { wrk.threads = try integer(n, "load.threads", range: 1...256) }
-            if let n = entries["connections"] { wrk.connections = try integer(n, "load.connections", range: 1...100_000) }
-            guard wrk.connections >= wrk.threads else {
-                throw error(entries["connections"] ?? node, "load.connections", "wrk needs at least one connection per thread (\(wrk.threads) threads); raise load.connections or lower load.threads")
-            }
-            if let n = entries["timeout"] { wrk.timeoutSeconds = try seconds(n, "load.timeout", range: 0.001...600) }
-            if let n = entries["args"] { wrk.extraArguments = try stringList(n, "load.args") }
-            kind = .wrk(wrk)
-        case "hey":
-            entries = try mapping(node, "load", allowed: common + ["binary", "url", "concurrency", "rate_hz", "method", "body", "args"])
-            var hey = HeyLoad(url: try loadURL(entries, in: node, target: target))
-            if let n = entries["binary"] { hey.binary = try executable(n, "load.binary", workdir: target.workdir) }
-            if let n = entries["concurrency"] { hey.concurrency = try integer(n, "load.concurrency", range: 1...100_000) }
-            if let n = entries["rate_hz"] { hey.rateHz = try number(n, "load.rate_hz", range: 0.01...1_000_000) }
-            if let n = entries["method"] {
-                let method = try string(n, "load.method").uppercased()
-                guard ["GET", "POST", "PUT", "DELETE", "HEAD", "PATCH"].contains(method) else {
-                    throw error(n, "load.method", "'\(method)' is not an HTTP method hey sends; use GET, POST, PUT, DELETE, HEAD or PATCH")
-                }
-                hey.method = method
-            }
-            if let n = entries["body"] { hey.body = try string(n, "load.body") }
-            if let n = entries["args"] { hey.extraArguments = try stringList(n, "load.args") }
-            kind = .hey(hey)
-        case "command":
-            entries = try mapping(node, "load", allowed: common + ["command", "throughput", "operations", "latency_p50_ms",
-                                                               "latency_p90_ms", "latency_p99_ms", "latency_max_ms", "latency_unit", "errors", "requests"])
-            let commandNode = try required(entries, "command", "load", in: node)
-            var command = try stringList(commandNode, "load.command")
-            if command[0].contains("/") { command[0] = resolve(command[0], against: target.workdir) }
-            try requireBound([(command.joined(separator: " "), "load.command", commandNode)], bound: target.boundPortNames)
-            var output = CommandOutputSpec(throughput: try outputField(try required(entries, "throughput", "load", in: node), "load.throughput"))
-            output.operations = try entries["operations"].map { n throws(SpecError) in try outputField(n, "load.operations") }
-            output.latencyP50 = try entries["latency_p50_ms"].map { n throws(SpecError) in try outputField(n, "load.latency_p50_ms") }
-            output.latencyP90 = try entries["latency_p90_ms"].map { n throws(SpecError) in try outputField(n, "load.latency_p90_ms") }
-            output.latencyP99 = try entries["latency_p99_ms"].map { n throws(SpecError) in try outputField(n, "load.latency_p99_ms") }
-            output.latencyMax = try entries["latency_max_ms"].map { n throws(SpecError) in try outputField(n, "load.latency_max_ms") }
-            output.errors = try entries["errors"].map { n throws(SpecError) in try outputField(n, "load.errors") }
-            output.attempted = try entries["requests"].map { n throws(SpecError) in try outputField(n, "load.requests") }
-            if let unitNode = entries["latency_unit"] {
-                let units: [String: Double] = ["ms": 1, "s": 1000, "us": 0.001, "µs": 0.001, "ns": 0.000_001]
-                let text = try string(unitNode, "load.latency_unit")
-                guard let scale = units[text] else {
-                    throw error(unitNode, "load.latency_unit", "'\(text)' is not a unit; use ms, s, us or ns (the unit the command prints latencies in)")
-                }
-                output.latencyMillisPerUnit = scale
-            }
-            kind = .command(CommandLoad(command: command, output: output))
-        default:
-            throw error(node, "load.kind", "'\(kindText)' is not a load kind tuner drives; use sync-bench, wrk, hey or command")
+        let names = LoadSpec.Kind.all.map { $0.kindName }
+        let listed = names.dropLast().joined(separator: ", ") + " or " + names.last!
+        guard case .mapping = node else { throw error(node, "load", "expected a mapping with kind: \(listed)") }
+        let kindText =
+            try (try mapping(node, "load", allowed: nil))["kind"].map { n throws(SpecError) in try string(n, "load.kind") } ?? "sync-bench"
+        guard let type = LoadSpec.Kind.all.first(where: { $0.kindName == kindText }) else {
+            throw error(node, "load.kind", "'\(kindText)' is not a load kind tuner drives; use \(listed)")
         }
-        var load = LoadSpec(kind: kind)
+        let entries = try mapping(node, "load", allowed: common + type.keys)
+        var load = LoadSpec(kind: try readKind(type, entries, in: node, target: target))
         load.cpus = try entries["cpus"].map { n throws(SpecError) in try cpuList(n, "load.cpus") }
-        load.maxErrorRate = try entries["max_error_rate"].map { n throws(SpecError) in try number(n, "load.max_error_rate", range: 0...1) } ?? defaultErrorRate
+        load.maxErrorRate =
+            try entries["max_error_rate"].map { n throws(SpecError) in try number(n, "load.max_error_rate", range: 0...1) }
+            ?? type.defaultMaxErrorRate
         return load
     }
 
-    private func syncBench(_ entries: [String: Node], workdir: String) throws(SpecError) -> SyncBenchLoad {
-        let binary = resolve(try entries["binary"].map { n throws(SpecError) in try string(n, "load.binary") } ?? "bin/sync-bench", against: workdir)
-        var mode = SyncBenchLoad.Mode.open
-        if let modeNode = entries["mode"] {
-            let text = try string(modeNode, "load.mode")
-            guard let parsed = SyncBenchLoad.Mode(rawValue: text) else {
-                throw error(modeNode, "load.mode", "'\(text)' is not a mode; use open or closed")
-            }
-            mode = parsed
-        }
-        let clients = try entries["clients"].map { n throws(SpecError) in try integer(n, "load.clients", range: 1...10_000) } ?? 200
-        let rate = try entries["rate_hz"].map { n throws(SpecError) in try number(n, "load.rate_hz", range: 0.01...10_000) } ?? 5
-        let docs = try entries["docs"].map { n throws(SpecError) in try integer(n, "load.docs", range: 1...10_000) } ?? 4
-        let docSize = try entries["doc_size"].map { n throws(SpecError) in try bytes(n, "load.doc_size") } ?? 131_072
-        guard docSize <= 64 << 20 else { throw error(entries["doc_size"], "load.doc_size", "at most 64MiB") }
-        let args = try entries["args"].map { n throws(SpecError) in try stringList(n, "load.args") } ?? []
-        return SyncBenchLoad(binary: binary, mode: mode, clients: clients, rateHz: rate, docs: docs, docSizeBytes: docSize, extraArguments: args)
-    }
-
     /// `load.url`: a loopback URL whose ports the server command binds.
-    private func loadURL(_ entries: [String: Node], in node: Node, target: TargetSpec) throws(SpecError) -> String {
+    func loadURL(_ entries: [String: Node], in node: Node, target: TargetSpec) throws(SpecError) -> String {
         let urlNode = try required(entries, "url", "load", in: node)
         let url = try string(urlNode, "load.url")
         try requireLoopbackURL(url, urlNode, "load.url")
@@ -242,7 +191,7 @@ extension NodeReader {
     }
 
     /// A program name (looked up on PATH at launch) or a path relative to target.workdir.
-    private func executable(_ node: Node, _ path: String, workdir: String) throws(SpecError) -> String {
+    func executable(_ node: Node, _ path: String, workdir: String) throws(SpecError) -> String {
         let text = try string(node, path)
         return text.contains("/") ? resolve(text, against: workdir) : text
     }

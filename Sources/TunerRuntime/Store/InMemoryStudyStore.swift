@@ -23,10 +23,13 @@ public final class InMemoryStudyStore: StudyStore, @unchecked Sendable {
     }
 
     func begin(trialIndex: Int, setting: GCSetting, repeatIndex: Int, owner: StudyOwner) throws {
-        lock.lock(); defer { lock.unlock() }
+        lock.lock()
+        defer { lock.unlock() }
         running.removeAll { $0.gogc == setting.gogcValue && $0.gomemlimit == setting.memoryLimitValue && $0.repeatIndex == repeatIndex }
-        running.append(RunningTrial(trialIndex: trialIndex, gogc: setting.gogcValue, gomemlimit: setting.memoryLimitValue,
-                                    repeatIndex: repeatIndex, owner: owner, startedAtUnixSeconds: Date().timeIntervalSince1970))
+        running.append(
+            RunningTrial(
+                trialIndex: trialIndex, gogc: setting.gogcValue, gomemlimit: setting.memoryLimitValue,
+                repeatIndex: repeatIndex, owner: owner, startedAtUnixSeconds: Date().timeIntervalSince1970))
     }
 
     public func recordProcess(group: Int32, startTicks: Int, role: String, setting: GCSetting, repeatIndex: Int) throws {
@@ -34,59 +37,74 @@ public final class InMemoryStudyStore: StudyStore, @unchecked Sendable {
     }
 
     func recordProcess(group: Int32, startTicks: Int, role: String, owner: StudyOwner) throws {
-        lock.lock(); defer { lock.unlock() }
+        lock.lock()
+        defer { lock.unlock() }
         processes.append(ProcessRecord(group: group, startTicks: startTicks, role: role, owner: owner))
     }
 
     public func append(_ sample: TrialSample) throws {
-        lock.lock(); defer { lock.unlock() }
-        running.removeAll { $0.gogc == sample.setting.gogcValue && $0.gomemlimit == sample.setting.memoryLimitValue && $0.repeatIndex == sample.repeatIndex }
+        lock.lock()
+        defer { lock.unlock() }
+        running.removeAll {
+            $0.gogc == sample.setting.gogcValue && $0.gomemlimit == sample.setting.memoryLimitValue && $0.repeatIndex == sample.repeatIndex
+        }
         stored.removeAll { $0.setting == sample.setting && $0.repeatIndex == sample.repeatIndex }
         stored.append(sample)
     }
 
     public func samples() throws -> [TrialSample] {
-        lock.lock(); defer { lock.unlock() }
+        lock.lock()
+        defer { lock.unlock() }
         return stored.sorted { $0.trialIndex < $1.trialIndex }
     }
 
     public func runningTrials() throws -> [RunningTrial] {
-        lock.lock(); defer { lock.unlock() }
+        lock.lock()
+        defer { lock.unlock() }
         return running.sorted { $0.trialIndex < $1.trialIndex }
     }
 
     public func recordedProcessGroups() throws -> [(group: Int32, role: String)] {
-        lock.lock(); defer { lock.unlock() }
+        lock.lock()
+        defer { lock.unlock() }
         return processes.map { ($0.group, $0.role) }
     }
 
     public func takeLeftovers() throws -> [ProcessRecord] {
-        lock.lock(); defer { lock.unlock() }
+        lock.lock()
+        defer { lock.unlock() }
         let leftovers = processes.filter { $0.isLeftover(seenBy: owner) }
         processes.removeAll { $0.isLeftover(seenBy: owner) }
         return leftovers
     }
 
     public func saveDecision(_ decision: StudyDecision) throws {
-        lock.lock(); storedDecision = decision; lock.unlock()
+        lock.lock()
+        storedDecision = decision
+        lock.unlock()
     }
 
     public func decision() throws -> StudyDecision? {
-        lock.lock(); defer { lock.unlock() }
+        lock.lock()
+        defer { lock.unlock() }
         return storedDecision
     }
 
     public func storedFingerprint() throws -> [String: String]? {
-        lock.lock(); defer { lock.unlock() }
+        lock.lock()
+        defer { lock.unlock() }
         return fingerprint
     }
 
     public func saveFingerprint(_ fingerprint: [String: String]) throws {
-        lock.lock(); self.fingerprint = fingerprint; lock.unlock()
+        lock.lock()
+        self.fingerprint = fingerprint
+        lock.unlock()
     }
 
     public func isEmpty() throws -> Bool {
-        lock.lock(); defer { lock.unlock() }
+        lock.lock()
+        defer { lock.unlock() }
         return stored.isEmpty && running.isEmpty
     }
 

@@ -10,9 +10,11 @@ public struct MachineFacts: Sendable {
 
     public static func current(goVersion: String? = nil) -> MachineFacts {
         let cpuinfo = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)) ?? ""
-        let model = cpuinfo.split(separator: "\n").first { $0.hasPrefix("model name") }
+        let model =
+            cpuinfo.split(separator: "\n").first { $0.hasPrefix("model name") }
             .map { String($0.split(separator: ":", maxSplits: 1).last ?? "").trimmingCharacters(in: .whitespaces) } ?? "unknown"
-        return MachineFacts(cpuModel: model, cores: ProcessInfo.processInfo.activeProcessorCount,
-                            hostname: ProcessInfo.processInfo.hostName, targetGoVersion: goVersion)
+        return MachineFacts(
+            cpuModel: model, cores: ProcessInfo.processInfo.activeProcessorCount,
+            hostname: ProcessInfo.processInfo.hostName, targetGoVersion: goVersion)
     }
 }

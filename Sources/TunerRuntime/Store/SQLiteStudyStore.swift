@@ -29,8 +29,9 @@ public final class SQLiteStudyStore: StudyStore, @unchecked Sendable {
         self.path = path
         self.machine = machine
         self.owner = owner
-        try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent,
-                                                withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            atPath: (path as NSString).deletingLastPathComponent,
+            withIntermediateDirectories: true)
         var configuration = Configuration()
         configuration.busyMode = .timeout(5)
         database = try DatabaseQueue(path: path, configuration: configuration)
@@ -98,8 +99,9 @@ public final class SQLiteStudyStore: StudyStore, @unchecked Sendable {
 
     /// The owner of a `trial` or `process` row.
     private static func owner(of row: Row) -> StudyOwner {
-        StudyOwner(host: row["owner_host"], pid: Int32(row["owner_pid"] as Int),
-                   startTicks: row["owner_start_ticks"], sinceUnixSeconds: 0)
+        StudyOwner(
+            host: row["owner_host"], pid: Int32(row["owner_pid"] as Int),
+            startTicks: row["owner_start_ticks"], sinceUnixSeconds: 0)
     }
 
     // MARK: - Study identity
@@ -119,8 +121,9 @@ public final class SQLiteStudyStore: StudyStore, @unchecked Sendable {
         let text = String(decoding: try encoder.encode(fingerprint), as: UTF8.self)
         try database.write { db in
             try db.execute(sql: "DELETE FROM study")
-            try db.execute(sql: "INSERT INTO study (id, fingerprint, created_at, tuner_version) VALUES (1, ?, ?, ?)",
-                           arguments: [text, Date().timeIntervalSince1970, TunerVersion.current])
+            try db.execute(
+                sql: "INSERT INTO study (id, fingerprint, created_at, tuner_version) VALUES (1, ?, ?, ?)",
+                arguments: [text, Date().timeIntervalSince1970, TunerVersion.current])
         }
     }
 
@@ -128,27 +131,36 @@ public final class SQLiteStudyStore: StudyStore, @unchecked Sendable {
 
     public func begin(trialIndex: Int, setting: GCSetting, repeatIndex: Int) throws {
         try database.write { db in
-            try db.execute(sql: "DELETE FROM process WHERE gogc = ? AND gomemlimit = ? AND repeat_index = ?",
-                           arguments: [setting.gogcValue, setting.memoryLimitValue, repeatIndex])
-            try db.execute(sql: """
-                INSERT OR REPLACE INTO trial (gogc, gomemlimit, repeat_index, trial_index, status, started_at,
-                    tuner_pid, tuner_version, go_version, cpu_model, cores, hostname,
-                    owner_host, owner_pid, owner_start_ticks)
-                VALUES (?, ?, ?, ?, 'running', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """, arguments: [setting.gogcValue, setting.memoryLimitValue, repeatIndex, trialIndex,
-                                 Date().timeIntervalSince1970, Int(getpid()), TunerVersion.current,
-                                 machine.targetGoVersion, machine.cpuModel, machine.cores, machine.hostname,
-                                 owner.host, Int(owner.pid), owner.startTicks])
+            try db.execute(
+                sql: "DELETE FROM process WHERE gogc = ? AND gomemlimit = ? AND repeat_index = ?",
+                arguments: [setting.gogcValue, setting.memoryLimitValue, repeatIndex])
+            try db.execute(
+                sql: """
+                    INSERT OR REPLACE INTO trial (gogc, gomemlimit, repeat_index, trial_index, status, started_at,
+                        tuner_pid, tuner_version, go_version, cpu_model, cores, hostname,
+                        owner_host, owner_pid, owner_start_ticks)
+                    VALUES (?, ?, ?, ?, 'running', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [
+                    setting.gogcValue, setting.memoryLimitValue, repeatIndex, trialIndex,
+                    Date().timeIntervalSince1970, Int(getpid()), TunerVersion.current,
+                    machine.targetGoVersion, machine.cpuModel, machine.cores, machine.hostname,
+                    owner.host, Int(owner.pid), owner.startTicks,
+                ])
         }
     }
 
     public func recordProcess(group: Int32, startTicks ticks: Int, role: String, setting: GCSetting, repeatIndex: Int) throws {
         try database.write { db in
-            try db.execute(sql: """
-                INSERT INTO process (pgid, start_ticks, gogc, gomemlimit, repeat_index, role, owner_host, owner_pid, owner_start_ticks)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """, arguments: [Int(group), ticks, setting.gogcValue, setting.memoryLimitValue, repeatIndex, role,
-                                 owner.host, Int(owner.pid), owner.startTicks])
+            try db.execute(
+                sql: """
+                    INSERT INTO process (pgid, start_ticks, gogc, gomemlimit, repeat_index, role, owner_host, owner_pid, owner_start_ticks)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [
+                    Int(group), ticks, setting.gogcValue, setting.memoryLimitValue, repeatIndex, role,
+                    owner.host, Int(owner.pid), owner.startTicks,
+                ])
         }
     }
 
@@ -157,17 +169,22 @@ public final class SQLiteStudyStore: StudyStore, @unchecked Sendable {
         encoder.outputFormatting = .sortedKeys
         let json = String(decoding: try encoder.encode(sample), as: UTF8.self)
         try database.write { db in
-            try db.execute(sql: """
-                INSERT OR REPLACE INTO trial (gogc, gomemlimit, repeat_index, trial_index, status, reason, sample,
-                    started_at, finished_at, tuner_pid, tuner_version, go_version, cpu_model, cores, hostname)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """, arguments: [sample.setting.gogcValue, sample.setting.memoryLimitValue, sample.repeatIndex,
-                                 sample.trialIndex, sample.isMeasured ? "measured" : "failed",
-                                 sample.outcome.failureReason, json, sample.startedAtUnixSeconds,
-                                 Date().timeIntervalSince1970, Int(getpid()), TunerVersion.current,
-                                 machine.targetGoVersion, machine.cpuModel, machine.cores, machine.hostname])
-            try db.execute(sql: "DELETE FROM process WHERE gogc = ? AND gomemlimit = ? AND repeat_index = ?",
-                           arguments: [sample.setting.gogcValue, sample.setting.memoryLimitValue, sample.repeatIndex])
+            try db.execute(
+                sql: """
+                    INSERT OR REPLACE INTO trial (gogc, gomemlimit, repeat_index, trial_index, status, reason, sample,
+                        started_at, finished_at, tuner_pid, tuner_version, go_version, cpu_model, cores, hostname)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [
+                    sample.setting.gogcValue, sample.setting.memoryLimitValue, sample.repeatIndex,
+                    sample.trialIndex, sample.isMeasured ? "measured" : "failed",
+                    sample.outcome.failureReason, json, sample.startedAtUnixSeconds,
+                    Date().timeIntervalSince1970, Int(getpid()), TunerVersion.current,
+                    machine.targetGoVersion, machine.cpuModel, machine.cores, machine.hostname,
+                ])
+            try db.execute(
+                sql: "DELETE FROM process WHERE gogc = ? AND gomemlimit = ? AND repeat_index = ?",
+                arguments: [sample.setting.gogcValue, sample.setting.memoryLimitValue, sample.repeatIndex])
         }
     }
 
@@ -186,12 +203,16 @@ public final class SQLiteStudyStore: StudyStore, @unchecked Sendable {
     }
 
     private static func fetchRunningTrials(_ db: Database) throws -> [RunningTrial] {
-        try Row.fetchAll(db, sql: """
-            SELECT trial_index, gogc, gomemlimit, repeat_index, started_at, owner_host, owner_pid, owner_start_ticks
-            FROM trial WHERE status = 'running' ORDER BY trial_index
-            """).map {
-            RunningTrial(trialIndex: $0["trial_index"], gogc: $0["gogc"], gomemlimit: $0["gomemlimit"],
-                         repeatIndex: $0["repeat_index"], owner: owner(of: $0), startedAtUnixSeconds: $0["started_at"])
+        try Row.fetchAll(
+            db,
+            sql: """
+                SELECT trial_index, gogc, gomemlimit, repeat_index, started_at, owner_host, owner_pid, owner_start_ticks
+                FROM trial WHERE status = 'running' ORDER BY trial_index
+                """
+        ).map {
+            RunningTrial(
+                trialIndex: $0["trial_index"], gogc: $0["gogc"], gomemlimit: $0["gomemlimit"],
+                repeatIndex: $0["repeat_index"], owner: owner(of: $0), startedAtUnixSeconds: $0["started_at"])
         }
     }
 
@@ -235,10 +256,12 @@ public final class SQLiteStudyStore: StudyStore, @unchecked Sendable {
 
     public func takeLeftovers() throws -> [ProcessRecord] {
         try database.write { db in
-            let rows = try Row.fetchAll(db, sql: "SELECT rowid, pgid, start_ticks, role, owner_host, owner_pid, owner_start_ticks FROM process")
+            let rows = try Row.fetchAll(
+                db, sql: "SELECT rowid, pgid, start_ticks, role, owner_host, owner_pid, owner_start_ticks FROM process")
             var leftovers: [ProcessRecord] = []
             for row in rows {
-                let record = ProcessRecord(group: Int32(row["pgid"] as Int), startTicks: row["start_ticks"], role: row["role"], owner: Self.owner(of: row))
+                let record = ProcessRecord(
+                    group: Int32(row["pgid"] as Int), startTicks: row["start_ticks"], role: row["role"], owner: Self.owner(of: row))
                 guard record.isLeftover(seenBy: owner) else { continue }
                 leftovers.append(record)
                 try db.execute(sql: "DELETE FROM process WHERE rowid = ?", arguments: [row["rowid"] as Int64])
@@ -254,8 +277,9 @@ public final class SQLiteStudyStore: StudyStore, @unchecked Sendable {
         encoder.outputFormatting = .sortedKeys
         let json = String(decoding: try encoder.encode(decision), as: UTF8.self)
         try database.write { db in
-            try db.execute(sql: "INSERT OR REPLACE INTO decision (id, decision, decided_at) VALUES (1, ?, ?)",
-                           arguments: [json, Date().timeIntervalSince1970])
+            try db.execute(
+                sql: "INSERT OR REPLACE INTO decision (id, decision, decided_at) VALUES (1, ?, ?)",
+                arguments: [json, Date().timeIntervalSince1970])
         }
     }
 

@@ -23,8 +23,9 @@ struct NoiseGuard {
                 runner.log("noise check: measuring the Go default \(check.repeats) times before the search")
                 announced = true
             }
-            try runner.runOne(.goDefault, repeatIndex: state.nextRepeat(of: .goDefault), index: state.nextIndex,
-                              total: check.repeats, phase: "noise-check", &state)
+            try runner.runOne(
+                .goDefault, repeatIndex: state.nextRepeat(of: .goDefault), index: state.nextIndex,
+                total: check.repeats, phase: "noise-check", &state)
         }
         let measured = defaults().filter(\.isMeasured)
         let cvs = [Metric.throughputOpsPerSecond, .pauseP99Millis].compactMap { metric in
@@ -32,10 +33,13 @@ struct NoiseGuard {
         }
         let text = cvs.map { "\($0.0.rawValue) \(formatFixed($0.1 * 100, decimals: 1)) %" }.joined(separator: ", ")
         guard let worst = cvs.map(\.1).max(), worst > check.maxCV else {
-            runner.log("noise check: coefficient of variation over \(measured.count) default runs: \(text) (limit \(formatFixed(check.maxCV * 100, decimals: 0)) %)")
+            runner.log(
+                "noise check: coefficient of variation over \(measured.count) default runs: \(text) (limit \(formatFixed(check.maxCV * 100, decimals: 0)) %)"
+            )
             return nil
         }
-        let warning = "noise check: this machine is noisy: coefficient of variation over \(measured.count) default runs: \(text), above the \(formatFixed(check.maxCV * 100, decimals: 0)) % limit (budget.noise_check)"
+        let warning =
+            "noise check: this machine is noisy: coefficient of variation over \(measured.count) default runs: \(text), above the \(formatFixed(check.maxCV * 100, decimals: 0)) % limit (budget.noise_check)"
         switch check.action {
         case .stop:
             throw StudyError.tooNoisy("\(warning); stopping as asked. Quiet the machine, or set budget.noise_check.action to raise or warn")
@@ -47,9 +51,13 @@ struct NoiseGuard {
             let factor = (worst / check.maxCV) * (worst / check.maxCV)
             let raised = max(min(max(repeats + 1, Int((Double(repeats) * factor).rounded(.up))), repeats * 3, 10), repeats)
             if samplerIsPlanned {
-                runner.log("WARNING: \(warning); raising repeats per setting from \(repeats) to \(raised) and confirmation pairs to at least \(raised)")
+                runner.log(
+                    "WARNING: \(warning); raising repeats per setting from \(repeats) to \(raised) and confirmation pairs to at least \(raised)"
+                )
             } else {
-                runner.log("WARNING: \(warning); the surrogate search chooses its own repeats (a setting is measured again when it is the most promising and its repeats disagree), so only the confirmation pairs are raised, to at least \(raised)")
+                runner.log(
+                    "WARNING: \(warning); the surrogate search chooses its own repeats (a setting is measured again when it is the most promising and its repeats disagree), so only the confirmation pairs are raised, to at least \(raised)"
+                )
             }
             return raised
         }

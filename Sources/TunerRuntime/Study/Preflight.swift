@@ -13,12 +13,14 @@ extension StudyRunner {
         guard let launcher else { return }
         let process: RunningProcess
         do {
-            process = try launcher.launch(LaunchRequest(
-                arguments: command, workingDirectory: spec.target.workdir,
-                environment: ProcessInfo.processInfo.environment,
-                stdoutPath: "\(logs)/build.stdout", stderrPath: "\(logs)/build.stderr"))
+            process = try launcher.launch(
+                LaunchRequest(
+                    arguments: command, workingDirectory: spec.target.workdir,
+                    environment: ProcessInfo.processInfo.environment,
+                    stdoutPath: "\(logs)/build.stdout", stderrPath: "\(logs)/build.stderr"))
         } catch {
-            throw StudyError.buildFailed("target.build: \(error). Install what it needs (the README's quick start does) or fix target.build in \(spec.path)")
+            throw StudyError.buildFailed(
+                "target.build: \(error). Install what it needs (the README's quick start does) or fix target.build in \(spec.path)")
         }
         guard let exit = process.wait(timeoutSeconds: 600) else {
             process.stop(graceSeconds: 1)
@@ -39,29 +41,35 @@ extension StudyRunner {
                 throw StudyError.preflight("\(spec.path): \(key): \(error); \(hint)")
             }
         }
-        let server = try resolve(spec.target.command[0], "target.command", hint: "fix target.command (relative paths start in target.workdir) or target.build")
-        switch spec.load.kind {
-        case .syncBench(let load): _ = try resolve(load.binary, "load.binary", hint: "fix load.binary or target.build")
-        case .wrk(let load): _ = try resolve(load.binary, "load.binary", hint: "install it (apt-get install wrk) or give load.binary")
-        case .hey(let load): _ = try resolve(load.binary, "load.binary", hint: "install it (apt-get install hey) or give load.binary")
-        case .command(let load): _ = try resolve(load.command[0], "load.command", hint: "fix load.command or target.build")
-        }
+        let server = try resolve(
+            spec.target.command[0], "target.command", hint: "fix target.command (relative paths start in target.workdir) or target.build")
+        for program in spec.load.kind.spec.programs { _ = try resolve(program.program, program.key, hint: program.hint) }
         var warnings: [String] = []
         guard let info = launcher.goBuildInfo(executable: server) else {
-            warnings.append("target.command \(server) carries no Go build info (not a Go binary, or a wrapper script): its Go version is read from the running server instead, and GOMEMLIMIT support is not checked before the first trial")
+            warnings.append(
+                "target.command \(server) carries no Go build info (not a Go binary, or a wrapper script): its Go version is read from the running server instead, and GOMEMLIMIT support is not checked before the first trial"
+            )
             return warnings
         }
         log("target: \(server): \(info.summary)")
         if !info.supportsMemoryLimit && spec.space.includesMemoryLimit {
-            throw StudyError.preflight("\(spec.path): parameters.gomemlimit: the target is built with \(info.goVersion), and GOMEMLIMIT exists only from Go 1.19; drop parameters.gomemlimit (GOGC only) or rebuild the target with a newer Go")
+            throw StudyError.preflight(
+                "\(spec.path): parameters.gomemlimit: the target is built with \(info.goVersion), and GOMEMLIMIT exists only from Go 1.19; drop parameters.gomemlimit (GOGC only) or rebuild the target with a newer Go"
+            )
         }
         if !info.gcRelatedGODEBUG.isEmpty {
-            warnings.append("the target sets GC-related GODEBUG defaults for itself (\(info.gcRelatedGODEBUG.joined(separator: ", ")), from //go:debug or go.mod): they change what GOGC and GOMEMLIMIT do, and tuner keeps them")
+            warnings.append(
+                "the target sets GC-related GODEBUG defaults for itself (\(info.gcRelatedGODEBUG.joined(separator: ", ")), from //go:debug or go.mod): they change what GOGC and GOMEMLIMIT do, and tuner keeps them"
+            )
         }
         let inherited = ProcessInfo.processInfo.environment["GODEBUG"] ?? ""
-        let gcInherited = inherited.split(separator: ",").filter { !$0.hasPrefix("gctrace=") && GoBuildInfo(goVersion: "", mainModule: nil, experiments: [], defaultGODEBUG: String($0)).gcRelatedGODEBUG.count > 0 }
+        let gcInherited = inherited.split(separator: ",").filter {
+            !$0.hasPrefix("gctrace=")
+                && GoBuildInfo(goVersion: "", mainModule: nil, experiments: [], defaultGODEBUG: String($0)).gcRelatedGODEBUG.count > 0
+        }
         if !gcInherited.isEmpty {
-            warnings.append("GODEBUG in tuner's environment carries GC settings (\(gcInherited.joined(separator: ","))) that every trial inherits")
+            warnings.append(
+                "GODEBUG in tuner's environment carries GC settings (\(gcInherited.joined(separator: ","))) that every trial inherits")
         }
         return warnings
     }

@@ -16,7 +16,8 @@ public enum Samplers {
 
     /// The surrogate search of the spec's space, objectives, constraints and start.
     public static func surrogate(_ spec: StudySpec) -> SurrogateSearch {
-        SurrogateSearch(space: spec.space, objectives: spec.objectives.map { ($0.metric, $0.direction) },
-                        constraints: spec.constraints, seed: spec.seed, initialDesign: spec.budget.initialDesign)
+        SurrogateSearch(
+            space: spec.space, objectives: spec.objectives.map { ($0.metric, $0.direction) },
+            constraints: spec.constraints, seed: spec.seed, initialDesign: spec.budget.initialDesign)
     }
 }

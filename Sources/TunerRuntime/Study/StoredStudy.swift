@@ -17,20 +17,30 @@ public struct StoredStudy {
 
     /// Reads the study of `spec` from its store (``StudyImport/open(spec:trialsFile:launcher:)``),
     /// or the trials of `trialsPath` alone (no stored decision then).
-    public static func load(spec: StudySpec, specPath: String, trialsPath: String? = nil,
-                            launcher: Launcher = PosixLauncher()) throws -> StoredStudy {
+    public static func load(
+        spec: StudySpec, specPath: String, trialsPath: String? = nil,
+        launcher: Launcher = PosixLauncher()
+    ) throws -> StoredStudy {
         let opened: StudyImport.Opened
         do { opened = try StudyImport.open(spec: spec, trialsFile: trialsPath, launcher: launcher) } catch {
-            throw Failure(description: "the study '\(spec.study)' in \(StudyExports.directory(of: spec))/ cannot be read (\(error)); run 'tuner run \(specPath)' again, or start over with --fresh")
+            throw Failure(
+                description:
+                    "the study '\(spec.study)' in \(StudyExports.directory(of: spec))/ cannot be read (\(error)); run 'tuner run \(specPath)' again, or start over with --fresh"
+            )
         }
         let samples = (try? opened.store.samples()) ?? []
         guard !samples.isEmpty else {
-            throw Failure(description: "no trials in \(opened.source); run 'tuner run \(specPath)' first, pass --trials FILE, or read a study kept elsewhere with --data-dir DIR (the committed reference runs: --data-dir data/reference)")
+            throw Failure(
+                description:
+                    "no trials in \(opened.source); run 'tuner run \(specPath)' first, pass --trials FILE, or read a study kept elsewhere with --data-dir DIR (the committed reference runs: --data-dir data/reference)"
+            )
         }
         var report = spec.report(of: samples)
         var decision: StudyDecision?
         do { decision = try opened.store.decision() } catch {
-            throw Failure(description: "the decision stored in \(opened.source) cannot be read (\(error)); run 'tuner run \(specPath)' again to decide anew")
+            throw Failure(
+                description:
+                    "the decision stored in \(opened.source) cannot be read (\(error)); run 'tuner run \(specPath)' again to decide anew")
         }
         // A study recorded before decisions were stored still has its confirmation trials.
         if decision == nil { decision = StudyRunner.decisionFromRecordedTrials(samples, spec: spec) }
@@ -47,10 +57,12 @@ public struct StoredStudy {
     /// What a reader must know about the decision behind the report, or nil when it is current.
     public var decisionNote: String? {
         if let decision, decision.trialCount != samples.count {
-            return "NOTE: the stored decision was made on \(decision.trialCount) trials; the study now holds \(samples.count). Run 'tuner run' on its spec to decide again."
+            return
+                "NOTE: the stored decision was made on \(decision.trialCount) trials; the study now holds \(samples.count). Run 'tuner run' on its spec to decide again."
         }
         if decision == nil {
-            return "NOTE: no decision is stored for this study and it holds no confirmation trials (it stopped before its recommendation was confirmed, or ran without budget.confirm): the recommendation is the rule's pick among measured settings, UNCONFIRMED."
+            return
+                "NOTE: no decision is stored for this study and it holds no confirmation trials (it stopped before its recommendation was confirmed, or ran without budget.confirm): the recommendation is the rule's pick among measured settings, UNCONFIRMED."
         }
         return nil
     }

@@ -29,4 +29,3 @@ public enum StudyError: Error, CustomStringConvertible {
         }
     }
 }
-

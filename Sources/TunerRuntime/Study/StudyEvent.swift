@@ -15,8 +15,8 @@ public enum StudyEvent: Sendable, Equatable {
     /// shows as `[k/total]`.
     case trialFinished(TrialSample, total: Int)
 
-    /// The event's line in a log, exactly as the runner printed it before events existed;
-    /// nil for events that print nothing (a trial starting).
+    /// The event's line in a plain log (off a terminal, and in tests); nil for events that print
+    /// nothing (a trial starting).
     public var plainText: String? {
         switch self {
         case .message(let text): return text
@@ -29,32 +29,5 @@ public enum StudyEvent: Sendable, Equatable {
     /// The event a log line stands for: lines that start with "WARNING: " are warnings.
     public static func line(_ text: String) -> StudyEvent {
         text.hasPrefix("WARNING: ") ? .warning(String(text.dropFirst("WARNING: ".count))) : .message(text)
-    }
-}
-
-/// A trial about to run, as the progress line shows it.
-public struct TrialStart: Sendable, Equatable {
-    /// Position in the study, 0-based (the finished line shows `trialIndex + 1`).
-    public var trialIndex: Int
-    /// Trials the whole study is expected to run, earlier runs' included: the search budget
-    /// plus the confirmation pairs still planned. An estimate: a confirmation that is not
-    /// needed, or a refuted candidate's successor, changes it.
-    public var plannedTrials: Int
-    public var setting: GCSetting
-    /// Which repeat of this setting, 0-based.
-    public var repeatIndex: Int
-    /// `noise-check`, `search` or `confirm <candidate>`.
-    public var phase: String
-    /// Seconds the trial should take: warm-up + measured window + the typical overhead
-    /// (start, readiness, stop) of the trials finished so far.
-    public var expectedSeconds: Double
-
-    public init(trialIndex: Int, plannedTrials: Int, setting: GCSetting, repeatIndex: Int, phase: String, expectedSeconds: Double) {
-        self.trialIndex = trialIndex
-        self.plannedTrials = plannedTrials
-        self.setting = setting
-        self.repeatIndex = repeatIndex
-        self.phase = phase
-        self.expectedSeconds = expectedSeconds
     }
 }

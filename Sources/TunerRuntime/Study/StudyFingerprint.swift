@@ -22,23 +22,7 @@ public enum StudyFingerprint {
         if spec.target.pauses.kind != .gctrace {
             fingerprint["target.pauses"] = "\(spec.target.pauses.kind.rawValue) \(spec.target.pauses.url ?? "")"
         }
-        switch spec.load.kind {
-        case .syncBench(let load):
-            // Keys as before load kinds existed, so older studies stay comparable.
-            fingerprint["load.binary"] = load.binary
-            fingerprint["load.mode"] = load.mode.rawValue
-            fingerprint["load.clients"] = String(load.clients)
-            fingerprint["load.rate_hz"] = String(load.rateHz)
-            fingerprint["load.docs"] = String(load.docs)
-            fingerprint["load.doc_size"] = String(load.docSizeBytes)
-            fingerprint["load.args"] = load.extraArguments.joined(separator: " ")
-        case .wrk(let load):
-            fingerprint["load"] = "wrk \(load.binary) \(load.url) -t \(load.threads) -c \(load.connections) --timeout \(load.timeoutSeconds) \(load.extraArguments.joined(separator: " "))"
-        case .hey(let load):
-            fingerprint["load"] = "hey \(load.binary) \(load.method) \(load.url) -c \(load.concurrency) -q \(load.rateHz.map { String($0) } ?? "-") \(load.body ?? "") \(load.extraArguments.joined(separator: " "))"
-        case .command(let load):
-            fingerprint["load"] = "command \(load.command.joined(separator: " "))"
-        }
+        fingerprint.merge(spec.load.kind.spec.fingerprint) { _, kind in kind }
         return fingerprint
     }
 

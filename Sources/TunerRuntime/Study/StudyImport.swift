@@ -34,7 +34,8 @@ public enum StudyImport {
             }
             return Opened(store: store, source: database)
         }
-        let trials = ["\(directory)/trials.jsonl", "\(directory)/trials.jsonl.gz"].first { FileManager.default.fileExists(atPath: $0) }
+        let trials =
+            ["\(directory)/trials.jsonl", "\(directory)/trials.jsonl.gz"].first { FileManager.default.fileExists(atPath: $0) }
             ?? "\(directory)/trials.jsonl"
         return Opened(store: try imported(trialsFile: trials, decisionFile: decisionFile, launcher: launcher), source: trials)
     }
@@ -42,7 +43,9 @@ public enum StudyImport {
     /// An in-memory store holding the trials of a trials.jsonl export and, when given and
     /// present, the decision of a decision.json export.
     /// - Throws: when a `.gz` file cannot be decompressed or the decision cannot be read.
-    public static func imported(trialsFile: String, decisionFile: String?, launcher: Launcher = PosixLauncher()) throws -> InMemoryStudyStore {
+    public static func imported(trialsFile: String, decisionFile: String?, launcher: Launcher = PosixLauncher()) throws
+        -> InMemoryStudyStore
+    {
         let store = InMemoryStudyStore()
         for sample in try TrialsFile.read(path: trialsFile, launcher: launcher) { try store.append(sample) }
         if let decisionFile, let decision = try DecisionFile.read(path: decisionFile) { try store.saveDecision(decision) }

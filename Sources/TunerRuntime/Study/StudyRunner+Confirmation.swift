@@ -14,13 +14,16 @@ extension StudyRunner {
             if let region = surrogate.region { log("plateau: \(region.summary)") }
         }
         func decided(_ confirmation: Confirmation?) -> StudyDecision {
-            StudyDecision(surrogate: surrogate, confirmation: confirmation, trialCount: samples.count, decidedAtUnixSeconds: Date().timeIntervalSince1970)
+            StudyDecision(
+                surrogate: surrogate, confirmation: confirmation, trialCount: samples.count,
+                decidedAtUnixSeconds: Date().timeIntervalSince1970)
         }
         guard let candidate else { return decided(nil) }
         let confirmation = try confirm(candidate: candidate, samples: &samples, shouldStop: shouldStop)
         if let confirmation, !confirmation.confirmed, !shouldStop(),
-           let fallback = report(samples: samples).recommendation?.setting,
-           fallback != candidate, !fallback.isGoDefault {
+            let fallback = report(samples: samples).recommendation?.setting,
+            fallback != candidate, !fallback.isGoDefault
+        {
             log("confirmation failed (\(confirmation.verdict)); confirming the best measured setting \(fallback) instead")
             if let second = try confirm(candidate: fallback, samples: &samples, shouldStop: shouldStop) {
                 return decided(second)
@@ -45,8 +48,11 @@ extension StudyRunner {
         log("confirmation: \(candidate) against the Go default, \(pairsWanted) alternating pairs (ABAB…)")
         while min(confirmTrials(.goDefault).count, confirmTrials(candidate).count) < pairsWanted {
             if shouldStop() { break }
-            for setting in [GCSetting.goDefault, candidate] where confirmTrials(setting).count < min(confirmTrials(.goDefault).count, confirmTrials(candidate).count) + 1 {
-                try runOne(setting, repeatIndex: state.nextRepeat(of: setting), index: state.nextIndex, total: state.nextIndex + 1, phase: tag, &state)
+            for setting in [GCSetting.goDefault, candidate]
+            where confirmTrials(setting).count < min(confirmTrials(.goDefault).count, confirmTrials(candidate).count) + 1 {
+                try runOne(
+                    setting, repeatIndex: state.nextRepeat(of: setting), index: state.nextIndex, total: state.nextIndex + 1, phase: tag,
+                    &state)
             }
         }
         samples = state.samples.sorted { $0.trialIndex < $1.trialIndex }
@@ -58,14 +64,17 @@ extension StudyRunner {
     public static func recordedConfirmation(of candidate: GCSetting, in samples: [TrialSample], spec: StudySpec) -> Confirmation? {
         let pairs = recordedPairs(of: candidate, in: samples)
         guard !pairs.isEmpty else { return nil }
-        return Confirmation.analyse(candidate: candidate, pairs: pairs,
-                                    objectives: spec.objectives.map { ($0.metric, $0.direction) },
-                                    constraints: spec.constraints, decisive: spec.decisiveObjective, seed: spec.seed)
+        return Confirmation.analyse(
+            candidate: candidate, pairs: pairs,
+            objectives: spec.objectives.map { ($0.metric, $0.direction) },
+            constraints: spec.constraints, decisive: spec.decisiveObjective, seed: spec.seed)
     }
 
     /// The measured (default, candidate) pairs of `candidate`'s confirmation, in the order they
     /// ran: the i-th default trial of phase `confirm <candidate>` with its i-th candidate trial.
-    public static func recordedPairs(of candidate: GCSetting, in samples: [TrialSample]) -> [(baseline: TrialSample, candidate: TrialSample)] {
+    public static func recordedPairs(of candidate: GCSetting, in samples: [TrialSample]) -> [(
+        baseline: TrialSample, candidate: TrialSample
+    )] {
         let tag = "confirm \(candidate)"
         func confirmTrials(_ setting: GCSetting) -> [TrialSample] {
             samples.filter { $0.phase == tag && $0.setting == setting && $0.isMeasured }.sorted { $0.trialIndex < $1.trialIndex }

@@ -12,7 +12,8 @@ extension StudyRunner {
             return sample.setting
         }
         guard let last = confirmed.last, let confirmation = recordedConfirmation(of: last, in: samples, spec: spec) else { return nil }
-        return StudyDecision(surrogate: nil, confirmation: confirmation, trialCount: samples.count, decidedAtUnixSeconds: 0,
-                             candidateSource: "rebuilt from the study's recorded confirmation trials (it was run before decisions were stored)")
+        return StudyDecision(
+            surrogate: nil, confirmation: confirmation, trialCount: samples.count, decidedAtUnixSeconds: 0,
+            candidateSource: "rebuilt from the study's recorded confirmation trials (it was run before decisions were stored)")
     }
 }

@@ -7,13 +7,18 @@ extension StudyRunner {
     /// Runs one trial, records it in the store before anything else happens, renders the
     /// exports, reports it, and applies the failure policy.
     @discardableResult
-    func runOne(_ setting: GCSetting, repeatIndex: Int, index: Int, total: Int, phase: String, _ state: inout RunState) throws -> TrialSample {
+    func runOne(_ setting: GCSetting, repeatIndex: Int, index: Int, total: Int, phase: String, _ state: inout RunState) throws
+        -> TrialSample
+    {
         let seed = spec.seed &+ UInt64(index) &* 7919
         try store.begin(trialIndex: index, setting: setting, repeatIndex: repeatIndex)
         recordingLauncher?.setCurrentTrial((setting, repeatIndex))
-        events(.trialStarted(TrialStart(trialIndex: index, plannedTrials: plannedTrials(phase: phase, total: total, state),
-                                        setting: setting, repeatIndex: repeatIndex, phase: phase,
-                                        expectedSeconds: expectedTrialSeconds(state))))
+        events(
+            .trialStarted(
+                TrialStart(
+                    trialIndex: index, plannedTrials: plannedTrials(phase: phase, total: total, state),
+                    setting: setting, repeatIndex: repeatIndex, phase: phase,
+                    expectedSeconds: expectedTrialSeconds(state))))
         var sample = trialRunner.run(setting: setting, trialIndex: index, repeatIndex: repeatIndex, seed: seed)
         recordingLauncher?.setCurrentTrial(nil)
         sample.phase = phase

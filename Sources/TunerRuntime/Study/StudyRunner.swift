@@ -89,7 +89,9 @@ public struct StudyRunner {
             log("killed \(killed.count) process group(s) left by an interrupted run: \(killed.map(String.init).joined(separator: ", "))")
         }
         for trial in try store.interruptedTrials() {
-            log("trial \(trial.trialIndex + 1) (GOGC=\(trial.gogc) GOMEMLIMIT=\(trial.gomemlimit) rep \(trial.repeatIndex + 1)) was interrupted; it runs again")
+            log(
+                "trial \(trial.trialIndex + 1) (GOGC=\(trial.gogc) GOMEMLIMIT=\(trial.gomemlimit) rep \(trial.repeatIndex + 1)) was interrupted; it runs again"
+            )
         }
     }
 
@@ -98,7 +100,9 @@ public struct StudyRunner {
     func schedule(_ sampler: any Sampler, _ state: inout RunState, shouldStop: () -> Bool) throws {
         let budget = trialBudget(sampler)
         let done = state.samples.filter { !$0.isConfirmation }.count
-        log("plan: \(sampler.methodDescription); at most \(budget) trials (\(max(budget - done, 0)) to run), each \(DurationText.format(spec.budget.warmupSeconds)) warm-up + \(DurationText.format(spec.budget.durationSeconds)) measured")
+        log(
+            "plan: \(sampler.methodDescription); at most \(budget) trials (\(max(budget - done, 0)) to run), each \(DurationText.format(spec.budget.warmupSeconds)) warm-up + \(DurationText.format(spec.budget.durationSeconds)) measured"
+        )
         while true {
             let searchTrials = state.samples.filter { !$0.isConfirmation }
             // A planned sampler stops by itself when its schedule is recorded (the noise check's
@@ -117,7 +121,8 @@ public struct StudyRunner {
                 return
             case .measure(let setting, let reason):
                 if sampler.plannedTrials == nil { log("next: \(setting) — \(reason)") }
-                try runOne(setting, repeatIndex: state.nextRepeat(of: setting), index: state.nextIndex, total: budget, phase: "search", &state)
+                try runOne(
+                    setting, repeatIndex: state.nextRepeat(of: setting), index: state.nextIndex, total: budget, phase: "search", &state)
             }
         }
     }

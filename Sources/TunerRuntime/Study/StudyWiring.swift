@@ -14,8 +14,10 @@ extension StudyRunner {
     /// The real wiring, reporting structured events (`tuner run` feeds them to its progress display).
     /// - Parameter launcher: starts every process of the study (the caller keeps it to stop
     ///   them all on an abort).
-    public static func standard(spec: StudySpec, fresh: Bool = false, launcher base: Launcher = PosixLauncher(),
-                                events: @escaping (StudyEvent) -> Void) throws -> StudyRunner {
+    public static func standard(
+        spec: StudySpec, fresh: Bool = false, launcher base: Launcher = PosixLauncher(),
+        events: @escaping (StudyEvent) -> Void
+    ) throws -> StudyRunner {
         let directory = "\(spec.dataDirectory)/\(spec.study)"
         let logs = "\(directory)/logs"
         try prepareDirectory(spec: spec, directory: directory)
@@ -29,7 +31,9 @@ extension StudyRunner {
         let stored = try store.storedFingerprint()
         // A study that holds no trial (e.g. its build failed) has nothing to be incomparable with.
         if let stored, let difference = StudyFingerprint.difference(stored: stored, current: fingerprint), try !store.isEmpty() {
-            throw StudyError.incomparable("\(databasePath) holds trials of a different study: \(difference). Old and new trials would not be comparable; run again with --fresh to start over (the old database is kept, renamed)")
+            throw StudyError.incomparable(
+                "\(databasePath) holds trials of a different study: \(difference). Old and new trials would not be comparable; run again with --fresh to start over (the old database is kept, renamed)"
+            )
         }
         if stored != fingerprint { try store.saveFingerprint(fingerprint) }
         let launcher = RecordingLauncher(base: base, store: store)
@@ -53,7 +57,8 @@ extension StudyRunner {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         } catch {
             let reason = (error as NSError).localizedFailureReason ?? (error as NSError).localizedDescription
-            throw StudyError.badDataDirectory("\(spec.path): output.data_dir: cannot create \(directory): \(reason); point output.data_dir at a folder you can write")
+            throw StudyError.badDataDirectory(
+                "\(spec.path): output.data_dir: cannot create \(directory): \(reason); point output.data_dir at a folder you can write")
         }
     }
 
@@ -67,13 +72,17 @@ extension StudyRunner {
             }
             var trial = ""
             if let owner, FileManager.default.fileExists(atPath: databasePath),
-               let running = try? SQLiteStudyStore.runningTrials(path: databasePath)
-                .first(where: { $0.owner.pid == owner.pid && $0.owner.host == owner.host }) {
-                trial = ", measuring trial \(running.trialIndex + 1) (GOGC=\(running.gogc) GOMEMLIMIT=\(running.gomemlimit) rep \(running.repeatIndex + 1))"
+                let running = try? SQLiteStudyStore.runningTrials(path: databasePath)
+                    .first(where: { $0.owner.pid == owner.pid && $0.owner.host == owner.host })
+            {
+                trial =
+                    ", measuring trial \(running.trialIndex + 1) (GOGC=\(running.gogc) GOMEMLIMIT=\(running.gomemlimit) rep \(running.repeatIndex + 1))"
             }
             let who = owner.map { "another tuner (\($0)\(trial))" } ?? "another tuner"
             let stopHint = owner.map { " or stop it (kill -INT \($0.pid): it finishes its trial and keeps every result)" } ?? ""
-            throw StudyError.studyBusy("study '\(spec.study)' in \(directory)/ is being run by \(who). Two runs on one study would kill each other's servers and share two cores; wait for it to finish\(stopHint), then run again, or give this run another study name")
+            throw StudyError.studyBusy(
+                "study '\(spec.study)' in \(directory)/ is being run by \(who). Two runs on one study would kill each other's servers and share two cores; wait for it to finish\(stopHint), then run again, or give this run another study name"
+            )
         }
     }
 

@@ -1,6 +1,7 @@
 import Foundation
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Minimal loopback networking: free-port discovery and readiness probes, without
@@ -42,7 +43,10 @@ public enum Loopback {
                 Glibc.connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
             }
         }
-        guard result == 0 else { close(fd); return nil }
+        guard result == 0 else {
+            close(fd)
+            return nil
+        }
         return fd
     }
 

@@ -83,8 +83,7 @@ public final class MemorySampler: MemoryWatch, @unchecked Sendable {
         var rss: Int64?
         var hwm: Int64?
         for line in text.split(separator: "\n") {
-            if line.hasPrefix("VmRSS:") { rss = kilobytes(line) }
-            else if line.hasPrefix("VmHWM:") { hwm = kilobytes(line) }
+            if line.hasPrefix("VmRSS:") { rss = kilobytes(line) } else if line.hasPrefix("VmHWM:") { hwm = kilobytes(line) }
         }
         guard let rss else { return nil }
         return (rss, hwm ?? rss)

@@ -1,7 +1,8 @@
 import Foundation
 import TunerCore
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Spawns with `posix_spawn` into a new process group (so one signal reaches the server and
@@ -23,11 +24,13 @@ public struct PosixLauncher: Launcher {
 
     public func launch(_ request: LaunchRequest) throws -> RunningProcess {
         guard let program = request.arguments.first else { throw LaunchError(description: "empty command") }
-        let executable = try resolveExecutable(program, workingDirectory: request.workingDirectory,
-                                               path: request.environment["PATH"] ?? ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin")
+        let executable = try resolveExecutable(
+            program, workingDirectory: request.workingDirectory,
+            path: request.environment["PATH"] ?? ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin")
         var argv = [executable] + request.arguments.dropFirst()
         if let cpus = request.cpus {
-            guard let taskset = ["/usr/bin/taskset", "/bin/taskset"].first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else {
+            guard let taskset = ["/usr/bin/taskset", "/bin/taskset"].first(where: { FileManager.default.isExecutableFile(atPath: $0) })
+            else {
                 throw LaunchError(description: "pinning to CPUs \(cpus) needs taskset (util-linux); install it or remove the cpus key")
             }
             argv = [taskset, "-c", cpus] + argv
@@ -102,7 +105,9 @@ public struct PosixLauncher: Launcher {
 
     public func reap(_ leftover: ProcessRecord) -> Bool {
         guard !ProcessTable.liveMembers(ofGroup: leftover.group).isEmpty else { return false }
-        if leftover.startTicks != 0, let current = ProcessTable.startTicks(of: leftover.group), current != leftover.startTicks { return false }
+        if leftover.startTicks != 0, let current = ProcessTable.startTicks(of: leftover.group), current != leftover.startTicks {
+            return false
+        }
         return kill(-leftover.group, SIGKILL) == 0
     }
 
@@ -133,14 +138,17 @@ public struct PosixLauncher: Launcher {
     }()
 
     public func resolveExecutable(_ program: String, workingDirectory: String) throws -> String {
-        try resolveExecutable(program, workingDirectory: workingDirectory, path: ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin")
+        try resolveExecutable(
+            program, workingDirectory: workingDirectory, path: ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin")
     }
 
     private func resolveExecutable(_ program: String, workingDirectory: String, path: String) throws -> String {
         if program.contains("/") {
             let candidate = program.hasPrefix("/") ? program : (workingDirectory as NSString).appendingPathComponent(program)
             guard FileManager.default.isExecutableFile(atPath: candidate) else {
-                throw LaunchError(description: "\(candidate) does not exist or is not executable (was the target built? check target.build and target.workdir)")
+                throw LaunchError(
+                    description:
+                        "\(candidate) does not exist or is not executable (was the target built? check target.build and target.workdir)")
             }
             return candidate
         }
@@ -152,134 +160,9 @@ public struct PosixLauncher: Launcher {
     }
 }
 
-private func withCStrings<R>(_ strings: [String], _ body: (UnsafePointer<UnsafeMutablePointer<CChar>?>) -> R) -> R {
+func withCStrings<R>(_ strings: [String], _ body: (UnsafePointer<UnsafeMutablePointer<CChar>?>) -> R) -> R {
     var pointers: [UnsafeMutablePointer<CChar>?] = strings.map { strdup($0) }
     pointers.append(nil)
     defer { for pointer in pointers { free(pointer) } }
     return pointers.withUnsafeBufferPointer { body($0.baseAddress!) }
-}
-
-/// A child spawned by `PosixLauncher`; its pid is also its process-group id.
-public final class SpawnedProcess: RunningProcess, @unchecked Sendable {
-    public let pid: Int32
-    private let stdoutPath: String
-    private let stderrPath: String
-    private let lock = NSLock()
-    private var exit: ProcessExit?
-
-    init(pid: Int32, stdoutPath: String, stderrPath: String) {
-        self.pid = pid
-        self.stdoutPath = stdoutPath
-        self.stderrPath = stderrPath
-    }
-
-    public func watchMemory(capBytes: Int64) -> MemoryWatch { MemorySampler(pid: pid, capBytes: capBytes) }
-
-    public func standardOutput() -> String { Self.read(stdoutPath) }
-    public func standardError() -> String { Self.read(stderrPath) }
-
-    private static func read(_ path: String) -> String {
-        guard let data = FileManager.default.contents(atPath: path) else { return "" }
-        return String(decoding: data, as: UTF8.self)
-    }
-
-    /// The image the process runs, through `/proc/PID/exe`; under `setpriv` and `taskset`
-    /// wrappers the exec has replaced them by the time this is read after readiness.
-    public var executablePath: String? {
-        try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(pid)/exe")
-    }
-
-    public func poll() -> ProcessExit? {
-        lock.lock()
-        defer { lock.unlock() }
-        if let exit { return exit }
-        var status: Int32 = 0
-        let result = waitpid(pid, &status, WNOHANG)
-        guard result == pid else {
-            if result < 0 && errno == ECHILD { exit = .exited(code: -1) }
-            return exit
-        }
-        exit = Self.decode(status)
-        PosixLauncher.registry.remove(pid)
-        return exit
-    }
-
-    public func wait(timeoutSeconds: Double) -> ProcessExit? {
-        let deadline = monotonicSeconds() + timeoutSeconds
-        var interval = 0.002
-        while true {
-            if let exit = poll() { return exit }
-            if monotonicSeconds() >= deadline { return nil }
-            Thread.sleep(forTimeInterval: interval)
-            interval = min(interval * 2, 0.05)
-        }
-    }
-
-    @discardableResult
-    public func stop(signal: Int32, graceSeconds: Double) -> ProcessExit {
-        if poll() == nil {
-            kill(-pid, signal)
-            if let exit = wait(timeoutSeconds: graceSeconds) {
-                kill(-pid, SIGKILL) // anything left in the group
-                return exit
-            }
-            kill(-pid, SIGKILL)
-            if let exit = wait(timeoutSeconds: 5) { return exit }
-        }
-        kill(-pid, SIGKILL)
-        return poll() ?? .signalled(signal: SIGKILL)
-    }
-
-    private static func decode(_ status: Int32) -> ProcessExit {
-        let signal = status & 0x7f
-        if signal == 0 { return .exited(code: (status >> 8) & 0xff) }
-        return .signalled(signal: signal)
-    }
-}
-
-/// Process groups alive right now, so that exit paths and signal handlers can end them.
-public final class ProcessRegistry: @unchecked Sendable {
-    private let lock = NSLock()
-    private var groups: Set<Int32> = []
-
-    func add(_ process: SpawnedProcess) {
-        lock.lock(); groups.insert(process.pid); lock.unlock()
-    }
-
-    func remove(_ pid: Int32) {
-        lock.lock(); groups.remove(pid); lock.unlock()
-    }
-
-    /// Process-group ids still registered.
-    public var live: [Int32] {
-        lock.lock(); defer { lock.unlock() }
-        return Array(groups)
-    }
-
-    /// SIGKILLs every registered group (async-signal-unsafe parts avoided by the caller).
-    public func killAll() {
-        for pid in live { kill(-pid, SIGKILL) }
-    }
-}
-
-/// Seconds on a monotonic clock.
-public func monotonicSeconds() -> Double {
-    var time = timespec()
-    clock_gettime(CLOCK_MONOTONIC, &time)
-    return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
-}
-
-/// Unix time in nanoseconds.
-public func unixNanos() -> Int64 {
-    var time = timespec()
-    clock_gettime(CLOCK_REALTIME, &time)
-    return Int64(time.tv_sec) * 1_000_000_000 + Int64(time.tv_nsec)
-}
-
-/// CPU seconds (user + system) used by this process so far, children excluded.
-public func ownCPUSeconds() -> Double {
-    var usage = rusage()
-    getrusage(RUSAGE_SELF.rawValue, &usage)
-    return Double(usage.ru_utime.tv_sec) + Double(usage.ru_utime.tv_usec) / 1e6
-        + Double(usage.ru_stime.tv_sec) + Double(usage.ru_stime.tv_usec) / 1e6
 }

@@ -9,8 +9,8 @@ public enum ProcessTable {
         var members: [Int32] = []
         for entry in entries {
             guard let pid = Int32(entry),
-                  let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
-                  let close = stat.lastIndex(of: ")")
+                let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+                let close = stat.lastIndex(of: ")")
             else { continue }
             // After "(comm)": state ppid pgrp ...
             let fields = stat[stat.index(after: close)...].split(separator: " ")
@@ -23,7 +23,8 @@ public enum ProcessTable {
     /// Whether `pid` is a live, non-zombie process.
     public static func isAlive(_ pid: Int32) -> Bool {
         guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
-              let close = stat.lastIndex(of: ")") else { return false }
+            let close = stat.lastIndex(of: ")")
+        else { return false }
         return stat[stat.index(after: close)...].split(separator: " ").first != "Z"
     }
 
@@ -31,7 +32,8 @@ public enum ProcessTable {
     /// tells a process apart from a later one that reuses its pid.
     public static func startTicks(of pid: Int32) -> Int? {
         guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
-              let close = stat.lastIndex(of: ")") else { return nil }
+            let close = stat.lastIndex(of: ")")
+        else { return nil }
         let fields = stat[stat.index(after: close)...].split(separator: " ")
         // fields[0] is field 3 (state); field 22 is fields[19].
         return fields.count > 19 ? Int(fields[19]) : nil

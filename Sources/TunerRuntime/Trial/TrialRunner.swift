@@ -1,12 +1,6 @@
 import Foundation
 import TunerCore
 
-/// Produces one trial's sample for a setting: by running the service (`TrialRunner`) or by
-/// replaying recorded measurements (`ReplayEvaluator`).
-public protocol TrialEvaluator: Sendable {
-    func run(setting: GCSetting, trialIndex: Int, repeatIndex: Int, seed: UInt64) -> TrialSample
-}
-
 /// Runs one trial: free ports, start the server under a setting, wait until ready, warm up
 /// with one unmeasured run of the load, read pauses over one measured run, stop the server,
 /// and turn what was observed into a `TrialSample`. Everything that touches the operating
@@ -32,8 +26,10 @@ public struct TrialRunner: TrialEvaluator {
     /// Reads the target's Go build info once per executable.
     public let buildInfo = BuildInfoCache()
 
-    public init(target: TargetSpec, launcher: Launcher, load: LoadDriver, pauses: PauseSource,
-                logDirectory: String, warmupSeconds: Double, durationSeconds: Double) {
+    public init(
+        target: TargetSpec, launcher: Launcher, load: LoadDriver, pauses: PauseSource,
+        logDirectory: String, warmupSeconds: Double, durationSeconds: Double
+    ) {
         self.target = target
         self.launcher = launcher
         self.load = load
@@ -56,7 +52,8 @@ public struct TrialRunner: TrialEvaluator {
         for (key, value) in target.environment { environment[key] = value }
         for (key, value) in setting.environment { environment[key] = value }
         if let godebug = environment["GODEBUG"], !godebug.isEmpty {
-            environment["GODEBUG"] = godebug.split(separator: ",").filter { !$0.hasPrefix("gctrace=") }.joined(separator: ",") + ",gctrace=1"
+            environment["GODEBUG"] =
+                godebug.split(separator: ",").filter { !$0.hasPrefix("gctrace=") }.joined(separator: ",") + ",gctrace=1"
         } else {
             environment["GODEBUG"] = "gctrace=1"
         }
@@ -69,9 +66,10 @@ public struct TrialRunner: TrialEvaluator {
         let startMonotonic = monotonicSeconds()
         let cpuBefore = ownCPUSeconds()
         let name = String(format: "trial-%03d-", trialIndex) + runID
-        var sample = TrialSample(trialIndex: trialIndex, setting: setting, repeatIndex: repeatIndex,
-                                 outcome: .measured, startedAtUnixSeconds: startedAt, wallSeconds: 0,
-                                 readySeconds: nil, tunerCPUSeconds: 0, load: nil, gc: nil, memory: nil)
+        var sample = TrialSample(
+            trialIndex: trialIndex, setting: setting, repeatIndex: repeatIndex,
+            outcome: .measured, startedAtUnixSeconds: startedAt, wallSeconds: 0,
+            readySeconds: nil, tunerCPUSeconds: 0, load: nil, gc: nil, memory: nil)
         do {
             try measure(setting: setting, name: name, seed: seed, into: &sample)
         } catch let failure as TrialFailure {
@@ -104,7 +102,10 @@ public struct TrialRunner: TrialEvaluator {
         for name in target.boundPortNames {
             var port = try launcher.freePort()
             var tries = 0
-            while ports.values.contains(port) && tries < 20 { port = try launcher.freePort(); tries += 1 }
+            while ports.values.contains(port) && tries < 20 {
+                port = try launcher.freePort()
+                tries += 1
+            }
             ports[name] = port
         }
         return ports
@@ -113,10 +114,11 @@ public struct TrialRunner: TrialEvaluator {
     private func measure(setting: GCSetting, name: String, seed: UInt64, ports: [String: Int], into sample: inout TrialSample) throws {
         let logPrefix = "\(logDirectory)/\(name)"
         let command = target.command.map { PortPlaceholders.substitute($0, ports: ports) }
-        let request = LaunchRequest(arguments: command, workingDirectory: target.workdir,
-                                    environment: serverEnvironment(for: setting),
-                                    stdoutPath: "\(logPrefix).server.stdout", stderrPath: "\(logPrefix).server.stderr",
-                                    role: "server", cpus: target.cpus, exclusiveOutput: true)
+        let request = LaunchRequest(
+            arguments: command, workingDirectory: target.workdir,
+            environment: serverEnvironment(for: setting),
+            stdoutPath: "\(logPrefix).server.stdout", stderrPath: "\(logPrefix).server.stderr",
+            role: "server", cpus: target.cpus, exclusiveOutput: true)
         let launchNanos = unixNanos()
         let server: RunningProcess
         do { server = try launcher.launch(request) } catch {
@@ -146,17 +148,22 @@ public struct TrialRunner: TrialEvaluator {
         }
         if warmupSeconds > 0 {
             try underLoad(server) {
-                _ = try load.run(LoadInvocation(ports: ports, durationSeconds: warmupSeconds, seed: seed &+ 1,
-                                                logPrefix: "\(logPrefix).warmup", measured: false))
+                _ = try load.run(
+                    LoadInvocation(
+                        ports: ports, durationSeconds: warmupSeconds, seed: seed &+ 1,
+                        logPrefix: "\(logPrefix).warmup", measured: false))
             }
         }
-        var context = PauseContext(server: server, ports: ports, launchUnixNanos: launchNanos,
-                                   windowSeconds: durationSeconds, logPrefix: logPrefix)
+        var context = PauseContext(
+            server: server, ports: ports, launchUnixNanos: launchNanos,
+            windowSeconds: durationSeconds, logPrefix: logPrefix)
         context.setting = setting
         let session = try pauses.begin(context)
         let loadResult = try underLoad(server) {
-            try load.run(LoadInvocation(ports: ports, durationSeconds: durationSeconds, seed: seed,
-                                        logPrefix: logPrefix, measured: true))
+            try load.run(
+                LoadInvocation(
+                    ports: ports, durationSeconds: durationSeconds, seed: seed,
+                    logPrefix: logPrefix, measured: true))
         }
         if let exit = server.poll() {
             throw TrialFailure("server \(exit) during the trial: \(server.lastErrorLines())")
@@ -174,9 +181,12 @@ public struct TrialRunner: TrialEvaluator {
         sample.gctracePauses = reading.gctraceOverSpan
         try Self.check(reading, source: pauses.kind, setting: setting, peakRSSBytes: readings.peakBytes, logPrefix: logPrefix)
         if loadResult.errors > 0 && loadResult.errorRate > maxErrorRate {
-            let breakdown = (loadResult.errorBreakdown ?? [:]).sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
+            let breakdown = (loadResult.errorBreakdown ?? [:]).sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(
+                separator: ", ")
             let share = formatFixed(loadResult.errorRate * 100, decimals: 2)
-            throw TrialFailure("load saw \(loadResult.errors) failed request(s) in the window (\(share) %\(breakdown.isEmpty ? "" : ": \(breakdown)")), above load.max_error_rate \(formatFixed(maxErrorRate * 100, decimals: 2)) %; see \(logPrefix).load.stdout")
+            throw TrialFailure(
+                "load saw \(loadResult.errors) failed request(s) in the window (\(share) %\(breakdown.isEmpty ? "" : ": \(breakdown)")), above load.max_error_rate \(formatFixed(maxErrorRate * 100, decimals: 2)) %; see \(logPrefix).load.stdout"
+            )
         }
     }
 
@@ -199,18 +209,24 @@ public struct TrialRunner: TrialEvaluator {
     /// its memory reaches the limit, so a run whose peak RSS (`peakRSSBytes`, bytes, over the whole
     /// run) stayed below it owes no trace line. (nats-server's 8 MiB live heap under
     /// `GOGC=off GOMEMLIMIT=1GiB` ran 8 s without a collection and failed here before.)
-    static func check(_ reading: PauseReading, source: PauseSourceKind, setting: GCSetting, peakRSSBytes: Int64? = nil,
-                      logPrefix: String) throws {
+    static func check(
+        _ reading: PauseReading, source: PauseSourceKind, setting: GCSetting, peakRSSBytes: Int64? = nil,
+        logPrefix: String
+    ) throws {
         guard source == .gctrace, let gc = reading.gc else { return }
         if gc.malformedLines > 0 {
-            throw TrialFailure("\(gc.malformedLines) gctrace line(s) in \(logPrefix).server.stderr could not be read; their pauses would be missing, so the trial is not counted")
+            throw TrialFailure(
+                "\(gc.malformedLines) gctrace line(s) in \(logPrefix).server.stderr could not be read; their pauses would be missing, so the trial is not counted"
+            )
         }
         var collects = setting.gogc != nil || setting.memoryLimitBytes != nil
         if setting.gogc == nil, let limit = setting.memoryLimitBytes, let peak = peakRSSBytes, peak > 0, peak < limit {
             collects = false
         }
         if collects && gc.cyclesInRun == 0 {
-            throw TrialFailure("the server printed no gctrace line (GODEBUG=gctrace=1) to stderr during the whole trial: does it reset GODEBUG or redirect stderr? Choose another target.pauses.source (runtime-metrics, expvar, prometheus or trace) if so; see \(logPrefix).server.stderr")
+            throw TrialFailure(
+                "the server printed no gctrace line (GODEBUG=gctrace=1) to stderr during the whole trial: does it reset GODEBUG or redirect stderr? Choose another target.pauses.source (runtime-metrics, expvar, prometheus or trace) if so; see \(logPrefix).server.stderr"
+            )
         }
     }
 
@@ -238,10 +254,13 @@ public struct TrialRunner: TrialEvaluator {
                 let what: String
                 switch target.readiness.kind {
                 case .http(let url): what = "target.ready.http: GET \(PortPlaceholders.substitute(url, ports: ports)) never answered 2xx"
-                case .tcp(let port): what = "target.ready.tcp: nothing accepted connections on 127.0.0.1:\(PortPlaceholders.substitute(port, ports: ports))"
+                case .tcp(let port):
+                    what = "target.ready.tcp: nothing accepted connections on 127.0.0.1:\(PortPlaceholders.substitute(port, ports: ports))"
                 case .log(let pattern): what = "target.ready.log: no output line matched '\(pattern)'"
                 }
-                throw TrialFailure("server did not become ready within \(DurationText.format(target.readiness.timeoutSeconds)) (\(what)); last output: \(server.lastErrorLines())")
+                throw TrialFailure(
+                    "server did not become ready within \(DurationText.format(target.readiness.timeoutSeconds)) (\(what)); last output: \(server.lastErrorLines())"
+                )
             }
             Thread.sleep(forTimeInterval: 0.05)
         }
@@ -258,10 +277,15 @@ public final class BuildInfoCache: @unchecked Sendable {
     func info(for process: RunningProcess, launcher: Launcher) -> GoBuildInfo? {
         guard let path = process.executablePath else { return nil }
         lock.lock()
-        if let known = cache[path] { lock.unlock(); return known }
+        if let known = cache[path] {
+            lock.unlock()
+            return known
+        }
         lock.unlock()
         let info = launcher.goBuildInfo(executable: path)
-        lock.lock(); cache[path] = info; lock.unlock()
+        lock.lock()
+        cache[path] = info
+        lock.unlock()
         return info
     }
 }

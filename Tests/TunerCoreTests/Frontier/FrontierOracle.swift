@@ -1,5 +1,6 @@
 import PropertyBased
 import Testing
+
 @testable import TunerCore
 
 /// Obviously-correct reference implementations the fast algorithms are checked against.
@@ -33,7 +34,8 @@ enum FrontierOracle {
         _ points: [[Double]], reference: [Double], directions: [ObjectiveDirection]
     ) -> Double {
         let m = directions.count
-        let inside = points
+        let inside =
+            points
             .map { p in (0..<m).map { directions[$0].minimizing(p[$0]) } }
             .filter { p in (0..<m).allSatisfy { p[$0] < directions[$0].minimizing(reference[$0]) } }
         let ref = (0..<m).map { directions[$0].minimizing(reference[$0]) }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import TunerCore
 
 /// The notebook's hypervolume-against-trials curve: normalised, fixed reference, never falling.
@@ -21,7 +22,8 @@ import Testing
         #expect(history.best == [1, 300] && history.worst == [2, 100])
         #expect(abs(history.volumes[1] - 1.1 * 1.1) < 1e-12, "the best point on both objectives spans the whole box")
         #expect(history.frontierSizes[1] == 1)
-        #expect(abs(history.reference[0] - 2.1) < 1e-12 && abs(history.reference[1] - 80) < 1e-12, "the reference lies past the worst value")
+        #expect(
+            abs(history.reference[0] - 2.1) < 1e-12 && abs(history.reference[1] - 80) < 1e-12, "the reference lies past the worst value")
     }
 
     @Test func theHistoryNeverFallsAndAFailedTrialKeepsTheVolume() {

@@ -1,5 +1,6 @@
 import PropertyBased
 import Testing
+
 @testable import TunerCore
 
 @Suite("Noisy frontier")
@@ -81,7 +82,8 @@ struct NoisyFrontierTests {
         await propertyCheck(count: 30, input: Gen.uint64(), Gen.int(in: 1...6)) { seed, repeats in
             var generator = SeededGenerator(seed: seed)
             let samples = (0..<6).map { _ in
-                Self.measurements([10 + 5 * generator.nextUnit(), 1000 * (1 + generator.nextUnit())], noise: 0.2, repeats: repeats, generator: &generator)
+                Self.measurements(
+                    [10 + 5 * generator.nextUnit(), 1000 * (1 + generator.nextUnit())], noise: 0.2, repeats: repeats, generator: &generator)
             }
             let a = NoisyFrontier(samples: samples, directions: Self.directions, resamples: 200, seed: seed)
             let b = NoisyFrontier(samples: samples, directions: Self.directions, resamples: 200, seed: seed)

@@ -1,5 +1,6 @@
 import PropertyBased
 import Testing
+
 @testable import TunerCore
 
 @Suite("Pareto front")
@@ -13,7 +14,8 @@ struct ParetoFrontTests {
         #expect(ParetoFront.ranks([], directions: directions) == [])
         let three: [ObjectiveDirection] = [.minimize, .maximize, .minimize]
         #expect(ParetoFront.nonDominatedIndices([], directions: three) == [])
-        #expect(ParetoFront.nonDominatedIndices(PointSet(values: [], dimension: 5), directions: .init(repeating: .minimize, count: 5)) == [])
+        #expect(
+            ParetoFront.nonDominatedIndices(PointSet(values: [], dimension: 5), directions: .init(repeating: .minimize, count: 5)) == [])
     }
 
     @Test("a single point is the frontier", arguments: 1...5)
@@ -121,7 +123,8 @@ struct ParetoFrontTests {
     @Test("the frontier equals the brute-force frontier")
     func frontierMatchesBruteForce() async {
         let check: @Sendable (FrontierCase) -> Void = { c in
-            #expect(ParetoFront.nonDominatedIndices(c.points, directions: c.directions) == FrontierOracle.nonDominated(c.points, c.directions))
+            #expect(
+                ParetoFront.nonDominatedIndices(c.points, directions: c.directions) == FrontierOracle.nonDominated(c.points, c.directions))
         }
         await propertyCheck(count: 300, input: FrontierGen.tied(dimensions: 1...5, count: 0...40, levels: 2), perform: check)
         await propertyCheck(count: 200, input: FrontierGen.continuous(dimensions: 1...5, count: 0...60), perform: check)
@@ -191,9 +194,11 @@ struct ParetoFrontTests {
         await propertyCheck(count: 100, input: FrontierGen.continuous(dimensions: 1...4, count: 0...50), perform: check)
     }
 
-    @Test("large inputs take the pruning and bucket paths and still equal the general algorithm", arguments: [
-        (2, nil), (2, 0.01), (2, 0.25), (3, nil), (3, 0.05), (3, 0.25),
-    ] as [(Int, Double?)])
+    @Test(
+        "large inputs take the pruning and bucket paths and still equal the general algorithm",
+        arguments: [
+            (2, nil), (2, 0.01), (2, 0.25), (3, nil), (3, 0.05), (3, 0.25),
+        ] as [(Int, Double?)])
     func largeInputsEqualGeneralAlgorithm(dimension: Int, grid: Double?) {
         for seed: UInt64 in 1...3 {
             let c = FrontierGen.large(n: dimension == 2 ? 6_000 : 5_000, m: dimension, seed: seed, grid: grid)

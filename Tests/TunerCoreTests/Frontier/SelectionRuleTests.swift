@@ -1,4 +1,5 @@
 import Testing
+
 @testable import TunerCore
 
 @Suite("Selection rules")
@@ -107,6 +108,7 @@ struct SelectionRuleTests {
         let directions = [ObjectiveDirection](repeating: .minimize, count: 3)
         let all = [true, true, true, true]
         #expect(SelectionRule.knee.select(points: points, directions: directions, feasible: all, onFrontier: all)?.index == 3)
-        #expect(SelectionRule.largestContribution.select(points: points, directions: directions, feasible: all, onFrontier: all)?.index == 3)
+        #expect(
+            SelectionRule.largestContribution.select(points: points, directions: directions, feasible: all, onFrontier: all)?.index == 3)
     }
 }

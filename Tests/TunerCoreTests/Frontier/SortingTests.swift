@@ -1,5 +1,6 @@
 import PropertyBased
 import Testing
+
 @testable import TunerCore
 
 @Suite("Frontier sorting machinery")
@@ -25,7 +26,8 @@ struct SortingTests {
             var generator = SeededGenerator(seed: UInt64(count * 31 + levels))
             var records = (0..<count).map { i -> XYRecord in
                 // levels 0: continuous values spread over many magnitudes; else a small grid.
-                let x = levels == 0
+                let x =
+                    levels == 0
                     ? (generator.nextUnit() - 0.5) * Double(1 << Int(generator.next() % 40))
                     : Double(generator.next() % UInt64(levels))
                 let y = Double(generator.next() % 3)

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import TunerCore
 
 @Suite struct JSONPathTests {
@@ -36,7 +37,10 @@ import Testing
             _ = try JSONPath(path)
             Issue.record("\(path) was accepted")
         } catch {
-            guard case .invalidJSONPath(let p, _, _) = error else { Issue.record("\(error)"); return }
+            guard case .invalidJSONPath(let p, _, _) = error else {
+                Issue.record("\(error)")
+                return
+            }
             #expect(p == path)
             #expect(error.description.contains(hint), "\(error.description)")
         }
@@ -45,23 +49,23 @@ import Testing
 
 @Suite struct OutputFieldTests {
     let jsonLines = """
-    starting load
-    {"t": 1, "rps": 100.5}
-    {"t": 2, "rps": 210.25, "lat": {"p99.9": 12, "hist": [1, 2, 3]}, "ops": "4200"}
-    done
-    """
+        starting load
+        {"t": 1, "rps": 100.5}
+        {"t": 2, "rps": 210.25, "lat": {"p99.9": 12, "hist": [1, 2, 3]}, "ops": "4200"}
+        done
+        """
 
     @Test func lastJSONLineIsTheDocument() throws {
         #expect(try OutputField.json(path: "$.rps").extract(from: jsonLines) == 210.25)
         #expect(try OutputField.json(path: "$.lat['p99.9']").extract(from: jsonLines) == 12)
         #expect(try OutputField.json(path: "$.lat.hist[-1]").extract(from: jsonLines) == 3)
-        #expect(try OutputField.json(path: "$.ops").extract(from: jsonLines) == 4200)   // numeric string
+        #expect(try OutputField.json(path: "$.ops").extract(from: jsonLines) == 4200)  // numeric string
     }
 
     @Test func integersZeroAndOneAreNumbersNotBooleans() throws {
         #expect(try OutputField.json(path: "$.a").extract(from: #"{"a": 1, "b": 0}"#) == 1)
         #expect(try OutputField.json(path: "$.b").extract(from: #"{"a": 1, "b": 0}"#) == 0)
-        #expect(try OutputField.json(path: "$.big").extract(from: #"{"big": 1796189117853821952}"#) == 1796189117853821952)
+        #expect(try OutputField.json(path: "$.big").extract(from: #"{"big": 1796189117853821952}"#) == 1_796_189_117_853_821_952)
     }
 
     @Test func wholeOutputAsPrettyJSONIsTheDocument() throws {
@@ -74,7 +78,10 @@ import Testing
             _ = try OutputField.json(path: "$.lat.p50").extract(from: jsonLines)
             Issue.record("extracted")
         } catch {
-            guard case .field(let field, let reason, let lines) = error else { Issue.record("\(error)"); return }
+            guard case .field(let field, let reason, let lines) = error else {
+                Issue.record("\(error)")
+                return
+            }
             #expect(field == "json `$.lat.p50`")
             #expect(reason.contains("`$.lat` has no key \"p50\" (keys: hist, p99.9)"))
             #expect(lines == [#"{"t": 2, "rps": 210.25, "lat": {"p99.9": 12, "hist": [1, 2, 3]}, "ops": "4200"}"#])
@@ -89,10 +96,12 @@ import Testing
     }
 
     @Test func outputWithoutJSONShowsItsLastLines() {
-        #expect(throws: LoadOutputError.field(
-            field: "json `$.rps`",
-            reason: "the output holds no JSON object or array (whole, on one line, or as a block from a line starting with `{` or `[`)",
-            unreadLines: ["rps 12", "done"])) {
+        #expect(
+            throws: LoadOutputError.field(
+                field: "json `$.rps`",
+                reason: "the output holds no JSON object or array (whole, on one line, or as a block from a line starting with `{` or `[`)",
+                unreadLines: ["rps 12", "done"])
+        ) {
             try OutputField.json(path: "$.rps").extract(from: "rps 12\n\ndone\n")
         }
     }
@@ -165,13 +174,14 @@ import Testing
     }
 
     @Test func missingOptionalFieldsFallBackAndSayHow() throws {
-        let minimal = CommandOutputSpec(throughput: .regex(pattern: #"\(([0-9.]+)/s\)"#),
-                                        latencyP99: .json(path: "$.latency_ms.p99"), latencyMillisPerUnit: 1000)
+        let minimal = CommandOutputSpec(
+            throughput: .regex(pattern: #"\(([0-9.]+)/s\)"#),
+            latencyP99: .json(path: "$.latency_ms.p99"), latencyMillisPerUnit: 1000)
         let m = try minimal.measure(output: LoadFixtures.text("sync-bench.txt"), elapsedSeconds: 2.5)
         #expect(m.throughputPerSecond == 87 && m.durationSeconds == 2.5)
-        #expect(m.operations == 218)                       // 87 × 2.5, rounded
+        #expect(m.operations == 218)  // 87 × 2.5, rounded
         #expect(m.notes == ["operations estimated as throughput × duration (the spec names no operations field)"])
-        #expect(m.p99Millis == 9470)                       // seconds-per-unit scale applied
+        #expect(m.p99Millis == 9470)  // seconds-per-unit scale applied
         #expect(m.p50Millis == nil && m.errors == 0)
     }
 
@@ -195,7 +205,10 @@ import Testing
             try broken.validate()
             Issue.record("validated")
         } catch {
-            guard case .field(let field, _, let lines) = error else { Issue.record("\(error)"); return }
+            guard case .field(let field, _, let lines) = error else {
+                Issue.record("\(error)")
+                return
+            }
             #expect(field == "errors" && lines.isEmpty)
             #expect(error.description.contains("has no capture group: put the number in parentheses"))
         }

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import TunerCore
 
 /// hey 0.1.4 output captured against the bundled collab-server (Fixtures/loads/README.md).
@@ -37,9 +38,9 @@ import Testing
 
     @Test func refusedConnectionsAreErrorsWithNoLatency() throws {
         let report = try HeyOutput.parse(LoadFixtures.text("hey-refused.txt"))
-        #expect(report.averageSeconds == nil)                 // "NaN secs"
+        #expect(report.averageSeconds == nil)  // "NaN secs"
         #expect(report.latencyDistributionSeconds.isEmpty && report.statusCodes.isEmpty)
-        #expect(report.unparsedLines.isEmpty)                 // the NaN Details rows are read too
+        #expect(report.unparsedLines.isEmpty)  // the NaN Details rows are read too
         let message = #"Get "http://127.0.0.1:18439/docs/d1/view": dial tcp 127.0.0.1:18439: connect: connection refused"#
         #expect(report.errors == [message: 83476])
         let m = report.measurement
@@ -64,12 +65,14 @@ import Testing
         // What hey before 0.1.4 prints when no request got a response: only the errors.
         let output = """
 
-        Error distribution:
-          [12]\tGet "http://127.0.0.1:1/": dial tcp 127.0.0.1:1: connect: connection refused
+            Error distribution:
+              [12]\tGet "http://127.0.0.1:1/": dial tcp 127.0.0.1:1: connect: connection refused
 
-        """
-        #expect(throws: LoadOutputError.incomplete(
-            tool: "hey", missing: ["Summary:", "Total: … secs", "Requests/sec:"], unreadLines: [])) {
+            """
+        #expect(
+            throws: LoadOutputError.incomplete(
+                tool: "hey", missing: ["Summary:", "Total: … secs", "Requests/sec:"], unreadLines: [])
+        ) {
             try HeyOutput.parse(output)
         }
         #expect(throws: LoadOutputError.self) { try HeyOutput.parse("hey: unknown flag -q") }

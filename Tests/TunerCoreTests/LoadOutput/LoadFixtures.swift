@@ -4,8 +4,8 @@ import Foundation
 enum LoadFixtures {
     static func text(_ name: String, filePath: String = #filePath) throws -> String {
         let url = URL(fileURLWithPath: filePath)
-            .deletingLastPathComponent()          // LoadOutput/
-            .deletingLastPathComponent()          // TunerCoreTests/
+            .deletingLastPathComponent()  // LoadOutput/
+            .deletingLastPathComponent()  // TunerCoreTests/
             .appendingPathComponent("Fixtures/loads/\(name)")
         return try String(contentsOf: url, encoding: .utf8)
     }

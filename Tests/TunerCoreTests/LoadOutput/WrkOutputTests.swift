@@ -1,4 +1,5 @@
 import Testing
+
 @testable import TunerCore
 
 /// wrk 4.1.0 output captured against the bundled collab-server (Fixtures/loads/README.md).
@@ -34,7 +35,7 @@ import Testing
         #expect(m.operations == 28762)
         #expect(m.errors == 28762 && m.errorBreakdown == ["status": 28762])
         #expect(m.errorRate == 1)
-        #expect(close(m.p50Millis, 0.735))      // "735.00us"
+        #expect(close(m.p50Millis, 0.735))  // "735.00us"
         #expect(close(m.p99Millis, 126.76))
         #expect(m.throughputPerSecond == 14258.13)
     }
@@ -51,7 +52,7 @@ import Testing
 
     @Test func responsesPastTheTimeoutCarryNoLatencyFigures() throws {
         let report = try WrkOutput.parse(LoadFixtures.text("wrk-timeout.txt"))
-        #expect(report.latency?.withinStdevPercent == nil)   // "-nan%"
+        #expect(report.latency?.withinStdevPercent == nil)  // "-nan%"
         #expect(report.socketErrors.timeout == 2794)
         let m = report.measurement
         #expect(m.latencyPercentilesMillis.isEmpty && m.p99Millis == nil && m.maxMillis == nil && m.meanMillis == nil)
@@ -62,9 +63,11 @@ import Testing
 
     @Test func runThatCouldNotConnectIsAnErrorListingItsLines() throws {
         let output = try LoadFixtures.text("wrk-refused.txt")
-        #expect(throws: LoadOutputError.incomplete(
-            tool: "wrk", missing: ["N requests in Xs, Y read", "Requests/sec:"],
-            unreadLines: ["unable to connect to 127.0.0.1:18439 Connection refused"])) {
+        #expect(
+            throws: LoadOutputError.incomplete(
+                tool: "wrk", missing: ["N requests in Xs, Y read", "Requests/sec:"],
+                unreadLines: ["unable to connect to 127.0.0.1:18439 Connection refused"])
+        ) {
             try WrkOutput.parse(output)
         }
         do {
@@ -119,20 +122,20 @@ import Testing
         #expect(WrkUnits.bytes("512.00B") == 512)
         #expect(WrkUnits.bytes("1.50KB") == 1536)
         #expect(WrkUnits.bytes("2.00GB") == 2_147_483_648)
-        #expect(WrkUnits.bytes("1.50K") == nil)       // wrk always appends B
-        #expect(WrkUnits.millis("1.5") == nil)        // a time always has a unit
+        #expect(WrkUnits.bytes("1.50K") == nil)  // wrk always appends B
+        #expect(WrkUnits.millis("1.5") == nil)  // a time always has a unit
         #expect(WrkUnits.metric("nan") == nil)
     }
 
     @Test func headerOfAOneMinuteRunReadsItsNominalDuration() throws {
         // Header and summary lines in the layout of main() in wrk.c, for a 1-minute run.
         let output = """
-        Running 1m test @ http://127.0.0.1:8080/
-          4 threads and 64 connections
-        1234567 requests in 1.00m, 1.18GB read
-        Requests/sec:  20576.12
-        Transfer/sec:     20.14MB
-        """
+            Running 1m test @ http://127.0.0.1:8080/
+              4 threads and 64 connections
+            1234567 requests in 1.00m, 1.18GB read
+            Requests/sec:  20576.12
+            Transfer/sec:     20.14MB
+            """
         let report = try WrkOutput.parse(output)
         #expect(report.nominalDurationSeconds == 60 && report.durationSeconds == 60)
         #expect(report.threads == 4 && report.connections == 64)

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import TunerCore
 
 /// `go version -m` output as the toolchain prints it (captured from nats-server 2.15.1 from
@@ -25,7 +26,8 @@ import Testing
     }
 
     @Test func experimentsAndGODEBUGDefaultsAreRead() throws {
-        let text = "bin/app: go1.26.1\n\tpath\texample.com/app\n\tbuild\tGOEXPERIMENT=nogreenteagc,jsonv2\n\tbuild\tDefaultGODEBUG=madvdontneed=1,panicnil=1\n"
+        let text =
+            "bin/app: go1.26.1\n\tpath\texample.com/app\n\tbuild\tGOEXPERIMENT=nogreenteagc,jsonv2\n\tbuild\tDefaultGODEBUG=madvdontneed=1,panicnil=1\n"
         let info = try #require(GoBuildInfo.parse(goVersionOutput: text))
         #expect(info.experiments == ["nogreenteagc", "jsonv2"])
         #expect(!info.greenTeaCollector, "switched off by GOEXPERIMENT")
@@ -48,9 +50,12 @@ import Testing
 /// A service that sets its own GOGC or GOMEMLIMIT is caught from its own metrics.
 @Suite struct SettingMismatchTests {
     @Test func theRuntimesOwnReportOfTheTrialsSettingIsNoMismatch() {
-        #expect(GCSetting(gogc: 150, memoryLimitBytes: nil).mismatch(reportedGOGC: 150, reportedLimitBytes: 9_223_372_036_854_775_807) == nil)
+        #expect(
+            GCSetting(gogc: 150, memoryLimitBytes: nil).mismatch(reportedGOGC: 150, reportedLimitBytes: 9_223_372_036_854_775_807) == nil)
         // GOGC=off as runtime/metrics reports it (uint64 of -1) and as a signed -1.
-        #expect(GCSetting(gogc: nil, memoryLimitBytes: 64 << 20).mismatch(reportedGOGC: 18_446_744_073_709_551_615, reportedLimitBytes: 67_108_864) == nil)
+        #expect(
+            GCSetting(gogc: nil, memoryLimitBytes: 64 << 20).mismatch(
+                reportedGOGC: 18_446_744_073_709_551_615, reportedLimitBytes: 67_108_864) == nil)
         #expect(GCSetting(gogc: nil, memoryLimitBytes: 64 << 20).mismatch(reportedGOGC: -1, reportedLimitBytes: 67_108_864) == nil)
         #expect(GCSetting.goDefault.mismatch(reportedGOGC: nil, reportedLimitBytes: nil) == nil, "a service that reports nothing")
     }

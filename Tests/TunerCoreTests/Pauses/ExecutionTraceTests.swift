@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import TunerCore
 
 @Suite struct ExecutionTraceTests {
@@ -60,12 +61,15 @@ import Testing
     }
 
     @Test func anEndWithoutABeginIsCountedNotPaired() throws {
-        let t = try ExecutionTraceParser.parse(#"M=1 P=0 G=5 RangeEnd Time=10 Name="stop-the-world (GC mark termination)" Scope=Goroutine(5) Attributes=[]"#)
+        let t = try ExecutionTraceParser.parse(
+            #"M=1 P=0 G=5 RangeEnd Time=10 Name="stop-the-world (GC mark termination)" Scope=Goroutine(5) Attributes=[]"#)
         #expect(t.unmatchedEnds == 1 && t.stopTheWorlds.isEmpty)
     }
 
     @Test func anEventWithoutTimeIsAnErrorWithItsLine() {
-        #expect(throws: ExecutionTraceParser.ParseError(line: 2, message: #"event without Time=: M=1 P=0 G=5 RangeBegin Name="x" Scope=None"#)) {
+        #expect(
+            throws: ExecutionTraceParser.ParseError(line: 2, message: #"event without Time=: M=1 P=0 G=5 RangeBegin Name="x" Scope=None"#)
+        ) {
             try ExecutionTraceParser.parse("M=1 P=0 G=5 GoStart Time=1\n" + #"M=1 P=0 G=5 RangeBegin Name="x" Scope=None"#)
         }
     }
@@ -100,7 +104,8 @@ import Testing
                 text += "M=20626 P=1 G=5707 GoStart Time=\(i * 1000) GoID=5707 Runnable->Running Reason=\"\"\n\truntime.gcStart @ 0x41\n"
             }
             text += "M=2 P=1 G=9 RangeBegin Time=\(i * 1000 + 1) Name=\"stop-the-world (GC mark termination)\" Scope=Goroutine(9)\n"
-            text += "M=2 P=1 G=9 RangeEnd Time=\(i * 1000 + 11) Name=\"stop-the-world (GC mark termination)\" Scope=Goroutine(9) Attributes=[]\n"
+            text +=
+                "M=2 P=1 G=9 RangeEnd Time=\(i * 1000 + 11) Name=\"stop-the-world (GC mark termination)\" Scope=Goroutine(9) Attributes=[]\n"
         }
         let start = ContinuousClock.now
         let t = try ExecutionTraceParser.parse(text)

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import TunerCore
 
 /// Do the five pause sources tell the same story about one real run? (Fixtures/pauses: 3 s of
@@ -71,10 +72,11 @@ import Testing
     /// `GCTracePauseSource.window`'s rule (TunerRuntime), restated: cycles whose start, placed at
     /// launch + `@s`, falls inside [start, end].
     func gctrace(_ start: Int64, _ end: Int64) -> Reference {
-        Reference(cycles: cycles.filter {
-            let t = launch + Int64($0.startSeconds * 1e9)
-            return t >= start && t <= end
-        })
+        Reference(
+            cycles: cycles.filter {
+                let t = launch + Int64($0.startSeconds * 1e9)
+                return t >= start && t <= end
+            })
     }
 
     func gctrace(numbers: ClosedRange<Int>) -> Reference {
@@ -82,50 +84,67 @@ import Testing
     }
 
     func mid(_ a: String, _ b: String) throws -> Int64 {
-        let x = try #require(times[a]), y = try #require(times[b])
+        let x = try #require(times[a])
+        let y = try #require(times[b])
         return x + (y - x) / 2
     }
 
     /// Asserts `count` and `total` lie between gctrace over the window shrunk and grown by the
     /// edge margin, and returns the plain-window reference for the report.
-    func checkTimeWindow(_ name: String, _ s: PauseSummary, _ w0: Int64, _ w1: Int64,
-                         totalLower: Double? = nil, totalUpper: Double? = nil, mayExceed: Bool = false) -> Reference {
+    func checkTimeWindow(
+        _ name: String, _ s: PauseSummary, _ w0: Int64, _ w1: Int64,
+        totalLower: Double? = nil, totalUpper: Double? = nil, mayExceed: Bool = false
+    ) -> Reference {
         let plain = gctrace(w0, w1)
         let narrow = gctrace(w0 + Self.edgeMargin, w1 - Self.edgeMargin)
         let wide = gctrace(w0 - Self.edgeMargin, w1 + Self.edgeMargin)
         let perCycle = s.sampleUnit == .cycle ? 1 : 2
-        #expect((narrow.cycles.count * perCycle)...(wide.cycles.count * perCycle) ~= s.count,
-                "\(name): \(s.count) samples outside gctrace's [\(narrow.cycles.count), \(wide.cycles.count)] cycles × \(perCycle)")
-        let lo = totalLower ?? s.totalMillis, hi = totalUpper ?? s.totalMillis
-        #expect((mayExceed || lo <= wide.totalRange.upperBound) && hi >= narrow.totalRange.lowerBound,
-                "\(name): total [\(lo), \(hi)] ms misses gctrace's [\(narrow.totalRange.lowerBound), \(wide.totalRange.upperBound)]")
+        #expect(
+            (narrow.cycles.count * perCycle)...(wide.cycles.count * perCycle) ~= s.count,
+            "\(name): \(s.count) samples outside gctrace's [\(narrow.cycles.count), \(wide.cycles.count)] cycles × \(perCycle)")
+        let lo = totalLower ?? s.totalMillis
+        let hi = totalUpper ?? s.totalMillis
+        #expect(
+            (mayExceed || lo <= wide.totalRange.upperBound) && hi >= narrow.totalRange.lowerBound,
+            "\(name): total [\(lo), \(hi)] ms misses gctrace's [\(narrow.totalRange.lowerBound), \(wide.totalRange.upperBound)]")
         let upper = s.totalMillisUpper.map { String(format: "%.3f", $0) } ?? "unbounded"
-        print("agreement \(name) " + String(format: "(time window %.3f s): %d samples vs gctrace %d cycles (%d pauses) [%d…%d]; total %.3f [%.3f, ",
-                     Double(w1 - w0) / 1e9, s.count, plain.cycles.count, plain.pauses.count,
-                     narrow.cycles.count, wide.cycles.count, s.totalMillis, s.totalMillisLower)
-              + upper + String(format: "] ms vs gctrace %.3f ms (+%.3f units)", plain.total, plain.units))
+        print(
+            "agreement \(name) "
+                + String(
+                    format: "(time window %.3f s): %d samples vs gctrace %d cycles (%d pauses) [%d…%d]; total %.3f [%.3f, ",
+                    Double(w1 - w0) / 1e9, s.count, plain.cycles.count, plain.pauses.count,
+                    narrow.cycles.count, wide.cycles.count, s.totalMillis, s.totalMillisLower)
+                + upper + String(format: "] ms vs gctrace %.3f ms (+%.3f units)", plain.total, plain.units))
         return plain
     }
 
     // MARK: - runtime/metrics
 
     @Test func runtimeMetricsHistogramAgreesWithGCTrace() throws {
-        let before = try PauseFixtures.runtimeMetrics("before"), after = try PauseFixtures.runtimeMetrics("after")
+        let before = try PauseFixtures.runtimeMetrics("before")
+        let after = try PauseFixtures.runtimeMetrics("after")
         let s = try RuntimeMetricsPauses.summary(before: before, after: after)
-        _ = checkTimeWindow("runtime-metrics", s, before.unixNanos, after.unixNanos,
-                            totalLower: s.totalMillisLower, totalUpper: s.totalMillisUpper)
+        _ = checkTimeWindow(
+            "runtime-metrics", s, before.unixNanos, after.unixNanos,
+            totalLower: s.totalMillisLower, totalUpper: s.totalMillisUpper)
 
         // By cycle number: the histogram holds the pauses of cycles c0+1…c1, ± one sweep termination per edge.
-        let c0 = Int(before.scalars[RuntimeMetricsPauses.cyclesName]!), c1 = Int(after.scalars[RuntimeMetricsPauses.cyclesName]!)
+        let c0 = Int(before.scalars[RuntimeMetricsPauses.cyclesName]!)
+        let c1 = Int(after.scalars[RuntimeMetricsPauses.cyclesName]!)
         let ref = gctrace(numbers: (c0 + 1)...c1)
         #expect(ref.cycles.count == s.gcCycles)
         #expect(abs(s.count - ref.pauses.count) <= 1, "\(s.count) pauses for \(ref.cycles.count) cycles")
         let edge = (byNumber[c0 + 1]?.sweepTerminationMillis ?? 0) + (byNumber[c1 + 1]?.sweepTerminationMillis ?? 0)
-        #expect(s.totalMillisLower - ref.units - edge <= ref.total && ref.total <= s.totalMillisUpper! + Self.preStopSlackMillis * Double(ref.cycles.count) + edge)
+        #expect(
+            s.totalMillisLower - ref.units - edge <= ref.total
+                && ref.total <= s.totalMillisUpper! + Self.preStopSlackMillis * Double(ref.cycles.count) + edge)
         try checkQuantiles("runtime-metrics", s, ref)
-        print(String(format: "agreement runtime-metrics (cycles %d…%d): %d pauses vs %d; total %.3f [%.3f, %.3f] ms vs gctrace %.3f ms (+%.3f units); %d non-empty buckets",
-                     c0 + 1, c1, s.count, ref.pauses.count, s.totalMillis, s.totalMillisLower, s.totalMillisUpper!, ref.total, ref.units,
-                     s.histogram!.buckets.count))
+        print(
+            String(
+                format:
+                    "agreement runtime-metrics (cycles %d…%d): %d pauses vs %d; total %.3f [%.3f, %.3f] ms vs gctrace %.3f ms (+%.3f units); %d non-empty buckets",
+                c0 + 1, c1, s.count, ref.pauses.count, s.totalMillis, s.totalMillisLower, s.totalMillisUpper!, ref.total, ref.units,
+                s.histogram!.buckets.count))
     }
 
     /// gctrace's sample quantiles (the truth, up to truncation) lie inside the histogram's bounds.
@@ -133,9 +152,12 @@ import Testing
         for p in [0.5, 0.9, 0.99, 1] {
             let truth = try #require(Statistics.quantile(ref.pauses, p))
             let q = try #require(s.quantileMillis(p))
-            #expect(q.lower - Self.gctraceUnit(truth) <= truth && truth <= q.upper + Self.preStopSlackMillis,
-                    "\(name) p\(p): gctrace \(truth) outside [\(q.lower), \(q.upper)]")
-            print("agreement \(name) " + String(format: "p%g: estimate %.4f [%.4f, %.4f] ms, gctrace %.4f ms", p * 100, q.estimate, q.lower, q.upper, truth))
+            #expect(
+                q.lower - Self.gctraceUnit(truth) <= truth && truth <= q.upper + Self.preStopSlackMillis,
+                "\(name) p\(p): gctrace \(truth) outside [\(q.lower), \(q.upper)]")
+            print(
+                "agreement \(name) "
+                    + String(format: "p%g: estimate %.4f [%.4f, %.4f] ms, gctrace %.4f ms", p * 100, q.estimate, q.lower, q.upper, truth))
         }
     }
 
@@ -143,13 +165,15 @@ import Testing
 
     @Test func expvarCyclesMatchGCTraceCycleByCycle() throws {
         let snapshots = try ["before", "during", "after"].map(PauseFixtures.expvar)
-        let w0 = try mid("metrics_before_end", "vars_before_end"), w1 = try mid("metrics_after_end", "vars_after_end")
+        let w0 = try mid("metrics_before_end", "vars_before_end")
+        let w1 = try mid("metrics_after_end", "vars_after_end")
         let s = try ExpvarPauses.summary(snapshots: snapshots, windowStartUnixNanos: w0, windowEndUnixNanos: w1)
         #expect(s.missedPauses == 0)
         _ = checkTimeWindow("expvar", s, w0, w1)
 
         // Per cycle, by number: PauseNs[k] is gctrace's sweep + mark termination of cycle k.
-        let n0 = snapshots[0].numGC, n1 = snapshots[2].numGC
+        let n0 = snapshots[0].numGC
+        let n1 = snapshots[2].numGC
         var deviations: [Double] = []
         for k in (n0 + 1)...n1 {
             let entry = try #require(snapshots[2].cycle(k) ?? snapshots[1].cycle(k))
@@ -164,35 +188,47 @@ import Testing
         let delta = Double(snapshots[2].pauseTotalNs - snapshots[0].pauseTotalNs) / 1e6
         #expect(ref.totalRange ~= delta)
         deviations.sort()
-        print(String(format: "agreement expvar (cycles %d…%d): PauseTotalNs difference %.3f ms vs gctrace %.3f ms (+%.3f units); per cycle PauseNs − gctrace: min %.4f, median %.4f, max %.4f ms",
-                     n0 + 1, n1, delta, ref.total, ref.units, deviations.first!, deviations[deviations.count / 2], deviations.last!))
+        print(
+            String(
+                format:
+                    "agreement expvar (cycles %d…%d): PauseTotalNs difference %.3f ms vs gctrace %.3f ms (+%.3f units); per cycle PauseNs − gctrace: min %.4f, median %.4f, max %.4f ms",
+                n0 + 1, n1, delta, ref.total, ref.units, deviations.first!, deviations[deviations.count / 2], deviations.last!))
 
         // Clock offset: PauseEnd against gctrace's end of cycle (launch + @s + clock phases).
         let offsets = ((n0 + 1)...n1).compactMap { k -> Double? in
             guard let c = byNumber[k], let e = snapshots[2].cycle(k) else { return nil }
-            let end = launch + Int64(c.startSeconds * 1e9) + Int64((c.sweepTerminationMillis + c.concurrentMarkMillis + c.markTerminationMillis) * 1e6)
+            let end =
+                launch + Int64(c.startSeconds * 1e9)
+                + Int64((c.sweepTerminationMillis + c.concurrentMarkMillis + c.markTerminationMillis) * 1e6)
             return Double(Int64(e.endUnixNanos) - end) / 1e6
         }.sorted()
-        print(String(format: "agreement gctrace placement: PauseEnd − (launch + @s + clock) median %.2f ms (min %.2f, max %.2f)",
-                     offsets[offsets.count / 2], offsets.first!, offsets.last!))
+        print(
+            String(
+                format: "agreement gctrace placement: PauseEnd − (launch + @s + clock) median %.2f ms (min %.2f, max %.2f)",
+                offsets[offsets.count / 2], offsets.first!, offsets.last!))
     }
 
     // MARK: - Prometheus
 
     @Test func prometheusSummaryAgreesInCountAndSumButHasNoWindowQuantiles() throws {
-        let before = try PauseFixtures.prometheus("before"), after = try PauseFixtures.prometheus("after")
-        let w0 = try mid("metrics_before_start", "metrics_before_end"), w1 = try mid("metrics_after_start", "metrics_after_end")
+        let before = try PauseFixtures.prometheus("before")
+        let after = try PauseFixtures.prometheus("after")
+        let w0 = try mid("metrics_before_start", "metrics_before_end")
+        let w1 = try mid("metrics_after_start", "metrics_after_end")
         let s = try PrometheusPauses.gcDuration(before: before, after: after)
         _ = checkTimeWindow("prometheus summary", s, w0, w1)
-        let c0 = s0Count(before), c1 = s0Count(after)
+        let c0 = s0Count(before)
+        let c1 = s0Count(after)
         let ref = gctrace(numbers: (c0 + 1)...c1)
         #expect(s.count == ref.cycles.count)
         #expect(ref.totalRange ~= s.totalMillis)
         // What it cannot say: the quantiles are of the runtime's last 256 cycles, not of the window.
         #expect(s.quantileMillis(0.99) == nil)
         #expect(s.notes.contains(PrometheusPauses.quantileNote))
-        print(String(format: "agreement prometheus summary (cycles %d…%d): %d cycles, sum %.3f ms vs gctrace %.3f ms (+%.3f units)",
-                     c0 + 1, c1, s.count, s.totalMillis, ref.total, ref.units))
+        print(
+            String(
+                format: "agreement prometheus summary (cycles %d…%d): %d cycles, sum %.3f ms vs gctrace %.3f ms (+%.3f units)",
+                c0 + 1, c1, s.count, s.totalMillis, ref.total, ref.units))
     }
 
     func s0Count(_ families: [PrometheusText.MetricFamily]) -> Int {
@@ -201,11 +237,14 @@ import Testing
     }
 
     @Test func prometheusHistogramBoundsContainGCTrace() throws {
-        let before = try PauseFixtures.prometheus("before"), after = try PauseFixtures.prometheus("after")
-        let w0 = try mid("metrics_before_start", "metrics_before_end"), w1 = try mid("metrics_after_start", "metrics_after_end")
+        let before = try PauseFixtures.prometheus("before")
+        let after = try PauseFixtures.prometheus("after")
+        let w0 = try mid("metrics_before_start", "metrics_before_end")
+        let w1 = try mid("metrics_after_start", "metrics_after_end")
         let s = try PrometheusPauses.schedPauses(before: before, after: after)
         _ = checkTimeWindow("prometheus histogram", s, w0, w1, totalLower: s.totalMillisLower, totalUpper: s.totalMillisUpper)
-        let c0 = s0Count(before), c1 = s0Count(after)
+        let c0 = s0Count(before)
+        let c1 = s0Count(after)
         let ref = gctrace(numbers: (c0 + 1)...c1)
         #expect(abs(s.count - ref.pauses.count) <= 1)
         #expect(s.totalMillisLower - ref.units <= ref.total && ref.total <= s.totalMillisUpper!)
@@ -233,14 +272,18 @@ import Testing
             }
         }
         let first = try #require((1...cycles.count).min { mismatch($0) < mismatch($1) })
-        var sweepDiffs: [Double] = [], markDiffs: [Double] = [], offsets: [Double] = []
+        var sweepDiffs: [Double] = []
+        var markDiffs: [Double] = []
+        var offsets: [Double] = []
         for (i, (sweep, mark)) in zip(sweeps, marks).enumerated() {
             let c = try #require(byNumber[first + i])
             sweepDiffs.append(Double(sweep.durationNanos) / 1e6 - c.sweepTerminationMillis)
             markDiffs.append(Double(mark.durationNanos) / 1e6 - c.markTerminationMillis)
             offsets.append(Double(trace.unixNanos(atTrace: sweep.startNanos)! - (launch + Int64(c.startSeconds * 1e9))) / 1e6)
         }
-        sweepDiffs.sort(); markDiffs.sort(); offsets.sort()
+        sweepDiffs.sort()
+        markDiffs.sort()
+        offsets.sort()
         // Paired by time too: the offset between the trace's clock and gctrace's placement is one
         // constant (within gctrace's 1 ms @ resolution and the pre-stop setup).
         #expect(offsets.last! - offsets.first! < 2.5, "offsets \(offsets.first!)…\(offsets.last!) ms")
@@ -254,24 +297,37 @@ import Testing
         }
         let ref = gctrace(numbers: first...(first + sweeps.count - 1))
         let sweepTotal = sweeps.reduce(0) { $0 + Double($1.durationNanos) / 1e6 }
-        let refSweeps = Reference(cycles: ref.cycles.map { var c = $0; c.markTerminationMillis = 0; return c })
+        let refSweeps = Reference(
+            cycles: ref.cycles.map {
+                var c = $0
+                c.markTerminationMillis = 0
+                return c
+            })
         #expect(s.totalMillis >= ref.totalRange.lowerBound)
         #expect(refSweeps.totalRange ~= sweepTotal || sweepTotal <= refSweeps.totalRange.upperBound + 0.02 * Double(sweeps.count))
-        print(String(format: "agreement trace sweep terminations: %.3f ms vs gctrace %.3f ms (+%.3f units)", sweepTotal,
-                     ref.cycles.reduce(0) { $0 + $1.sweepTerminationMillis }, refSweeps.units))
-        print(String(format: "agreement trace (cycles %d…%d, %d pauses, %.3f s): total %.3f ms vs gctrace %.3f ms (+%.3f units); trace − gctrace per pause, sweep: median %.4f max %.4f ms, mark: median %.4f max %.4f ms; clock offset trace − gctrace placement %.2f…%.2f ms",
-                     first, first + sweeps.count - 1, s.count, trace.durationSeconds!, s.totalMillis, ref.total, ref.units,
-                     sweepDiffs[sweepDiffs.count / 2], sweepDiffs.last!, markDiffs[markDiffs.count / 2], markDiffs.last!,
-                     offsets.first!, offsets.last!))
-        #expect(s.notes.contains { $0.contains("read mem stats ×1") && $0.contains("start trace ×1") },
-                "the /debug/vars poll and the trace's own start are stop-the-world pauses that are not GC")
+        print(
+            String(
+                format: "agreement trace sweep terminations: %.3f ms vs gctrace %.3f ms (+%.3f units)", sweepTotal,
+                ref.cycles.reduce(0) { $0 + $1.sweepTerminationMillis }, refSweeps.units))
+        print(
+            String(
+                format:
+                    "agreement trace (cycles %d…%d, %d pauses, %.3f s): total %.3f ms vs gctrace %.3f ms (+%.3f units); trace − gctrace per pause, sweep: median %.4f max %.4f ms, mark: median %.4f max %.4f ms; clock offset trace − gctrace placement %.2f…%.2f ms",
+                first, first + sweeps.count - 1, s.count, trace.durationSeconds!, s.totalMillis, ref.total, ref.units,
+                sweepDiffs[sweepDiffs.count / 2], sweepDiffs.last!, markDiffs[markDiffs.count / 2], markDiffs.last!,
+                offsets.first!, offsets.last!))
+        #expect(
+            s.notes.contains { $0.contains("read mem stats ×1") && $0.contains("start trace ×1") },
+            "the /debug/vars poll and the trace's own start are stop-the-world pauses that are not GC")
     }
 
     @Test func perCycleSourcesCountHalfThePausesOfPerPauseSources() throws {
-        let expvar = try ExpvarPauses.summary(snapshots: [PauseFixtures.expvar("before"), PauseFixtures.expvar("after")],
-                                              windowStartUnixNanos: try mid("metrics_before_end", "vars_before_end"),
-                                              windowEndUnixNanos: try mid("metrics_after_end", "vars_after_end"))
-        let rm = try RuntimeMetricsPauses.summary(before: PauseFixtures.runtimeMetrics("before"), after: PauseFixtures.runtimeMetrics("after"))
+        let expvar = try ExpvarPauses.summary(
+            snapshots: [PauseFixtures.expvar("before"), PauseFixtures.expvar("after")],
+            windowStartUnixNanos: try mid("metrics_before_end", "vars_before_end"),
+            windowEndUnixNanos: try mid("metrics_after_end", "vars_after_end"))
+        let rm = try RuntimeMetricsPauses.summary(
+            before: PauseFixtures.runtimeMetrics("before"), after: PauseFixtures.runtimeMetrics("after"))
         #expect(expvar.sampleUnit == .cycle && rm.sampleUnit == .pause)
         #expect(abs(expvar.stopTheWorldPauses - rm.count) <= 2 * 4, "the two reads are ~20 ms (≈ 1–2 cycles) apart at each edge")
     }

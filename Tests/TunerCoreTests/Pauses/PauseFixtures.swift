@@ -1,4 +1,5 @@
 import Foundation
+
 @testable import TunerCore
 
 /// The captured run under `Tests/TunerCoreTests/Fixtures/pauses/` (see its README.md), found

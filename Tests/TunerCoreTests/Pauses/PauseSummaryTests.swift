@@ -1,16 +1,19 @@
 import Foundation
 import Testing
+
 @testable import TunerCore
 
 @Suite struct PauseSummaryTests {
     typealias Bucket = PauseHistogram.Bucket
 
     @Test func histogramTotalsAreGeometricMidpointsBoundedByEdges() {
-        let s = PauseSummary.histogram(source: .runtimeMetrics, sampleUnit: .pause, buckets: [
-            Bucket(lowerMillis: 0.1, upperMillis: 0.2, count: 2),
-            Bucket(lowerMillis: 0.2, upperMillis: 0.3, count: 0),
-            Bucket(lowerMillis: 1, upperMillis: 2, count: 1),
-        ], gcCycles: 2)
+        let s = PauseSummary.histogram(
+            source: .runtimeMetrics, sampleUnit: .pause,
+            buckets: [
+                Bucket(lowerMillis: 0.1, upperMillis: 0.2, count: 2),
+                Bucket(lowerMillis: 0.2, upperMillis: 0.3, count: 0),
+                Bucket(lowerMillis: 1, upperMillis: 2, count: 1),
+            ], gcCycles: 2)
         #expect(s.count == 3)
         #expect(s.histogram?.buckets.count == 2, "empty buckets are dropped")
         #expect(abs(s.totalMillis - (2 * (0.1 * 0.2).squareRoot() + 2.0.squareRoot())) < 1e-12, "geometric midpoints")
@@ -19,10 +22,12 @@ import Testing
     }
 
     @Test func aPauseInThePlusInfBucketMakesTheUpperBoundUnbounded() throws {
-        let s = PauseSummary.histogram(source: .prometheus, sampleUnit: .pause, buckets: [
-            Bucket(lowerMillis: 0, upperMillis: 1, count: 1),
-            Bucket(lowerMillis: 1000, upperMillis: nil, count: 1),
-        ], gcCycles: nil)
+        let s = PauseSummary.histogram(
+            source: .prometheus, sampleUnit: .pause,
+            buckets: [
+                Bucket(lowerMillis: 0, upperMillis: 1, count: 1),
+                Bucket(lowerMillis: 1000, upperMillis: nil, count: 1),
+            ], gcCycles: nil)
         #expect(s.totalMillisUpper == nil)
         #expect(s.totalMillisLower == 1000)
         #expect(s.totalMillis == 1000.5, "an unbounded bucket counts at its lower edge")
@@ -43,8 +48,9 @@ import Testing
     }
 
     @Test func summaryResolutionHasNoQuantiles() {
-        let s = PauseSummary(source: .prometheus, resolution: .summary, sampleUnit: .cycle, count: 10,
-                             totalMillis: 3, totalMillisLower: 3, totalMillisUpper: 3)
+        let s = PauseSummary(
+            source: .prometheus, resolution: .summary, sampleUnit: .cycle, count: 10,
+            totalMillis: 3, totalMillisLower: 3, totalMillisUpper: 3)
         #expect(s.quantileMillis(0.99) == nil)
         #expect(s.stopTheWorldPauses == 20)
     }

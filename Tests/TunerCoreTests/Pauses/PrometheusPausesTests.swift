@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import TunerCore
 
 @Suite struct PrometheusPausesTests {
@@ -45,8 +46,10 @@ import Testing
     }
 
     @Test func withoutTheHistogramBestFallsBackToTheSummary() throws {
-        let before = try PrometheusText.parse("# TYPE go_gc_duration_seconds summary\ngo_gc_duration_seconds_sum 1\ngo_gc_duration_seconds_count 2\n")
-        let after = try PrometheusText.parse("# TYPE go_gc_duration_seconds summary\ngo_gc_duration_seconds_sum 1.5\ngo_gc_duration_seconds_count 4\n")
+        let before = try PrometheusText.parse(
+            "# TYPE go_gc_duration_seconds summary\ngo_gc_duration_seconds_sum 1\ngo_gc_duration_seconds_count 2\n")
+        let after = try PrometheusText.parse(
+            "# TYPE go_gc_duration_seconds summary\ngo_gc_duration_seconds_sum 1.5\ngo_gc_duration_seconds_count 4\n")
         let s = try PrometheusPauses.best(before: before, after: after)
         #expect(s.resolution == .summary && s.count == 2 && s.totalMillis == 500)
     }
@@ -60,7 +63,8 @@ import Testing
 
     @Test func missingWrongTypeAndAmbiguousSeriesAreErrors() throws {
         let gauge = try PrometheusText.parse("# TYPE go_gc_duration_seconds gauge\ngo_gc_duration_seconds 1\n")
-        let two = try PrometheusText.parse("""
+        let two = try PrometheusText.parse(
+            """
             # TYPE go_gc_duration_seconds summary
             go_gc_duration_seconds_count{instance="a"} 1
             go_gc_duration_seconds_count{instance="b"} 1
@@ -68,10 +72,15 @@ import Testing
             go_gc_duration_seconds_sum{instance="b"} 1
 
             """)
-        #expect(throws: PauseSourceError.missingMetric(source: .prometheus, name: "go_gc_duration_seconds", which: "the scrape before the window")) {
+        #expect(
+            throws: PauseSourceError.missingMetric(
+                source: .prometheus, name: "go_gc_duration_seconds", which: "the scrape before the window")
+        ) {
             try PrometheusPauses.gcDuration(before: [], after: two)
         }
-        #expect(throws: PauseSourceError.wrongType(source: .prometheus, name: "go_gc_duration_seconds", expected: "summary", found: "gauge")) {
+        #expect(
+            throws: PauseSourceError.wrongType(source: .prometheus, name: "go_gc_duration_seconds", expected: "summary", found: "gauge")
+        ) {
             try PrometheusPauses.gcDuration(before: gauge, after: gauge)
         }
         #expect(throws: PauseSourceError.ambiguousSeries(source: .prometheus, name: "go_gc_duration_seconds", matches: 2)) {
@@ -81,7 +90,8 @@ import Testing
     }
 
     @Test func capturedScrapesGiveTheSummaryAndTheHistogram() throws {
-        let before = try PauseFixtures.prometheus("before"), after = try PauseFixtures.prometheus("after")
+        let before = try PauseFixtures.prometheus("before")
+        let after = try PauseFixtures.prometheus("after")
         let summary = try PrometheusPauses.gcDuration(before: before, after: after)
         #expect(summary.count == 190 && summary.gcCycles == 190)
         let histogram = try PrometheusPauses.schedPauses(before: before, after: after)

@@ -1,12 +1,14 @@
 import Foundation
 import Testing
+
 @testable import TunerCore
 
 @Suite struct PrometheusTextTests {
     typealias P = PrometheusText
 
     @Test func helpAndTypeLinesNameTheFamily() throws {
-        let families = try P.parse("""
+        let families = try P.parse(
+            """
             # HELP http_requests_total The total number of HTTP requests.
             # TYPE http_requests_total counter
             http_requests_total{method="post",code="200"} 1027 1395066363000
@@ -30,7 +32,8 @@ import Testing
     }
 
     @Test func labelValueEscapesAreUnescaped() throws {
-        let families = try P.parse(#"msdos_file_access_time_seconds{path="C:\\DIR\\FILE.TXT",error="Cannot find file:\n\"FILE.TXT\""} 1.458255915e9"# + "\n")
+        let families = try P.parse(
+            #"msdos_file_access_time_seconds{path="C:\\DIR\\FILE.TXT",error="Cannot find file:\n\"FILE.TXT\""} 1.458255915e9"# + "\n")
         let m = try #require(families.first?.metrics.first)
         #expect(m.label("path") == #"C:\DIR\FILE.TXT"#)
         #expect(m.label("error") == "Cannot find file:\n\"FILE.TXT\"")
@@ -43,7 +46,8 @@ import Testing
     }
 
     @Test func specialFloatsParseAsGoDoes() throws {
-        let families = try P.parse("""
+        let families = try P.parse(
+            """
             # TYPE g gauge
             g{k="a"} +Inf
             g{k="b"} -Inf
@@ -61,7 +65,8 @@ import Testing
     }
 
     @Test func summaryLinesGroupIntoOneMetricPerLabelSet() throws {
-        let families = try P.parse("""
+        let families = try P.parse(
+            """
             # TYPE rpc_duration_seconds summary
             rpc_duration_seconds{service="a",quantile="0.5"} 0.01
             rpc_duration_seconds{service="b",quantile="0.5"} 0.02
@@ -74,16 +79,23 @@ import Testing
         let f = try #require(families.family(named: "rpc_duration_seconds"))
         #expect(families.count == 1, "_sum and _count belong to the summary")
         #expect(f.metrics.count == 2)
-        guard case .summary(let a) = f.metrics[0].value else { Issue.record("not a summary"); return }
+        guard case .summary(let a) = f.metrics[0].value else {
+            Issue.record("not a summary")
+            return
+        }
         #expect(f.metrics[0].labels == [P.Label(name: "service", value: "a")], "quantile is not a label")
         #expect(a.quantiles == [P.Quantile(quantile: 0.5, value: 0.01), P.Quantile(quantile: 0.99, value: 0.05)])
         #expect(a.sampleSum == 17 && a.sampleCount == 2693)
-        guard case .summary(let b) = f.metrics[1].value else { Issue.record("not a summary"); return }
+        guard case .summary(let b) = f.metrics[1].value else {
+            Issue.record("not a summary")
+            return
+        }
         #expect(b.sampleCount == 7 && b.sampleSum == nil)
     }
 
     @Test func histogramBucketsSumAndCountGroup() throws {
-        let families = try P.parse("""
+        let families = try P.parse(
+            """
             # HELP h A histogram.
             # TYPE h histogram
             h_bucket{le="0.05"} 24054
@@ -94,7 +106,10 @@ import Testing
 
             """)
         #expect(families.count == 1)
-        guard case .histogram(let h) = families[0].metrics[0].value else { Issue.record("not a histogram"); return }
+        guard case .histogram(let h) = families[0].metrics[0].value else {
+            Issue.record("not a histogram")
+            return
+        }
         #expect(h.buckets.map(\.upperBound) == [0.05, 0.1, .infinity])
         #expect(h.buckets.map(\.cumulativeCount) == [24054, 33444, 144320])
         #expect(h.sampleSum == 53423 && h.sampleCount == 144320)
@@ -157,14 +172,23 @@ import Testing
     /// The bundled server's /metrics, captured (Fixtures/pauses/metrics-after.txt).
     @Test func capturedScrapeParsesIntoTheGoCollectorFamilies() throws {
         let families = try PauseFixtures.prometheus("after")
-        #expect(families.map(\.name) == ["go_gc_duration_seconds", "go_gc_gogc_percent", "go_gc_gomemlimit_bytes",
-                                         "go_goroutines", "go_memstats_heap_alloc_bytes", "go_sched_pauses_total_gc_seconds"])
+        #expect(
+            families.map(\.name) == [
+                "go_gc_duration_seconds", "go_gc_gogc_percent", "go_gc_gomemlimit_bytes",
+                "go_goroutines", "go_memstats_heap_alloc_bytes", "go_sched_pauses_total_gc_seconds",
+            ])
         let summary = try #require(families.family(named: "go_gc_duration_seconds"))
-        guard case .summary(let s) = summary.metrics[0].value else { Issue.record("not a summary"); return }
+        guard case .summary(let s) = summary.metrics[0].value else {
+            Issue.record("not a summary")
+            return
+        }
         #expect(s.quantiles.map(\.quantile) == [0, 0.25, 0.5, 0.75, 1])
         #expect(s.sampleCount == 357)
         let histogram = try #require(families.family(named: "go_sched_pauses_total_gc_seconds"))
-        guard case .histogram(let h) = histogram.metrics[0].value else { Issue.record("not a histogram"); return }
+        guard case .histogram(let h) = histogram.metrics[0].value else {
+            Issue.record("not a histogram")
+            return
+        }
         #expect(h.buckets.count == 8 && h.buckets.last?.upperBound == .infinity)
         #expect(h.buckets.first?.upperBound == 6.399999999999999e-08)
         #expect(families.family(named: "go_gc_gomemlimit_bytes")?.metrics[0].scalar == 9.223372036854776e18)

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import TunerCore
 
 @Suite struct RuntimeMetricsPausesTests {
@@ -15,8 +16,9 @@ import Testing
     }
 
     @Test func differenceKeepsOnlyNonEmptyBucketsAndCountsCycles() throws {
-        let s = try RuntimeMetricsPauses.summary(before: PauseFixtures.runtimeMetrics("before"),
-                                                 after: PauseFixtures.runtimeMetrics("after"))
+        let s = try RuntimeMetricsPauses.summary(
+            before: PauseFixtures.runtimeMetrics("before"),
+            after: PauseFixtures.runtimeMetrics("after"))
         #expect(s.resolution == .histogram && s.sampleUnit == .pause)
         #expect(s.count == 371 && s.gcCycles == 186)
         let buckets = try #require(s.histogram?.buckets)
@@ -29,7 +31,8 @@ import Testing
 
     func body(_ name: String, counts: [UInt64], cycles: Int, at nanos: Int64) -> Data {
         let buckets = "[-1.7976931348623157e308, 0, 0.001, 0.002, 1.7976931348623157e308]"
-        return Data("""
+        return Data(
+            """
             {"unix_nano": \(nanos), "\(name)": {"buckets": \(buckets), "counts": \(counts)}, "/gc/cycles/total:gc-cycles": \(cycles)}
             """.utf8)
     }

@@ -1,10 +1,12 @@
 import Foundation
 import Testing
+
 @testable import TunerCore
 
 @Suite struct HeapGoalModelTests {
-    let space = SearchSpace(gogc: .range(min: 25, max: 1600, includesOff: true),
-                            memoryLimit: .range(min: 48 << 20, max: 1 << 30, includesOff: true))
+    let space = SearchSpace(
+        gogc: .range(min: 25, max: 1600, includesOff: true),
+        memoryLimit: .range(min: 48 << 20, max: 1 << 30, includesOff: true))
 
     func trials(_ settings: [GCSetting]) -> [TrialSample] {
         settings.enumerated().map { syntheticTrial($1, index: $0, pause: 0.05, throughput: 1000) }
@@ -24,9 +26,11 @@ import Testing
 
     @Test func fitRecoversTheGoalLawAndTheOverheadFromTheTrace() {
         // syntheticHeapGoalMiB: GOGC goal 10 · (1 + G/100)^1.5, limit goal = limit − 6 MiB.
-        let settings = [GCSetting.goDefault, GCSetting(gogc: 25, memoryLimitBytes: nil), GCSetting(gogc: 400, memoryLimitBytes: nil),
-                        GCSetting(gogc: 50, memoryLimitBytes: 1 << 30), // limit far above the goal: unbound
-                        GCSetting(gogc: 800, memoryLimitBytes: 64 << 20), GCSetting(gogc: nil, memoryLimitBytes: 128 << 20)]
+        let settings = [
+            GCSetting.goDefault, GCSetting(gogc: 25, memoryLimitBytes: nil), GCSetting(gogc: 400, memoryLimitBytes: nil),
+            GCSetting(gogc: 50, memoryLimitBytes: 1 << 30),  // limit far above the goal: unbound
+            GCSetting(gogc: 800, memoryLimitBytes: 64 << 20), GCSetting(gogc: nil, memoryLimitBytes: 128 << 20),
+        ]
         let model = HeapGoalModel.fit(trials(settings))
         // Goals are whole MiB in gctrace, so the fit is close, not exact.
         #expect(abs(model.goalExponent - 1.5) < 0.05)
@@ -57,8 +61,10 @@ import Testing
 
     @Test func settingsWhoseLimitDoesNotBindShareTheFeaturesOfNoLimit() {
         let encoding = SettingEncoding(space: space)
-        let settings = [GCSetting.goDefault, GCSetting(gogc: 25, memoryLimitBytes: nil), GCSetting(gogc: 400, memoryLimitBytes: nil),
-                        GCSetting(gogc: 800, memoryLimitBytes: 64 << 20)]
+        let settings = [
+            GCSetting.goDefault, GCSetting(gogc: 25, memoryLimitBytes: nil), GCSetting(gogc: 400, memoryLimitBytes: nil),
+            GCSetting(gogc: 800, memoryLimitBytes: 64 << 20),
+        ]
         let features = HeapGoalFeatures(model: HeapGoalModel.fit(trials(settings)), encoding: encoding)
         func z(_ setting: GCSetting) -> [Double] { features.apply(encoding.encode(setting)).features }
         // GOGC=400: a 112 MiB goal, far below 1 GiB, above the 58 MiB a 64 MiB limit leaves.
@@ -88,7 +94,8 @@ import Testing
 
     @Test func featureJacobianMatchesFiniteDifferencesAwayFromTheKink() {
         let encoding = SettingEncoding(space: space)
-        let features = HeapGoalFeatures(model: HeapGoalModel(logGoalScaleMiB: log(10), goalExponent: 1.5, overheadMiB: 6), encoding: encoding)
+        let features = HeapGoalFeatures(
+            model: HeapGoalModel(logGoalScaleMiB: log(10), goalExponent: 1.5, overheadMiB: 6), encoding: encoding)
         var checked = 0
         for x in SurrogateFixtures.uniformPoints(40, dimension: 2, seed: 3) {
             let (_, jacobian) = features.apply(x)
@@ -108,7 +115,8 @@ import Testing
 
     @Test func mappedModelGradientMatchesFiniteDifferences() throws {
         let encoding = SettingEncoding(space: space)
-        let features = HeapGoalFeatures(model: HeapGoalModel(logGoalScaleMiB: log(10), goalExponent: 1.5, overheadMiB: 6), encoding: encoding)
+        let features = HeapGoalFeatures(
+            model: HeapGoalModel(logGoalScaleMiB: log(10), goalExponent: 1.5, overheadMiB: 6), encoding: encoding)
         let coordinates = SurrogateFixtures.uniformPoints(14, dimension: 2, seed: 8)
         let outputs = coordinates.map { x in sin(3 * features.apply(x).features[0]) + features.apply(x).features[1] }
         let model = try FeatureMappedModel.fit(coordinates: coordinates, outputs: outputs, features: features, seed: 1)
@@ -130,8 +138,9 @@ import Testing
 
     @Test func initialDesignSpreadsOverHeapGoalsInsteadOfRepeatingOne() {
         // With the default measured, the next settings of the start differ in heap goal or limit cut.
-        let search = SurrogateSearch(space: space, objectives: [(.pauseP99Millis, .minimize), (.throughputOpsPerSecond, .maximize)],
-                                     constraints: [], seed: 5, initialDesign: 6)
+        let search = SurrogateSearch(
+            space: space, objectives: [(.pauseP99Millis, .minimize), (.throughputOpsPerSecond, .maximize)],
+            constraints: [], seed: 5, initialDesign: 6)
         var samples: [TrialSample] = []
         var reasons: [String] = []
         while samples.count < 6, case .measure(let setting, let reason) = search.next(completed: samples) {
@@ -156,8 +165,9 @@ import Testing
         let model = HeapGoalModel.fit(trials([.goDefault]))
         #expect(abs(model.rssPerGoal! - 100.0 / 28) < 1e-9)
         #expect(abs(model.limitJustAbove(gogc: 100) - 1.1 * 100 * 1_048_576) < 1)
-        let search = SurrogateSearch(space: space, objectives: [(.pauseP99Millis, .minimize), (.throughputOpsPerSecond, .maximize)],
-                                     constraints: [], seed: 1)
+        let search = SurrogateSearch(
+            space: space, objectives: [(.pauseP99Millis, .minimize), (.throughputOpsPerSecond, .maximize)],
+            constraints: [], seed: 1)
         let diagonal = search.diagonalCandidates(model)
         #expect(diagonal.count >= 10)
         for setting in diagonal {
@@ -166,8 +176,9 @@ import Testing
             #expect(abs(limit / target - 1) < 0.01, "\(setting)")
         }
         // On an explicit grid: the nearest listed limit for each GOGC.
-        let listed = SurrogateSearch(space: SearchSpace(gogc: .values([25, 100, 400, nil]), memoryLimit: .values([64 << 20, 128 << 20, 512 << 20, nil])),
-                                     objectives: [(.pauseP99Millis, .minimize), (.throughputOpsPerSecond, .maximize)], constraints: [], seed: 1)
+        let listed = SurrogateSearch(
+            space: SearchSpace(gogc: .values([25, 100, 400, nil]), memoryLimit: .values([64 << 20, 128 << 20, 512 << 20, nil])),
+            objectives: [(.pauseP99Millis, .minimize), (.throughputOpsPerSecond, .maximize)], constraints: [], seed: 1)
         #expect(listed.diagonalCandidates(model).map(\.memoryLimitBytes) == [64 << 20, 128 << 20, 512 << 20])
     }
 
@@ -175,18 +186,22 @@ import Testing
         // GOGC=200's synthetic heap goal is 52 MiB: a 1 GiB limit never acts, so GOGC=200 with
         // 1 GiB has the features of GOGC=200 without a limit.
         let listed = SearchSpace(gogc: .values([25, 200, 1600]), memoryLimit: .values([64 << 20, 1 << 30, nil]))
-        let search = SurrogateSearch(space: listed, objectives: [(.pauseP99Millis, .minimize), (.throughputOpsPerSecond, .maximize)],
-                                     constraints: [], seed: 2, initialDesign: 2)
+        let search = SurrogateSearch(
+            space: listed, objectives: [(.pauseP99Millis, .minimize), (.throughputOpsPerSecond, .maximize)],
+            constraints: [], seed: 2, initialDesign: 2)
         let alias = GCSetting(gogc: 200, memoryLimitBytes: 1 << 30)
         let map = search.features(for: [])
-        #expect(map.apply(search.encoding.encode(alias)).features == map.apply(search.encoding.encode(GCSetting(gogc: 200, memoryLimitBytes: nil))).features)
+        #expect(
+            map.apply(search.encoding.encode(alias)).features
+                == map.apply(search.encoding.encode(GCSetting(gogc: 200, memoryLimitBytes: nil))).features)
         var generator = SeededGenerator(seed: 4)
         let samples = search.encoding.candidates!.filter { $0 != alias }.enumerated().map { index, setting in
             let value = syntheticSurface(setting, noise: 0.1, generator: &generator)
             return syntheticTrial(setting, index: index, pause: value.pause, throughput: value.throughput)
         }
         guard case .measure(let next, let reason) = search.next(completed: samples) else {
-            Issue.record("expected a measurement"); return
+            Issue.record("expected a measurement")
+            return
         }
         #expect(next != alias)
         #expect(reason.contains("measured again"), "\(reason)")

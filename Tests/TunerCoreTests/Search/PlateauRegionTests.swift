@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import TunerCore
 
 @Suite struct PlateauRegionTests {
@@ -8,8 +9,9 @@ import Testing
     /// to `rise` (a share of throughput gained per doubling of the goal beyond 120 MiB).
     func flatTopStudy(noise: Double, rise: Double = 0) -> (SurrogateSearch, [TrialSample]) {
         let space = SearchSpace(gogc: .range(min: 25, max: 1600, includesOff: false), memoryLimit: .values([nil]))
-        let search = SurrogateSearch(space: space, objectives: [(.throughputOpsPerSecond, .maximize), (.rssPeakBytes, .minimize)],
-                                     constraints: [], seed: 3, initialDesign: 4)
+        let search = SurrogateSearch(
+            space: space, objectives: [(.throughputOpsPerSecond, .maximize), (.rssPeakBytes, .minimize)],
+            constraints: [], seed: 3, initialDesign: 4)
         var generator = SeededGenerator(seed: 11)
         var samples: [TrialSample] = []
         for gogc in [25, 50, 80, 120, 200, 300, 450, 700, 1000, 1600] {
@@ -17,8 +19,9 @@ import Testing
                 let goal = Double(syntheticHeapGoalMiB(GCSetting(gogc: gogc, memoryLimitBytes: nil)))
                 let top = 1 + rise * max(0, log2(goal / 120))
                 let throughput = 10000 * min(goal, 120) / 120 * top * (1 + noise * (generator.nextUnit() - 0.5))
-                var sample = syntheticTrial(GCSetting(gogc: gogc, memoryLimitBytes: nil), index: samples.count, pause: 0.1,
-                                            throughput: throughput, rssBytes: Int64((goal + 20) * 1_048_576))
+                var sample = syntheticTrial(
+                    GCSetting(gogc: gogc, memoryLimitBytes: nil), index: samples.count, pause: 0.1,
+                    throughput: throughput, rssBytes: Int64((goal + 20) * 1_048_576))
                 sample.repeatIndex = repeatIndex
                 samples.append(sample)
             }
@@ -40,10 +43,12 @@ import Testing
         // with its predictions but not chosen.
         let leanest = try #require(region.leanest)
         #expect(region.members.contains(leanest))
-        let leanestGoal = syntheticHeapGoalMiB(leanest), optimumGoal = syntheticHeapGoalMiB(region.optimum)
+        let leanestGoal = syntheticHeapGoalMiB(leanest)
+        let optimumGoal = syntheticHeapGoalMiB(region.optimum)
         #expect(leanestGoal < optimumGoal)
         #expect(leanestGoal >= 80, "the leanest member must stay on (or within noise of) the flat top: \(leanest)")
-        let leanestRSS = try #require(region.leanestPredictedRSSBytes), optimumRSS = try #require(region.optimumPredictedRSSBytes)
+        let leanestRSS = try #require(region.leanestPredictedRSSBytes)
+        let optimumRSS = try #require(region.optimumPredictedRSSBytes)
         #expect(leanestRSS < optimumRSS)
         #expect(recommendation.predicted[.rssPeakBytes].map { abs($0 - optimumRSS) <= 1e-6 * optimumRSS } == true)
         #expect(region.summary.contains("smallest predicted peak RSS is \(leanest)"))
@@ -53,7 +58,8 @@ import Testing
     @Test func withoutAModelOfRSSTheChoiceIsTheOptimum() throws {
         let (_, samples) = flatTopStudy(noise: 0.04)
         let space = SearchSpace(gogc: .range(min: 25, max: 1600, includesOff: false), memoryLimit: .values([nil]))
-        let search = SurrogateSearch(space: space, objectives: [(.throughputOpsPerSecond, .maximize)], constraints: [], seed: 3, initialDesign: 4)
+        let search = SurrogateSearch(
+            space: space, objectives: [(.throughputOpsPerSecond, .maximize)], constraints: [], seed: 3, initialDesign: 4)
         let region = try #require(search.recommendation(samples: samples, rule: .best(objective: 0))?.region)
         #expect(region.choice == region.optimum)
         #expect(region.leanest == nil)
@@ -61,11 +67,14 @@ import Testing
     }
 
     @Test func rangesAreDescribedPerKindOfSettingAndRegionsOverlapOnSharedMembers() {
-        let members = [GCSetting(gogc: nil, memoryLimitBytes: 190 << 20), GCSetting(gogc: nil, memoryLimitBytes: 239 << 20),
-                       GCSetting(gogc: 400, memoryLimitBytes: 200 << 20), GCSetting(gogc: 800, memoryLimitBytes: 230 << 20)]
-        let region = PlateauRegion(metric: .throughputOpsPerSecond, optimum: members[1], optimumPredicted: 10000, band: 500,
-                                   bandSource: "test", members: members, gridSize: 100, choiceRule: "taking the optimum itself",
-                                   choice: members[1])
+        let members = [
+            GCSetting(gogc: nil, memoryLimitBytes: 190 << 20), GCSetting(gogc: nil, memoryLimitBytes: 239 << 20),
+            GCSetting(gogc: 400, memoryLimitBytes: 200 << 20), GCSetting(gogc: 800, memoryLimitBytes: 230 << 20),
+        ]
+        let region = PlateauRegion(
+            metric: .throughputOpsPerSecond, optimum: members[1], optimumPredicted: 10000, band: 500,
+            bandSource: "test", members: members, gridSize: 100, choiceRule: "taking the optimum itself",
+            choice: members[1])
         #expect(region.rangeText == "GOGC 400–800 with GOMEMLIMIT 200MiB–230MiB; GOGC=off with GOMEMLIMIT 190MiB–239MiB")
         #expect(abs(region.bandFraction - 0.05) < 1e-12)
         var other = region

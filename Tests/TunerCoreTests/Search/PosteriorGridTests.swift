@@ -1,13 +1,17 @@
 import Foundation
 import Testing
+
 @testable import TunerCore
 
 /// The surrogate's surface drawn in the notebook: the recommendation's own model, on a grid
 /// whose shape and `off` arms follow the space.
 @Suite struct PosteriorGridTests {
-    let space = SearchSpace(gogc: .range(min: 25, max: 1600, includesOff: true),
-                            memoryLimit: .range(min: 64 << 20, max: 1 << 30, includesOff: true))
-    let objectives: [(metric: Metric, direction: ObjectiveDirection)] = [(.pauseP99Millis, .minimize), (.throughputOpsPerSecond, .maximize)]
+    let space = SearchSpace(
+        gogc: .range(min: 25, max: 1600, includesOff: true),
+        memoryLimit: .range(min: 64 << 20, max: 1 << 30, includesOff: true))
+    let objectives: [(metric: Metric, direction: ObjectiveDirection)] = [
+        (.pauseP99Millis, .minimize), (.throughputOpsPerSecond, .maximize),
+    ]
 
     /// Nine measured settings of the synthetic surface (noiseless), off arms included.
     var samples: [TrialSample] {
@@ -78,7 +82,8 @@ import Testing
     @Test func tooFewTrialsSayWhyThereIsNoGrid() {
         let search = SurrogateSearch(space: space, objectives: objectives, constraints: [], seed: 1)
         guard case .failure(let why) = search.posteriorGrid(samples: Array(samples.prefix(1)), objective: 0) else {
-            Issue.record("one trial cannot fit a model"); return
+            Issue.record("one trial cannot fit a model")
+            return
         }
         #expect(why.description.contains("fewer than 2 measured trials"))
     }

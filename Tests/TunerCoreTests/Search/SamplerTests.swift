@@ -1,9 +1,11 @@
 import Testing
+
 @testable import TunerCore
 
 @Suite struct SamplerTests {
-    let space = SearchSpace(gogc: .range(min: 25, max: 800, includesOff: true),
-                            memoryLimit: .range(min: 64 << 20, max: 1 << 30, includesOff: true))
+    let space = SearchSpace(
+        gogc: .range(min: 25, max: 800, includesOff: true),
+        memoryLimit: .range(min: 64 << 20, max: 1 << 30, includesOff: true))
 
     @Test func gridAlwaysStartsWithTheGoDefault() {
         let plan = PlannedSampler.grid(space: space, settingCount: 10).plan

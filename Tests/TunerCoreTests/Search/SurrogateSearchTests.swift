@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import TunerCore
 
 /// The heap goal of a synthetic service, MiB: GOGC goal 10 · (1 + GOGC/100)^1.5 (its live heap
@@ -12,19 +13,23 @@ func syntheticHeapGoalMiB(_ setting: GCSetting) -> Int {
 
 /// A synthetic trial: one GC cycle whose two pauses are `pause` ms, and the given load; the
 /// cycle's heap goal is ``syntheticHeapGoalMiB(_:)`` unless given.
-func syntheticTrial(_ setting: GCSetting, index: Int, pause: Double, throughput: Double,
-                    latency: Double = 10, rssBytes: Int64 = 100 << 20, phase: String? = nil,
-                    heapGoalMiB: Int? = nil) -> TrialSample {
-    let cycle = GCCycle(number: 1, startSeconds: 1, cumulativeCPUPercent: 1, sweepTerminationMillis: pause,
-                        concurrentMarkMillis: 1, markTerminationMillis: pause, cpuMillis: 1, heapStartMiB: 4,
-                        heapEndMiB: 5, liveHeapMiB: 2, heapGoalMiB: heapGoalMiB ?? syntheticHeapGoalMiB(setting),
-                        processors: 2, forced: false)
+func syntheticTrial(
+    _ setting: GCSetting, index: Int, pause: Double, throughput: Double,
+    latency: Double = 10, rssBytes: Int64 = 100 << 20, phase: String? = nil,
+    heapGoalMiB: Int? = nil
+) -> TrialSample {
+    let cycle = GCCycle(
+        number: 1, startSeconds: 1, cumulativeCPUPercent: 1, sweepTerminationMillis: pause,
+        concurrentMarkMillis: 1, markTerminationMillis: pause, cpuMillis: 1, heapStartMiB: 4,
+        heapEndMiB: 5, liveHeapMiB: 2, heapGoalMiB: heapGoalMiB ?? syntheticHeapGoalMiB(setting),
+        processors: 2, forced: false)
     var sample = TrialSample(
         trialIndex: index, setting: setting, repeatIndex: 0, outcome: .measured, startedAtUnixSeconds: 0,
         wallSeconds: 1, readySeconds: 0.1, tunerCPUSeconds: 0.01,
-        load: LoadResult(operations: 100, throughputOpsPerSecond: throughput, latencyP50Millis: latency / 2,
-                         latencyP90Millis: latency, latencyP99Millis: latency, latencyMaxMillis: latency * 2,
-                         errors: 0, converged: true, windowStartUnixNanos: 0, windowEndUnixNanos: 1_000_000_000),
+        load: LoadResult(
+            operations: 100, throughputOpsPerSecond: throughput, latencyP50Millis: latency / 2,
+            latencyP90Millis: latency, latencyP99Millis: latency, latencyMaxMillis: latency * 2,
+            errors: 0, converged: true, windowStartUnixNanos: 0, windowEndUnixNanos: 1_000_000_000),
         gc: GCObservation(cycles: [cycle], windowSeconds: 1, processors: 2, malformedLines: 0),
         memory: MemoryObservation(peakBytes: rssBytes, windowStartBytes: rssBytes, windowEndBytes: rssBytes, sampleCount: 5))
     sample.phase = phase
@@ -45,9 +50,12 @@ func syntheticSurface(_ setting: GCSetting, noise: Double, generator: inout Seed
 }
 
 @Suite struct SurrogateSearchTests {
-    let space = SearchSpace(gogc: .range(min: 25, max: 1600, includesOff: true),
-                            memoryLimit: .range(min: 64 << 20, max: 1 << 30, includesOff: true))
-    let objectives: [(metric: Metric, direction: ObjectiveDirection)] = [(.pauseP99Millis, .minimize), (.throughputOpsPerSecond, .maximize)]
+    let space = SearchSpace(
+        gogc: .range(min: 25, max: 1600, includesOff: true),
+        memoryLimit: .range(min: 64 << 20, max: 1 << 30, includesOff: true))
+    let objectives: [(metric: Metric, direction: ObjectiveDirection)] = [
+        (.pauseP99Millis, .minimize), (.throughputOpsPerSecond, .maximize),
+    ]
 
     @Test func encodingRoundTripsAndPinsOffArms() {
         let encoding = SettingEncoding(space: space)
@@ -64,7 +72,8 @@ func syntheticSurface(_ setting: GCSetting, noise: Double, generator: inout Seed
     @Test func initialDesignStartsWithTheGoDefault() {
         let search = SurrogateSearch(space: space, objectives: objectives, constraints: [], seed: 1)
         guard case .measure(let first, let reason) = search.next(completed: []) else {
-            Issue.record("expected a measurement"); return
+            Issue.record("expected a measurement")
+            return
         }
         #expect(first == .goDefault)
         #expect(reason.contains("initial design 1/5"))
@@ -102,7 +111,10 @@ func syntheticSurface(_ setting: GCSetting, noise: Double, generator: inout Seed
         let run = runSearch(seed: 2, trials: 12)
         #expect(run.samples.allSatisfy { space.contains($0.setting) })
         #expect(run.reasons.count >= run.samples.count)
-        #expect(run.reasons.dropFirst(5).allSatisfy { $0.contains("expected hypervolume improvement") || $0.contains("measured again") || $0.hasPrefix("stop") })
+        #expect(
+            run.reasons.dropFirst(5).allSatisfy {
+                $0.contains("expected hypervolume improvement") || $0.contains("measured again") || $0.hasPrefix("stop")
+            })
         let counts = Dictionary(grouping: run.samples, by: \.setting).mapValues(\.count)
         #expect(counts.values.allSatisfy { $0 <= 3 }, "no setting beyond the repeat cap")
     }
@@ -113,11 +125,13 @@ func syntheticSurface(_ setting: GCSetting, noise: Double, generator: inout Seed
         let gogcs: [Int?] = [25, 35, 50, 70, 100, 140, 200, 280, 400, 560, 800, 1100, 1600, nil]
         let limits: [Int64?] = [64 << 20, 128 << 20, 256 << 20, 512 << 20, 1 << 30, nil]
         var truth: [GCSetting: [Double]] = [:]
-        for g in gogcs { for l in limits {
-            let s = GCSetting(gogc: g, memoryLimitBytes: l)
-            let v = syntheticSurface(s, noise: 0, generator: &generator)
-            truth[s] = [v.pause, v.throughput]
-        } }
+        for g in gogcs {
+            for l in limits {
+                let s = GCSetting(gogc: g, memoryLimitBytes: l)
+                let v = syntheticSurface(s, noise: 0, generator: &generator)
+                truth[s] = [v.pause, v.throughput]
+            }
+        }
         let directions: [ObjectiveDirection] = [.minimize, .maximize]
         let reference = [truth.values.map { $0[0] }.max()!, truth.values.map { $0[1] }.min()!]
         func volume(_ settings: [GCSetting]) -> Double {
@@ -150,23 +164,28 @@ func syntheticSurface(_ setting: GCSetting, noise: Double, generator: inout Seed
         func pairs(gain: Double) -> [(baseline: TrialSample, candidate: TrialSample)] {
             (0..<5).map { i in
                 let wobble = Double(i % 2) * 20
-                return (syntheticTrial(.goDefault, index: 2 * i, pause: 0.1, throughput: 4000 + wobble),
-                        syntheticTrial(candidate, index: 2 * i + 1, pause: 0.2, throughput: (4000 + wobble) * (1 + gain) + Double(i) * 3))
+                return (
+                    syntheticTrial(.goDefault, index: 2 * i, pause: 0.1, throughput: 4000 + wobble),
+                    syntheticTrial(candidate, index: 2 * i + 1, pause: 0.2, throughput: (4000 + wobble) * (1 + gain) + Double(i) * 3)
+                )
             }
         }
-        let better = Confirmation.analyse(candidate: candidate, pairs: pairs(gain: 0.2), objectives: objectives, constraints: [], decisive: 1, seed: 1)
+        let better = Confirmation.analyse(
+            candidate: candidate, pairs: pairs(gain: 0.2), objectives: objectives, constraints: [], decisive: 1, seed: 1)
         #expect(better.confirmed)
         let change = better.changes.first { $0.metric == .throughputOpsPerSecond }!.change
         #expect(change.lower > 0.15 && change.upper < 0.25)
-        let same = Confirmation.analyse(candidate: candidate, pairs: pairs(gain: 0), objectives: objectives, constraints: [], decisive: 1, seed: 1)
+        let same = Confirmation.analyse(
+            candidate: candidate, pairs: pairs(gain: 0), objectives: objectives, constraints: [], decisive: 1, seed: 1)
         #expect(!same.confirmed)
         #expect(same.verdict.contains("not confirmed"))
         #expect(better.verdict.contains("5 of 5 alternating pairs"))
         #expect(abs(signTestPValue(successes: 5, trials: 5) - 1.0 / 32) < 1e-12)
         #expect(abs(signTestPValue(successes: 3, trials: 3) - 0.125) < 1e-12)
         #expect(signTestPValue(successes: 0, trials: 4) == 1)
-        let capped = Confirmation.analyse(candidate: candidate, pairs: pairs(gain: 0.2), objectives: objectives,
-                                          constraints: [Constraint(metric: .pauseP99Millis, comparison: .atMost, bound: 0.15)], decisive: 1, seed: 1)
+        let capped = Confirmation.analyse(
+            candidate: candidate, pairs: pairs(gain: 0.2), objectives: objectives,
+            constraints: [Constraint(metric: .pauseP99Millis, comparison: .atMost, bound: 0.15)], decisive: 1, seed: 1)
         #expect(!capped.confirmed)
         #expect(capped.verdict.contains("pause_p99_ms"))
     }

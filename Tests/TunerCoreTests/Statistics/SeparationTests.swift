@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import TunerCore
 
 @Suite struct SeparationTests {
@@ -35,13 +36,16 @@ import Testing
         var generator = SeededGenerator(seed: 5)
         for (g, gogc) in [50, 100, 200, 400].enumerated() {
             for r in 0..<3 {
-                samples.append(syntheticTrial(GCSetting(gogc: gogc, memoryLimitBytes: nil), index: samples.count, pause: 0.1,
-                                              throughput: 1000 + 10 * (generator.nextUnit() - 0.5), latency: 20 - 4 * Double(g) + 0.2 * Double(r)))
+                samples.append(
+                    syntheticTrial(
+                        GCSetting(gogc: gogc, memoryLimitBytes: nil), index: samples.count, pause: 0.1,
+                        throughput: 1000 + 10 * (generator.nextUnit() - 0.5), latency: 20 - 4 * Double(g) + 0.2 * Double(r)))
             }
         }
-        let report = FrontierReport.make(study: "open", samples: samples,
-                                         objectives: [(.latencyP99Millis, .minimize), (.throughputOpsPerSecond, .maximize)],
-                                         constraints: [], rule: .best(objective: 1), seed: 3)
+        let report = FrontierReport.make(
+            study: "open", samples: samples,
+            objectives: [(.latencyP99Millis, .minimize), (.throughputOpsPerSecond, .maximize)],
+            constraints: [], rule: .best(objective: 1), seed: 3)
         let warning = report.separationWarning ?? ""
         #expect(warning.contains("throughput_ops_per_sec: permutation F-test"))
         #expect(warning.contains("The rule optimises throughput_ops_per_sec, so its choice rests on noise"))

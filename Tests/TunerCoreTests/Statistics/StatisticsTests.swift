@@ -1,4 +1,5 @@
 import Testing
+
 @testable import TunerCore
 
 @Suite struct DescriptiveStatisticsTests {

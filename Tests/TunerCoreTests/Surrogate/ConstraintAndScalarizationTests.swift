@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import TunerCore
 
 extension SurrogateTests {
@@ -82,7 +83,8 @@ extension SurrogateTests {
             let (inputs, outputs) = SurrogateFixtures.smoothData(20, noise: 0.05, seed: 17)
             let model = try GaussianProcess.fit(inputs: inputs, outputs: outputs, seed: 1)
             let ei = ExpectedImprovement(model: model, incumbent: outputs.min()!)
-            SurrogateFixtures.expectGradientMatchesFiniteDifferences(ei, at: SurrogateFixtures.uniformPoints(10, dimension: 2, seed: 18), minimumChecked: 3)
+            SurrogateFixtures.expectGradientMatchesFiniteDifferences(
+                ei, at: SurrogateFixtures.uniformPoints(10, dimension: 2, seed: 18), minimumChecked: 3)
         }
     }
 

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import TunerCore
 
 extension SurrogateTests {
@@ -30,7 +31,8 @@ extension SurrogateTests {
         }
 
         /// ∂EHVI/∂μⱼ and ∂EHVI/∂sⱼ against finite differences (relative error below 1e-5).
-        static func expectPartialsMatchFiniteDifferences(_ ehvi: ExpectedHypervolumeImprovement, _ cases: [(mean: [Double], sd: [Double])]) {
+        static func expectPartialsMatchFiniteDifferences(_ ehvi: ExpectedHypervolumeImprovement, _ cases: [(mean: [Double], sd: [Double])])
+        {
             for (mean, sd) in cases {
                 let (_, dMean, dSD) = ehvi.valueAndPartials(mean: mean, standardDeviation: sd)
                 let numericMean = SurrogateFixtures.gradient(at: mean) { ehvi.value(mean: $0, standardDeviation: sd) }
@@ -76,7 +78,8 @@ extension SurrogateTests {
             var sumSquares = 0.0
             for i in 0..<samples {
                 let y = [mean[0] + sd[0] * z1[i], mean[1] + sd[1] * z2[i]]
-                let improvement = Hypervolume.volume(Self.front + [y], reference: Self.reference, directions: [.minimize, .minimize]) - hvFront
+                let improvement =
+                    Hypervolume.volume(Self.front + [y], reference: Self.reference, directions: [.minimize, .minimize]) - hvFront
                 sum += improvement
                 sumSquares += improvement * improvement
             }
@@ -91,7 +94,8 @@ extension SurrogateTests {
             let ehvi = try Self.acquisition(front: [])
             let mean = [3.0, 3.5]
             let sd = [0.5, 1.0]
-            let expected = sd[0] * StandardNormal.integratedCDF((4 - mean[0]) / sd[0])
+            let expected =
+                sd[0] * StandardNormal.integratedCDF((4 - mean[0]) / sd[0])
                 * sd[1] * StandardNormal.integratedCDF((4 - mean[1]) / sd[1])
             #expect(abs(ehvi.value(mean: mean, standardDeviation: sd) - expected) < 1e-14)
         }
@@ -116,7 +120,8 @@ extension SurrogateTests {
         @Test func gradientInTheInputsMatchesFiniteDifferences() throws {
             let (models, observed, reference) = try Self.models()
             let ehvi = ExpectedHypervolumeImprovement(models: models, observed: observed, reference: reference)
-            SurrogateFixtures.expectGradientMatchesFiniteDifferences(ehvi, at: SurrogateFixtures.uniformPoints(12, dimension: 2, seed: 5), minimumChecked: 6)
+            SurrogateFixtures.expectGradientMatchesFiniteDifferences(
+                ehvi, at: SurrogateFixtures.uniformPoints(12, dimension: 2, seed: 5), minimumChecked: 6)
         }
 
         @Test func searchProposesAnUnmeasuredPointOnTheTradeOff() throws {
@@ -161,7 +166,8 @@ extension SurrogateTests {
                 var sumSquares = 0.0
                 for i in 0..<samples {
                     let y = (0..<3).map { mean[$0] + sd[$0] * z[$0][i] }
-                    let improvement = Hypervolume.volume(Self.front3 + [y], reference: Self.reference3, directions: Self.directions3) - hvFront
+                    let improvement =
+                        Hypervolume.volume(Self.front3 + [y], reference: Self.reference3, directions: Self.directions3) - hvFront
                     sum += improvement
                     sumSquares += improvement * improvement
                 }
@@ -185,7 +191,8 @@ extension SurrogateTests {
         @Test func threeObjectivesPartialDerivativesMatchFiniteDifferences() {
             let ehvi = ExpectedHypervolumeImprovement(observed: Self.front3, reference: Self.reference3)
             let cases: [(mean: [Double], sd: [Double])] = [
-                ([2.0, 1.8, 1.5], [0.6, 0.8, 0.5]), ([0.5, 3.2, 2.0], [0.3, 0.2, 0.4]), ([3.6, 0.4, 1.0], [0.1, 0.5, 0.9]), ([1.5, 1.5, 1.5], [2, 2, 2]),
+                ([2.0, 1.8, 1.5], [0.6, 0.8, 0.5]), ([0.5, 3.2, 2.0], [0.3, 0.2, 0.4]), ([3.6, 0.4, 1.0], [0.1, 0.5, 0.9]),
+                ([1.5, 1.5, 1.5], [2, 2, 2]),
             ]
             Self.expectPartialsMatchFiniteDifferences(ehvi, cases)
         }
@@ -197,11 +204,14 @@ extension SurrogateTests {
                 inputs.map { (1 - $0[0]) * (1 - $0[0]) + 0.5 * $0[1] },
                 inputs.map { 0.5 * $0[1] * $0[1] - 0.3 * $0[0] },
             ]
-            let models = try outputs.enumerated().map { try GaussianProcess.fit(inputs: inputs, outputs: $0.element, seed: UInt64($0.offset + 1)) }
+            let models = try outputs.enumerated().map {
+                try GaussianProcess.fit(inputs: inputs, outputs: $0.element, seed: UInt64($0.offset + 1))
+            }
             let observed = inputs.indices.map { i in outputs.map { $0[i] } }
             let reference = outputs.map { $0.max()! + 0.1 }
             let ehvi = ExpectedHypervolumeImprovement(models: models, observed: observed, reference: reference)
-            SurrogateFixtures.expectGradientMatchesFiniteDifferences(ehvi, at: SurrogateFixtures.uniformPoints(12, dimension: 2, seed: 6), minimumChecked: 6)
+            SurrogateFixtures.expectGradientMatchesFiniteDifferences(
+                ehvi, at: SurrogateFixtures.uniformPoints(12, dimension: 2, seed: 6), minimumChecked: 6)
         }
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import TunerCore
 
 extension SurrogateTests {
@@ -13,7 +14,9 @@ extension SurrogateTests {
         }
 
         /// Gaussian bumps of the given heights and width 0.1 at the given centres.
-        static func bumps(_ peaks: [(center: [Double], height: Double)], width: Double = 0.1) -> ([Double]) -> (value: Double, gradient: [Double]) {
+        static func bumps(_ peaks: [(center: [Double], height: Double)], width: Double = 0.1) -> ([Double]) -> (
+            value: Double, gradient: [Double]
+        ) {
             { x in
                 var value = 0.0
                 var gradient = [Double](repeating: 0, count: x.count)
@@ -62,7 +65,8 @@ extension SurrogateTests {
             // A peak of width 0.002 is invisible to 16 raw samples; starting on its flank finds it.
             let objective = Self.bumps([([0.5], 0.1), ([0.9031], 5)], width: 0.002)
             let without = GradientSearch.maximize(dimension: 1, starts: 2, seed: 2, rawSamples: 16, objective: objective)
-            let with = GradientSearch.maximize(dimension: 1, starts: 2, seed: 2, warmStarts: [[0.904]], rawSamples: 16, objective: objective)
+            let with = GradientSearch.maximize(
+                dimension: 1, starts: 2, seed: 2, warmStarts: [[0.904]], rawSamples: 16, objective: objective)
             #expect(without.best.value < 1)
             #expect(abs(with.best.point[0] - 0.9031) < 1e-6)
         }
@@ -94,8 +98,11 @@ extension SurrogateTests {
 
     @Suite struct BoundedLBFGSTests {
         @Test func minimisesTheRosenbrockFunction() {
-            let result = BoundedLBFGS.minimize(start: [-1.2, 1], lower: [-5, -5], upper: [5, 5], maxIterations: 500, gradientTolerance: 1e-10) { x in
-                let a = 1 - x[0], b = x[1] - x[0] * x[0]
+            let result = BoundedLBFGS.minimize(
+                start: [-1.2, 1], lower: [-5, -5], upper: [5, 5], maxIterations: 500, gradientTolerance: 1e-10
+            ) { x in
+                let a = 1 - x[0]
+                let b = x[1] - x[0] * x[0]
                 return (a * a + 100 * b * b, [-2 * a - 400 * x[0] * b, 200 * b])
             }
             #expect(abs(result.point[0] - 1) < 1e-5 && abs(result.point[1] - 1) < 1e-5)

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import TunerCore
 
 /// The parent suite of every surrogate test, so `--filter Surrogate` selects them all.
@@ -63,7 +64,8 @@ enum SurrogateFixtures {
     /// Checks an acquisition's gradient against finite differences (relative error below 1e-5)
     /// at those of `points` where its value is resolved (> 1e-8; below that the gradient is all
     /// rounding), and that at least `minimumChecked` points were.
-    static func expectGradientMatchesFiniteDifferences(_ acquisition: some AcquisitionFunction, at points: [[Double]], minimumChecked: Int) {
+    static func expectGradientMatchesFiniteDifferences(_ acquisition: some AcquisitionFunction, at points: [[Double]], minimumChecked: Int)
+    {
         var checked = 0
         for x in points {
             let (value, analytic) = acquisition.valueAndGradient(at: x)

@@ -1,16 +1,20 @@
 import Testing
+
 @testable import TunerCore
 
 /// Lines captured from real programs run with GODEBUG=gctrace=1 (see the fixtures' comments).
 @Suite struct GCTraceParserTests {
     /// Go 1.27.3 (this repository's toolchain), a 2-P machine.
-    let current = "gc 7 @0.207s 1%: 0.87+2.6+0.032 ms clock, 1.7+0.32/0.68/0+0.065 ms cpu, 3->3->1 MB, 4 MB goal, 0 MB stacks, 0 MB globals, 2 P"
+    let current =
+        "gc 7 @0.207s 1%: 0.87+2.6+0.032 ms clock, 1.7+0.32/0.68/0+0.065 ms cpu, 3->3->1 MB, 4 MB goal, 0 MB stacks, 0 MB globals, 2 P"
     /// Go 1.27.3, runtime.GC() at exit, GOMAXPROCS=1.
-    let forced = "gc 47 @0.090s 13%: 0.008+0.31+0.001 ms clock, 0.008+0/0.018/0.29+0.001 ms cpu, 5->5->5 MB, 10 MB goal, 0 MB stacks, 0 MB globals, 1 P (forced)"
+    let forced =
+        "gc 47 @0.090s 13%: 0.008+0.31+0.001 ms clock, 0.008+0/0.018/0.29+0.001 ms cpu, 5->5->5 MB, 10 MB goal, 0 MB stacks, 0 MB globals, 1 P (forced)"
 
     @Test func currentGoLineYieldsBothStopTheWorldPauses() throws {
         guard case .cycle(let cycle) = GCTraceParser.parse(line: current) else {
-            Issue.record("not parsed"); return
+            Issue.record("not parsed")
+            return
         }
         #expect(cycle.number == 7)
         #expect(cycle.startSeconds == 0.207)
@@ -27,7 +31,8 @@ import Testing
 
     @Test func forcedCycleIsMarkedForced() throws {
         guard case .cycle(let cycle) = GCTraceParser.parse(line: forced) else {
-            Issue.record("not parsed"); return
+            Issue.record("not parsed")
+            return
         }
         #expect(cycle.forced)
         #expect(cycle.processors == 1)
@@ -54,7 +59,8 @@ import Testing
         // Go 1.17 format (no stacks/globals fields).
         let old = "gc 3 @0.025s 4%: 0.010+1.2+0.003 ms clock, 0.040+0.21/0.98/0.40+0.012 ms cpu, 4->4->2 MB, 5 MB goal, 4 P"
         guard case .cycle(let cycle) = GCTraceParser.parse(line: old) else {
-            Issue.record("not parsed"); return
+            Issue.record("not parsed")
+            return
         }
         #expect(cycle.pausesMillis == [0.010, 0.003])
         #expect(cycle.processors == 4)
@@ -62,9 +68,11 @@ import Testing
     }
 
     @Test func extraFieldsAndAnnotationsAreSkipped() throws {
-        let annotated = "gc 12 @1.500s 3% (checking for goroutine leaks): 0.05+3.1+0.02 ms clock, 0.1+0.2/0.3/0.4+0.04 ms cpu, 10->11->6 MB, 12 MB goal, 1 MB stacks, 0 MB globals, 7 MB future, 8 P"
+        let annotated =
+            "gc 12 @1.500s 3% (checking for goroutine leaks): 0.05+3.1+0.02 ms clock, 0.1+0.2/0.3/0.4+0.04 ms cpu, 10->11->6 MB, 12 MB goal, 1 MB stacks, 0 MB globals, 7 MB future, 8 P"
         guard case .cycle(let cycle) = GCTraceParser.parse(line: annotated) else {
-            Issue.record("not parsed"); return
+            Issue.record("not parsed")
+            return
         }
         #expect(cycle.pausesMillis == [0.05, 0.02])
         #expect(cycle.processors == 8)
@@ -73,7 +81,8 @@ import Testing
     @Test func truncatedAfterTheClockSectionKeepsThePauses() throws {
         let cut = "gc 5 @0.174s 1%: 0.096+2.0+0.004 ms clock, 0.19+0.26/1.1"
         guard case .cycle(let cycle) = GCTraceParser.parse(line: cut) else {
-            Issue.record("not parsed"); return
+            Issue.record("not parsed")
+            return
         }
         #expect(cycle.pausesMillis == [0.096, 0.004])
         #expect(cycle.cpuMillis == nil)
@@ -83,7 +92,8 @@ import Testing
     @Test func truncatedInsideTheClockSectionIsMalformed() {
         let cut = "gc 5 @0.174s 1%: 0.096+2.0+0.0"
         guard case .malformed(let reason) = GCTraceParser.parse(line: cut) else {
-            Issue.record("expected malformed"); return
+            Issue.record("expected malformed")
+            return
         }
         #expect(reason.contains("cycle 5"))
         #expect(GCTraceParser.parse(line: "gc 9 @") != .other)
@@ -97,9 +107,11 @@ import Testing
     }
 
     @Test func traceThatSharesALineWithProgramOutputIsFound() throws {
-        let merged = "2026/11/29 request done gc 2 @0.057s 1%: 0.29+0.97+0.006 ms clock, 0.58+0.25/0.49/0+0.012 ms cpu, 3->3->0 MB, 4 MB goal, 0 MB stacks, 0 MB globals, 2 P"
+        let merged =
+            "2026/11/29 request done gc 2 @0.057s 1%: 0.29+0.97+0.006 ms clock, 0.58+0.25/0.49/0+0.012 ms cpu, 3->3->0 MB, 4 MB goal, 0 MB stacks, 0 MB globals, 2 P"
         guard case .cycle(let cycle) = GCTraceParser.parse(line: merged) else {
-            Issue.record("not parsed"); return
+            Issue.record("not parsed")
+            return
         }
         #expect(cycle.number == 2)
     }

@@ -1,8 +1,9 @@
 import Foundation
 import Testing
+import TunerFakes
+
 @testable import TunerCore
 @testable import TunerRuntime
-import TunerFakes
 
 /// Load drivers on real tools (wrk, hey, a script posing as a command or as sync-bench) against
 /// a real loopback HTTP server, and the fake; one contract for all, then each kind's faults.
@@ -27,9 +28,11 @@ import TunerFakes
     func withHTTPServer(_ body: (Int) throws -> Void) throws {
         let launcher = PosixLauncher()
         let port = try launcher.freePort()
-        let server = try launcher.launch(LaunchRequest(arguments: ["python3", "-m", "http.server", String(port), "--bind", "127.0.0.1"],
-                                                       workingDirectory: directory, environment: ProcessInfo.processInfo.environment,
-                                                       stdoutPath: "\(directory)/http.out", stderrPath: "\(directory)/http.err"))
+        let server = try launcher.launch(
+            LaunchRequest(
+                arguments: ["python3", "-m", "http.server", String(port), "--bind", "127.0.0.1"],
+                workingDirectory: directory, environment: ProcessInfo.processInfo.environment,
+                stdoutPath: "\(directory)/http.out", stderrPath: "\(directory)/http.err"))
         defer { server.stop(graceSeconds: 1) }
         let deadline = monotonicSeconds() + 10
         while !Loopback.tcpOpen(port: port) && monotonicSeconds() < deadline { Thread.sleep(forTimeInterval: 0.05) }
@@ -44,7 +47,8 @@ import TunerFakes
     func checkContract(_ result: LoadResult, _ name: String) {
         #expect(result.windowEndUnixNanos > result.windowStartUnixNanos, "\(name)")
         #expect(result.throughputOpsPerSecond > 0 && result.operations > 0, "\(name)")
-        #expect(result.latencyP50Millis <= result.latencyP99Millis && result.latencyP99Millis <= result.latencyMaxMillis, "\(name): \(result)")
+        #expect(
+            result.latencyP50Millis <= result.latencyP99Millis && result.latencyP99Millis <= result.latencyMaxMillis, "\(name): \(result)")
         #expect(result.tool != nil, "\(name)")
     }
 
@@ -60,9 +64,13 @@ import TunerFakes
     @Test func everyDriverMeetsTheContract() throws {
         try withHTTPServer { port in
             let url = "http://127.0.0.1:{port}/"
-            var wrk = WrkLoad(url: url); wrk.connections = 2
-            var hey = HeyLoad(url: url); hey.concurrency = 2
-            _ = try script("bench.sh", #"""
+            var wrk = WrkLoad(url: url)
+            wrk.connections = 2
+            var hey = HeyLoad(url: url)
+            hey.concurrency = 2
+            _ = try script(
+                "bench.sh",
+                #"""
                 line='{"rps": 812.5, "lat": {"p50": 1.5, "max": 9.5}, "errors": 0}'
                 if [ "$3" = "-" ]; then echo "latency p99 4.25 ms"; echo "$line"; else printf 'latency p99 4.25 ms\n%s\n' "$line" > "$3"; fi
                 """#)
@@ -81,13 +89,16 @@ import TunerFakes
 
     @Test func aCommandsPlaceholdersAreFilledIn() {
         let driver = CommandDriver(spec: Self.commandSpec(out: true), tool: tool)
-        let arguments = driver.arguments(LoadInvocation(ports: ["": 4222], durationSeconds: 6, seed: 9, logPrefix: "/l/t", measured: true), resultPath: "/l/t.load.out")
+        let arguments = driver.arguments(
+            LoadInvocation(ports: ["": 4222], durationSeconds: 6, seed: 9, logPrefix: "/l/t", measured: true), resultPath: "/l/t.load.out")
         #expect(arguments == ["./bench.sh", "4222", "6s", "/l/t.load.out"])
     }
 
     @Test func wrkAgainstNothingFailsWithItsOwnWords() throws {
         let port = try PosixLauncher().freePort()
-        #expect(throws: TrialFailure.self) { try WrkDriver(spec: WrkLoad(url: "http://127.0.0.1:{port}/"), tool: tool).run(invocation(port)) }
+        #expect(throws: TrialFailure.self) {
+            try WrkDriver(spec: WrkLoad(url: "http://127.0.0.1:{port}/"), tool: tool).run(invocation(port))
+        }
         do { _ = try WrkDriver(spec: WrkLoad(url: "http://127.0.0.1:{port}/"), tool: tool).run(invocation(port)) } catch {
             #expect("\(error)".contains("wrk"), "\(error)")
         }
@@ -95,7 +106,8 @@ import TunerFakes
 
     @Test func heyCountsNon2xxAnswersAsErrors() throws {
         try withHTTPServer { port in
-            var hey = HeyLoad(url: "http://127.0.0.1:{port}/no-such-file"); hey.concurrency = 2
+            var hey = HeyLoad(url: "http://127.0.0.1:{port}/no-such-file")
+            hey.concurrency = 2
             let result = try HeyDriver(spec: hey, tool: tool).run(invocation(port))
             #expect(result.errors > 0 && result.errorRate > 0.9, "\(result)")
             #expect(result.errorBreakdown?.keys.contains { $0.contains("404") } == true, "\(result.errorBreakdown ?? [:])")
@@ -115,7 +127,9 @@ import TunerFakes
     }
 
     @Test func divergentSyncBenchClientsFailTheTrialLoudly() throws {
-        let binary = try script("diverge.sh", """
+        let binary = try script(
+            "diverge.sh",
+            """
             while [ "$1" != "-out" ]; do shift; done
             echo '{"operations":1,"throughput_ops_per_sec":1,"latency_ms":{"p50":1,"p90":1,"p99":1,"max":1},"errors":0,"converged":false,"divergent_clients":2,"window_start_unix_nano":1,"window_end_unix_nano":2}' > "$2"
             exit 3

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import Yams
+
 @testable import TunerCore
 @testable import TunerRuntime
 
@@ -11,20 +12,27 @@ import Yams
 
     func report() -> FrontierReport {
         func sample(_ index: Int, _ setting: GCSetting, _ throughput: Double) -> TrialSample {
-            var sample = TrialSample(trialIndex: index, setting: setting, repeatIndex: index, outcome: .measured, startedAtUnixSeconds: 0,
-                                     wallSeconds: 1, readySeconds: 0.1, tunerCPUSeconds: 0.01, load: nil, gc: nil, memory: nil)
-            sample.load = LoadResult(operations: 1, throughputOpsPerSecond: throughput, latencyP50Millis: 1, latencyP90Millis: 2,
-                                     latencyP99Millis: 3, latencyMaxMillis: 4, errors: 0, converged: nil,
-                                     windowStartUnixNanos: 0, windowEndUnixNanos: 1_000_000_000)
+            var sample = TrialSample(
+                trialIndex: index, setting: setting, repeatIndex: index, outcome: .measured, startedAtUnixSeconds: 0,
+                wallSeconds: 1, readySeconds: 0.1, tunerCPUSeconds: 0.01, load: nil, gc: nil, memory: nil)
+            sample.load = LoadResult(
+                operations: 1, throughputOpsPerSecond: throughput, latencyP50Millis: 1, latencyP90Millis: 2,
+                latencyP99Millis: 3, latencyMaxMillis: 4, errors: 0, converged: nil,
+                windowStartUnixNanos: 0, windowEndUnixNanos: 1_000_000_000)
             sample.gc = GCObservation(cycles: [], windowSeconds: 1, processors: 2, malformedLines: 0, cyclesInRun: 3)
             return sample
         }
-        var report = FrontierReport.make(study: "demo", samples: [sample(0, .goDefault, 1000), sample(1, Self.setting, 1300)],
-                                         objectives: [(.pauseP99Millis, .minimize), (.throughputOpsPerSecond, .maximize)],
-                                         constraints: [], rule: .best(objective: 1), seed: 1)
-        report.apply(surrogate: nil, confirmation: Confirmation(
-            candidate: Self.setting, changes: [(.throughputOpsPerSecond, Estimate(value: 0.3, lower: 0.2, upper: 0.4, level: 0.95, sampleCount: 5))],
-            confirmed: true, verdict: "confirmed: throughput_ops_per_sec better in 5 of 5 alternating pairs (one-sided sign test p = 0.031)"))
+        var report = FrontierReport.make(
+            study: "demo", samples: [sample(0, .goDefault, 1000), sample(1, Self.setting, 1300)],
+            objectives: [(.pauseP99Millis, .minimize), (.throughputOpsPerSecond, .maximize)],
+            constraints: [], rule: .best(objective: 1), seed: 1)
+        report.apply(
+            surrogate: nil,
+            confirmation: Confirmation(
+                candidate: Self.setting,
+                changes: [(.throughputOpsPerSecond, Estimate(value: 0.3, lower: 0.2, upper: 0.4, level: 0.95, sampleCount: 5))],
+                confirmed: true,
+                verdict: "confirmed: throughput_ops_per_sec better in 5 of 5 alternating pairs (one-sided sign test p = 0.031)"))
         return report
     }
 
@@ -44,7 +52,9 @@ import Yams
     @Test func everyFormatsExactText() throws {
         #expect(try render(.dotenv) == Self.header + "\nGOGC=830\nGOMEMLIMIT=211MiB\n")
         #expect(try render(.systemd) == Self.header + "\n[Service]\nEnvironment=\"GOGC=830\"\nEnvironment=\"GOMEMLIMIT=211MiB\"\n")
-        #expect(try render(.kubernetes) == Self.header + "\nenv:\n  - name: GOGC\n    value: \"830\"\n  - name: GOMEMLIMIT\n    value: \"211MiB\"\n")
+        #expect(
+            try render(.kubernetes) == Self.header
+                + "\nenv:\n  - name: GOGC\n    value: \"830\"\n  - name: GOMEMLIMIT\n    value: \"211MiB\"\n")
         #expect(try render(.dockerfile) == Self.header + "\nENV GOGC=830 GOMEMLIMIT=211MiB\n")
         #expect(try render(.compose) == Self.header + "\nenvironment:\n  GOGC: \"830\"\n  GOMEMLIMIT: \"211MiB\"\n")
     }
@@ -101,7 +111,8 @@ import Yams
         let envFile = try write(try render(.dotenv), "gc.env")
         let directory = (dropIn as NSString).deletingLastPathComponent
         // A unit that takes the dotenv file as its EnvironmentFile and the drop-in's section.
-        let unit = "[Unit]\nDescription=tuner env check\n[Service]\nExecStart=/bin/true\nEnvironmentFile=\(envFile)\n"
+        let unit =
+            "[Unit]\nDescription=tuner env check\n[Service]\nExecStart=/bin/true\nEnvironmentFile=\(envFile)\n"
             + (try render(.systemd)).split(separator: "\n").filter { $0.hasPrefix("Environment=") }.joined(separator: "\n") + "\n"
         try unit.write(toFile: "\(directory)/tuner-env-check.service", atomically: true, encoding: .utf8)
         let result = try shell("systemd-analyze verify --man=no '\(directory)/tuner-env-check.service' 2>&1")

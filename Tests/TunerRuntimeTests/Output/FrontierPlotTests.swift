@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import TunerCore
 @testable import TunerRuntime
 
@@ -13,12 +14,17 @@ import Testing
 
     /// The report with its marks fixed by hand (frontier, an infeasible GOGC=off, the default,
     /// GOGC=200 recommended), so the snapshot tests the plot and nothing that decides.
-    static func report(objectives: [(metric: Metric, direction: ObjectiveDirection)] = [(.pauseP99Millis, .minimize), (.throughputOpsPerSecond, .maximize)]) -> FrontierReport {
+    static func report(
+        objectives: [(metric: Metric, direction: ObjectiveDirection)] = [
+            (.pauseP99Millis, .minimize), (.throughputOpsPerSecond, .maximize),
+        ]
+    ) -> FrontierReport {
         let samples = settings.enumerated().map { index, row in
             ProgressFixtures.sample(index, gogc: row.0, pauseMillis: row.1, throughput: row.2, rssMiB: row.3)
         }
-        var report = FrontierReport.make(study: "plot", samples: samples, objectives: objectives, constraints: [],
-                                         rule: .best(objective: objectives.count - 1), seed: 1)
+        var report = FrontierReport.make(
+            study: "plot", samples: samples, objectives: objectives, constraints: [],
+            rule: .best(objective: objectives.count - 1), seed: 1)
         let rss = Constraint(metric: .rssPeakBytes, comparison: .atMost, bound: Double(256 << 20))
         for index in report.rows.indices {
             let gogc = report.rows[index].setting.gogc
@@ -72,7 +78,8 @@ import Testing
     }
 
     @Test func axesFollowTheObjectivesOrderAndGoLogarithmicOnlyPastTenfold() throws {
-        let plot = try #require(FrontierPlot.render(Self.report(objectives: [(.throughputOpsPerSecond, .maximize), (.rssPeakBytes, .minimize)])))
+        let plot = try #require(
+            FrontierPlot.render(Self.report(objectives: [(.throughputOpsPerSecond, .maximize), (.rssPeakBytes, .minimize)])))
         let lines = plot.components(separatedBy: "\n")
         #expect(lines[0] == "peak RSS, lower is better, log scale")
         #expect(lines[1].hasPrefix("400.0 MiB |"))

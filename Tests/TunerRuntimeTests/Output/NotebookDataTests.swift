@@ -1,8 +1,9 @@
 import Foundation
 import Testing
+import TunerFakes
+
 @testable import TunerCore
 @testable import TunerRuntime
-import TunerFakes
 
 /// The notebook's data, computed from a stored study: the stored decision as every other output
 /// renders it, the hypervolume after each trial, and the surrogate's grid.
@@ -10,18 +11,19 @@ import TunerFakes
     static let candidate = GCSetting(gogc: 400, memoryLimitBytes: nil)
 
     func spec(_ directory: String) throws -> StudySpec {
-        try SpecLoader.parse(yaml: """
-            study: notebook
-            seed: 7
-            target: {command: [none, "{port}"]}
-            load: {}
-            parameters:
-              gogc: {min: 25, max: 1600, off: true}
-              gomemlimit: {min: 64MiB, max: 1GiB, off: true}
-            constraints: ["rss_peak <= 1GiB"]
-            budget: {sampler: surrogate, trials: 12, confirm: 5, duration: 1s}
-            output: {data_dir: \(directory)}
-            """, file: "notebook.yml", absolutePath: "\(directory)/notebook.yml")
+        try SpecLoader.parse(
+            yaml: """
+                study: notebook
+                seed: 7
+                target: {command: [none, "{port}"]}
+                load: {}
+                parameters:
+                  gogc: {min: 25, max: 1600, off: true}
+                  gomemlimit: {min: 64MiB, max: 1GiB, off: true}
+                constraints: ["rss_peak <= 1GiB"]
+                budget: {sampler: surrogate, trials: 12, confirm: 5, duration: 1s}
+                output: {data_dir: \(directory)}
+                """, file: "notebook.yml", absolutePath: "\(directory)/notebook.yml")
     }
 
     /// A trial of a smooth synthetic service: a larger heap goal (GOGC, or no GC at all) buys
@@ -31,15 +33,17 @@ import TunerFakes
         let throughput = 5000 + 900 * log(goal) + wobble
         let pause = 0.05 + 0.01 * log(goal)
         let cycles = (0..<max(2, Int(4000 / goal))).map { n in
-            GCCycle(number: n + 1, startSeconds: Double(n) * 0.01, cumulativeCPUPercent: 1, sweepTerminationMillis: pause / 4,
-                    concurrentMarkMillis: 1, markTerminationMillis: pause * (1 + 0.01 * Double(n % 5)), cpuMillis: 1, heapStartMiB: 10,
-                    heapEndMiB: 11, liveHeapMiB: 8, heapGoalMiB: Int(8 * (1 + goal / 100)), processors: 2, forced: false)
+            GCCycle(
+                number: n + 1, startSeconds: Double(n) * 0.01, cumulativeCPUPercent: 1, sweepTerminationMillis: pause / 4,
+                concurrentMarkMillis: 1, markTerminationMillis: pause * (1 + 0.01 * Double(n % 5)), cpuMillis: 1, heapStartMiB: 10,
+                heapEndMiB: 11, liveHeapMiB: 8, heapGoalMiB: Int(8 * (1 + goal / 100)), processors: 2, forced: false)
         }
         let rss = Int64(40 << 20) + Int64(goal) * (200 << 10)
-        var trial = TrialSample(trialIndex: index, setting: setting, repeatIndex: 0, outcome: .measured, startedAtUnixSeconds: 0,
-                                wallSeconds: 1, readySeconds: 0.1, tunerCPUSeconds: 0.01, load: FakeLoadDriver.result(throughput: throughput),
-                                gc: GCObservation(cycles: cycles, windowSeconds: 1, processors: 2, malformedLines: 0),
-                                memory: MemoryObservation(peakBytes: rss, windowStartBytes: rss, windowEndBytes: rss, sampleCount: 5))
+        var trial = TrialSample(
+            trialIndex: index, setting: setting, repeatIndex: 0, outcome: .measured, startedAtUnixSeconds: 0,
+            wallSeconds: 1, readySeconds: 0.1, tunerCPUSeconds: 0.01, load: FakeLoadDriver.result(throughput: throughput),
+            gc: GCObservation(cycles: cycles, windowSeconds: 1, processors: 2, malformedLines: 0),
+            memory: MemoryObservation(peakBytes: rss, windowStartBytes: rss, windowEndBytes: rss, sampleCount: 5))
         trial.phase = phase
         return trial
     }
@@ -54,7 +58,9 @@ import TunerFakes
         var all = settings.enumerated().map { sample($0.offset, $0.element, phase: $0.offset == 0 ? "noise-check" : "search") }
         var failed = sample(all.count, GCSetting(gogc: nil, memoryLimitBytes: nil), phase: "search")
         failed.outcome = .failed(reason: "RSS above target.max_rss")
-        failed.load = nil; failed.gc = nil; failed.memory = nil
+        failed.load = nil
+        failed.gc = nil
+        failed.memory = nil
         all.append(failed)
         let tag = "confirm \(Self.candidate)"
         for pair in 0..<5 {
@@ -82,8 +88,9 @@ import TunerFakes
         try TrialsFile.write(trials, to: "\(directory)/notebook/trials.jsonl")
         let surrogate = Samplers.surrogate(spec).recommendation(samples: trials.filter { !$0.isConfirmation }, rule: spec.recommend)
         let confirmation = StudyRunner.recordedConfirmation(of: Self.candidate, in: trials, spec: spec)
-        try DecisionFile.write(StudyDecision(surrogate: surrogate, confirmation: confirmation, trialCount: trials.count, decidedAtUnixSeconds: 0),
-                               to: "\(directory)/notebook/decision.json")
+        try DecisionFile.write(
+            StudyDecision(surrogate: surrogate, confirmation: confirmation, trialCount: trials.count, decidedAtUnixSeconds: 0),
+            to: "\(directory)/notebook/decision.json")
         return try StoredStudy.load(spec: spec, specPath: "notebook.yml")
     }
 
@@ -96,7 +103,8 @@ import TunerFakes
         #expect(data.decision.explanation == stored.report.recommendationExplanation)
         #expect(data.decision.source == "stored")
         #expect(data.decision.confirmed == true && data.decision.confirmationVerdict == stored.report.confirmation?.verdict)
-        #expect(data.summaryText == ReportRenderer.summary(stored.report, envFilePath: nil), "the summary exactly as tuner report prints it")
+        #expect(
+            data.summaryText == ReportRenderer.summary(stored.report, envFilePath: nil), "the summary exactly as tuner report prints it")
         #expect(data.summaryText.contains("Recommended: \(Self.candidate)"))
         #expect(data.decision.changesVersusDefault.map(\.metric) == stored.report.changesVersusDefault.map(\.metric.rawValue))
         let recommendedRows = data.frontier.filter(\.isRecommended)
@@ -105,7 +113,11 @@ import TunerFakes
         #expect(data.decision.rule == "highest throughput_ops_per_sec among frontier settings that meet the constraints")
         let run = try #require(data.decision.confirmations.first)
         #expect(data.decision.confirmations.count == 1 && run.isDecisive && run.pairs.count == 5)
-        #expect(run.pairs.allSatisfy { pair in data.trials[pair[0]].setting == GCSetting.goDefault.description && data.trials[pair[1]].setting == Self.candidate.description })
+        #expect(
+            run.pairs.allSatisfy { pair in
+                data.trials[pair[0]].setting == GCSetting.goDefault.description
+                    && data.trials[pair[1]].setting == Self.candidate.description
+            })
     }
 
     @Test func aRefutedCandidateLeavesTheDefaultInTheNotebookAsEverywhere() throws {

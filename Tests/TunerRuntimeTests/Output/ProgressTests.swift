@@ -1,33 +1,41 @@
 import Foundation
 import Testing
+import TunerFakes
+
 @testable import TunerCore
 @testable import TunerRuntime
-import TunerFakes
 
 /// Trials for the progress tests: a measured one with throughput, pause p99 and peak RSS, or a failed one.
 enum ProgressFixtures {
-    static func sample(_ index: Int, gogc: Int? = 100, pauseMillis: Double = 0.4, throughput: Double = 5210,
-                       rssMiB: Int64 = 61, wall: Double = 9.6, failed: String? = nil, tool: String? = nil) -> TrialSample {
-        var sample = TrialSample(trialIndex: index, setting: GCSetting(gogc: gogc, memoryLimitBytes: nil), repeatIndex: 0,
-                                 outcome: failed.map { .failed(reason: $0) } ?? .measured,
-                                 startedAtUnixSeconds: 0, wallSeconds: wall, readySeconds: 0.1, tunerCPUSeconds: 0.012,
-                                 load: nil, gc: nil, memory: nil)
+    static func sample(
+        _ index: Int, gogc: Int? = 100, pauseMillis: Double = 0.4, throughput: Double = 5210,
+        rssMiB: Int64 = 61, wall: Double = 9.6, failed: String? = nil, tool: String? = nil
+    ) -> TrialSample {
+        var sample = TrialSample(
+            trialIndex: index, setting: GCSetting(gogc: gogc, memoryLimitBytes: nil), repeatIndex: 0,
+            outcome: failed.map { .failed(reason: $0) } ?? .measured,
+            startedAtUnixSeconds: 0, wallSeconds: wall, readySeconds: 0.1, tunerCPUSeconds: 0.012,
+            load: nil, gc: nil, memory: nil)
         guard failed == nil else { return sample }
-        sample.load = LoadResult(operations: 1, throughputOpsPerSecond: throughput, latencyP50Millis: 1, latencyP90Millis: 2,
-                                 latencyP99Millis: 21.3, latencyMaxMillis: 30, errors: 0, converged: true,
-                                 windowStartUnixNanos: 0, windowEndUnixNanos: 1_000_000_000)
+        sample.load = LoadResult(
+            operations: 1, throughputOpsPerSecond: throughput, latencyP50Millis: 1, latencyP90Millis: 2,
+            latencyP99Millis: 21.3, latencyMaxMillis: 30, errors: 0, converged: true,
+            windowStartUnixNanos: 0, windowEndUnixNanos: 1_000_000_000)
         sample.load?.tool = tool
-        let cycle = GCCycle(number: 1, startSeconds: 1, cumulativeCPUPercent: 1, sweepTerminationMillis: pauseMillis, concurrentMarkMillis: 1,
-                            markTerminationMillis: pauseMillis, cpuMillis: 1, heapStartMiB: 1, heapEndMiB: 1, liveHeapMiB: 1,
-                            heapGoalMiB: 1, processors: 2, forced: false)
+        let cycle = GCCycle(
+            number: 1, startSeconds: 1, cumulativeCPUPercent: 1, sweepTerminationMillis: pauseMillis, concurrentMarkMillis: 1,
+            markTerminationMillis: pauseMillis, cpuMillis: 1, heapStartMiB: 1, heapEndMiB: 1, liveHeapMiB: 1,
+            heapGoalMiB: 1, processors: 2, forced: false)
         sample.gc = GCObservation(cycles: [cycle], windowSeconds: 1, processors: 2, malformedLines: 0)
-        sample.memory = MemoryObservation(peakBytes: rssMiB << 20, windowStartBytes: rssMiB << 20, windowEndBytes: rssMiB << 20, sampleCount: 5)
+        sample.memory = MemoryObservation(
+            peakBytes: rssMiB << 20, windowStartBytes: rssMiB << 20, windowEndBytes: rssMiB << 20, sampleCount: 5)
         return sample
     }
 
     static func start(_ index: Int, of planned: Int, gogc: Int? = 25, phase: String = "search", expected: Double = 9.5) -> TrialStart {
-        TrialStart(trialIndex: index, plannedTrials: planned, setting: GCSetting(gogc: gogc, memoryLimitBytes: nil),
-                   repeatIndex: 0, phase: phase, expectedSeconds: expected)
+        TrialStart(
+            trialIndex: index, plannedTrials: planned, setting: GCSetting(gogc: gogc, memoryLimitBytes: nil),
+            repeatIndex: 0, phase: phase, expectedSeconds: expected)
     }
 
     static func hasEscapeOrCarriageReturn(_ text: String) -> Bool {
@@ -113,13 +121,13 @@ enum ProgressFixtures {
         (.auto, false, true, ["TERM": "xterm-256color"], true, .live),
         (.auto, false, false, ["TERM": "xterm-256color"], false, .plain),
         (.auto, false, true, ["TERM": "xterm", "NO_COLOR": "1"], false, .live),
-        (.auto, false, true, ["TERM": "xterm", "NO_COLOR": ""], true, .live),      // empty NO_COLOR does not count
+        (.auto, false, true, ["TERM": "xterm", "NO_COLOR": ""], true, .live),  // empty NO_COLOR does not count
         (.auto, false, true, ["TERM": "dumb"], false, .plain),
         (.auto, false, true, [:], true, .live),
         (.auto, true, true, ["TERM": "xterm"], true, .quiet),
-        (.on, false, false, [:], true, .plain),                                    // asked for: colour in a pipe
-        (.on, false, true, ["NO_COLOR": "1", "TERM": "xterm"], true, .live),       // the flag overrides NO_COLOR
-        (.on, false, true, ["TERM": "dumb"], true, .plain),                         // but never a live line on a dumb terminal
+        (.on, false, false, [:], true, .plain),  // asked for: colour in a pipe
+        (.on, false, true, ["NO_COLOR": "1", "TERM": "xterm"], true, .live),  // the flag overrides NO_COLOR
+        (.on, false, true, ["TERM": "dumb"], true, .plain),  // but never a live line on a dumb terminal
         (.off, false, true, ["TERM": "xterm"], false, .live),
         (.off, true, false, [:], false, .quiet),
     ]
@@ -128,18 +136,22 @@ enum ProgressFixtures {
     func colourAndLiveLineFollowTheFlagTheTerminalAndTheEnvironment(_ index: Int) {
         let (flag, quiet, terminal, environment, color, progress) = Self.cases[index]
         let mode = OutputMode.decide(color: flag, quiet: quiet, isTerminal: terminal, environment: environment)
-        #expect(mode == OutputMode(color: color, progress: progress), "case \(index): \(flag) quiet=\(quiet) tty=\(terminal) \(environment)")
+        #expect(
+            mode == OutputMode(color: color, progress: progress), "case \(index): \(flag) quiet=\(quiet) tty=\(terminal) \(environment)")
     }
 
     @Test func colourIsAFewSGRCodesAndNothingWithoutColour() {
-        let on = TerminalStyle(color: true), off = TerminalStyle.plain
+        let on = TerminalStyle(color: true)
+        let off = TerminalStyle.plain
         #expect(on.red("FAILED") == "\u{1B}[1;31mFAILED\u{1B}[0m")
         #expect(off.red("FAILED") == "FAILED" && off.bold("x") == "x" && off.green("x") == "x")
         let failed = "[2/3] GOGC=25 GOMEMLIMIT=off rep 1: FAILED: target.ready: timed out"
         #expect(on.trialLine(failed) == "[2/3] GOGC=25 GOMEMLIMIT=off rep 1: \u{1B}[1;31mFAILED\u{1B}[0m: target.ready: timed out")
         #expect(off.trialLine(failed) == failed)
         let summary = "   GOGC\n=>*  200\n *d  100\nRecommended: GOGC=200 GOMEMLIMIT=off  — why"
-        #expect(on.summary(summary) == "   GOGC\n\u{1B}[1;32m=>*  200\u{1B}[0m\n *d  100\n\u{1B}[1mRecommended: GOGC=200 GOMEMLIMIT=off  — why\u{1B}[0m")
+        #expect(
+            on.summary(summary)
+                == "   GOGC\n\u{1B}[1;32m=>*  200\u{1B}[0m\n *d  100\n\u{1B}[1mRecommended: GOGC=200 GOMEMLIMIT=off  — why\u{1B}[0m")
         #expect(off.summary(summary) == summary)
     }
 }
@@ -149,9 +161,21 @@ final class FakeTerminal: @unchecked Sendable {
     private let lock = NSLock()
     private var writes: [String] = []
     var now: Double = 0
-    var all: String { lock.lock(); defer { lock.unlock() }; return writes.joined() }
-    var count: Int { lock.lock(); defer { lock.unlock() }; return writes.count }
-    func write(_ text: String) { lock.lock(); writes.append(text); lock.unlock() }
+    var all: String {
+        lock.lock()
+        defer { lock.unlock() }
+        return writes.joined()
+    }
+    var count: Int {
+        lock.lock()
+        defer { lock.unlock() }
+        return writes.count
+    }
+    func write(_ text: String) {
+        lock.lock()
+        writes.append(text)
+        lock.unlock()
+    }
 
     func display(_ mode: OutputMode, width: Int? = nil) -> ProgressDisplay {
         ProgressDisplay(mode: mode, write: write, clock: { [unowned self] in self.now }, width: { width })
@@ -209,9 +233,15 @@ final class FakeTerminal: @unchecked Sendable {
         // Every plain line is there, in order, each erasing the live line before it when one was shown.
         let permanent = text.components(separatedBy: "\n").map { $0.components(separatedBy: "\r\u{1B}[K").last ?? "" }
         #expect(Array(permanent.dropLast()) == Self.plainLines)
-        #expect(text.contains("\r\u{1B}[K" + Self.plainLines[1] + "\ntrial 2/2 · search · GOGC=25 GOMEMLIMIT=off rep 1 · 0s of ~10s · elapsed 9s · ETA 9s · last: 5210 ops/s"))
+        #expect(
+            text.contains(
+                "\r\u{1B}[K" + Self.plainLines[1]
+                    + "\ntrial 2/2 · search · GOGC=25 GOMEMLIMIT=off rep 1 · 0s of ~10s · elapsed 9s · ETA 9s · last: 5210 ops/s"))
         // The trial start draws the line at once, and ends without a newline so it can be redrawn.
-        #expect(text.hasPrefix("plan: grid: 2 settings × 1 repeats\ntrial 1/2 · search · GOGC=25 GOMEMLIMIT=off rep 1 · 0s of ~10s · elapsed 0s · ETA ?\r\u{1B}[K"))
+        #expect(
+            text.hasPrefix(
+                "plan: grid: 2 settings × 1 repeats\ntrial 1/2 · search · GOGC=25 GOMEMLIMIT=off rep 1 · 0s of ~10s · elapsed 0s · ETA ?\r\u{1B}[K"
+            ))
         // Stopping erases the line and prints nothing else; later lines are plain.
         display.handle(.trialStarted(F.start(2, of: 3)))
         let before = terminal.all.count
@@ -228,7 +258,9 @@ final class FakeTerminal: @unchecked Sendable {
         let display = terminal.display(OutputMode(color: false, progress: .live))
         display.handle(.trialStarted(F.start(0, of: 2)))
         display.aside { terminal.write("<stderr note>\n") }
-        #expect(terminal.all.hasSuffix("ETA ?\r\u{1B}[K<stderr note>\ntrial 1/2 · search · GOGC=25 GOMEMLIMIT=off rep 1 · 0s of ~10s · elapsed 0s · ETA ?"))
+        #expect(
+            terminal.all.hasSuffix(
+                "ETA ?\r\u{1B}[K<stderr note>\ntrial 1/2 · search · GOGC=25 GOMEMLIMIT=off rep 1 · 0s of ~10s · elapsed 0s · ETA ?"))
     }
 
     @Test func colourMarksFailedTrialsAndWarningsOnlyWhenOn() {
@@ -241,13 +273,14 @@ final class FakeTerminal: @unchecked Sendable {
 
     /// What a tick costs: one redraw of the line (render and write), CPU of this thread only.
     @Test func aRedrawCostsFarLessThanAMillisecondOfCPU() {
-        let display = ProgressDisplay(mode: OutputMode(color: false, progress: .live), write: { _ in }, clock: monotonicSeconds, width: { 120 })
+        let display = ProgressDisplay(
+            mode: OutputMode(color: false, progress: .live), write: { _ in }, clock: monotonicSeconds, width: { 120 })
         display.handle(.trialStarted(F.start(0, of: 3)))
         display.handle(.trialFinished(F.sample(0), total: 3))
         display.handle(.trialStarted(F.start(1, of: 3)))
         func threadCPUSeconds() -> Double {
             var usage = rusage()
-            getrusage(1 /* RUSAGE_THREAD */, &usage)
+            getrusage(1, &usage)  // RUSAGE_THREAD
             return Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
         }
         let before = threadCPUSeconds()
@@ -262,8 +295,9 @@ final class FakeTerminal: @unchecked Sendable {
     /// loaded machine may oversleep.
     @Test func theTimerRedrawsAtMostOncePerSecondAndStopsWithTheDisplay() throws {
         let terminal = FakeTerminal()
-        let display = ProgressDisplay(mode: OutputMode(color: false, progress: .live), write: terminal.write,
-                                      clock: monotonicSeconds, width: { nil }, tickSeconds: 0.1)
+        let display = ProgressDisplay(
+            mode: OutputMode(color: false, progress: .live), write: terminal.write,
+            clock: monotonicSeconds, width: { nil }, tickSeconds: 0.1)
         display.start()
         display.handle(.trialStarted(F.start(0, of: 2)))
         let drawn = terminal.count

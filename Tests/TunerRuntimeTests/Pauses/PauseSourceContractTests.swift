@@ -1,8 +1,9 @@
 import Foundation
 import Testing
+import TunerFakes
+
 @testable import TunerCore
 @testable import TunerRuntime
-import TunerFakes
 
 /// One contract for the pause sources that can run without the bundled server: gctrace on a
 /// fake process's captured stderr, runtime-metrics and Prometheus scraped over real HTTP from a
@@ -22,9 +23,11 @@ import TunerFakes
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         let launcher = PosixLauncher()
         let port = try launcher.freePort()
-        let server = try launcher.launch(LaunchRequest(arguments: ["python3", "-m", "http.server", String(port), "--bind", "127.0.0.1"],
-                                                       workingDirectory: folder, environment: ProcessInfo.processInfo.environment,
-                                                       stdoutPath: "\(folder)/.out", stderrPath: "\(folder)/.err"))
+        let server = try launcher.launch(
+            LaunchRequest(
+                arguments: ["python3", "-m", "http.server", String(port), "--bind", "127.0.0.1"],
+                workingDirectory: folder, environment: ProcessInfo.processInfo.environment,
+                stdoutPath: "\(folder)/.out", stderrPath: "\(folder)/.err"))
         defer { server.stop(graceSeconds: 1) }
         _ = TunerTesting.waitFor(10) { Loopback.tcpOpen(port: port) }
         try body(port, folder)
@@ -56,8 +59,10 @@ import TunerFakes
         checkContract(try fake.end(windowStart: 0, windowEnd: 1), kind: .gctrace)
     }
 
-    @Test(arguments: [(PauseSourceKind.runtimeMetrics, "gcmetrics-before.json", "gcmetrics-after.json"),
-                      (.prometheus, "metrics-before.txt", "metrics-after.txt")])
+    @Test(arguments: [
+        (PauseSourceKind.runtimeMetrics, "gcmetrics-before.json", "gcmetrics-after.json"),
+        (.prometheus, "metrics-before.txt", "metrics-after.txt"),
+    ])
     func aScrapedSourceDifferencesTheReadsThatBracketTheWindow(kind: PauseSourceKind, before: String, after: String) throws {
         try withFileServer { port, folder in
             try fixture(before).write(toFile: "\(folder)/endpoint", atomically: true, encoding: .utf8)
@@ -93,7 +98,8 @@ import TunerFakes
             try fixture("gcmetrics-before.json").write(toFile: "\(folder)/endpoint", atomically: true, encoding: .utf8)
             var context = try context(port: port)
             context.setting = GCSetting(gogc: 400, memoryLimitBytes: nil)
-            let session = try ScrapedPauseSource(kind: .runtimeMetrics, url: "http://127.0.0.1:{port}/endpoint", intervalSeconds: 60).begin(context)
+            let session = try ScrapedPauseSource(kind: .runtimeMetrics, url: "http://127.0.0.1:{port}/endpoint", intervalSeconds: 60).begin(
+                context)
             try fixture("gcmetrics-after.json").write(toFile: "\(folder)/endpoint", atomically: true, encoding: .utf8)
             do {
                 _ = try session.end(windowStart: 0, windowEnd: unixNanos())

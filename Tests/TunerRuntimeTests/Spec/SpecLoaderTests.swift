@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import TunerCore
 @testable import TunerRuntime
 
@@ -52,7 +53,10 @@ import Testing
         #expect(spec.target.readiness.kind == .http(url: "http://127.0.0.1:{port}/healthz"))
         #expect(spec.target.readiness.timeoutSeconds == 5)
         #expect(spec.target.maxRSSBytes == 2 << 30)
-        guard case .syncBench(let load) = spec.load.kind else { Issue.record("expected sync-bench"); return }
+        guard case .syncBench(let load) = spec.load.kind else {
+            Issue.record("expected sync-bench")
+            return
+        }
         #expect(load.binary == "/project/experiments/workload/bin/sync-bench")
         #expect(load.mode == .open && load.clients == 20 && load.rateHz == 2.5)
         #expect(load.docSizeBytes == 64 << 10)
@@ -123,7 +127,8 @@ import Testing
     }
 
     @Test func missingRequiredKeyIsNamed() {
-        let error = failure(replacing("budget: {sampler: lhs, settings: 5, repeats: 2, warmup: 1s, duration: 3s}", with: "budget: {settings: 5}"))
+        let error = failure(
+            replacing("budget: {sampler: lhs, settings: 5, repeats: 2, warmup: 1s, duration: 3s}", with: "budget: {settings: 5}"))
         #expect(error?.keyPath == "budget.duration")
     }
 

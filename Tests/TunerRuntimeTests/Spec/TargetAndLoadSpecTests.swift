@@ -1,25 +1,31 @@
 import Foundation
 import Testing
+import TunerFakes
+
 @testable import TunerCore
 @testable import TunerRuntime
-import TunerFakes
 
 /// `target:` for any program and `load:` of every kind, and each misconfiguration's message.
 @Suite struct TargetAndLoadSpecTests {
     func parse(_ target: String, _ load: String) throws(SpecError) -> StudySpec {
-        try SpecLoader.parse(yaml: """
-            study: any
-            target:
-            \(target.split(separator: "\n").map { "  " + $0 }.joined(separator: "\n"))
-            load:
-            \(load.split(separator: "\n").map { "  " + $0 }.joined(separator: "\n"))
-            parameters: {gogc: {values: [50, 100]}}
-            budget: {settings: 2, duration: 2s}
-            """, file: "any.yml", absolutePath: "/srv/any.yml")
+        try SpecLoader.parse(
+            yaml: """
+                study: any
+                target:
+                \(target.split(separator: "\n").map { "  " + $0 }.joined(separator: "\n"))
+                load:
+                \(load.split(separator: "\n").map { "  " + $0 }.joined(separator: "\n"))
+                parameters: {gogc: {values: [50, 100]}}
+                budget: {settings: 2, duration: 2s}
+                """, file: "any.yml", absolutePath: "/srv/any.yml")
     }
 
     func failure(_ target: String, _ load: String) -> SpecError? {
-        do { _ = try parse(target, load); Issue.record("expected an error"); return nil } catch { return error }
+        do {
+            _ = try parse(target, load)
+            Issue.record("expected an error")
+            return nil
+        } catch { return error }
     }
 
     static let twoPorts = """
@@ -27,18 +33,23 @@ import TunerFakes
         """
 
     @Test func anyProgramWithTwoNamedPortsLogReadinessAStopSignalAndAPauseSource() throws {
-        let spec = try parse(Self.twoPorts + """
+        let spec = try parse(
+            Self.twoPorts + """
 
-            env: {APP_MODE: bench}
-            ready: {log: "listening on .*", timeout: 20s}
-            stop_signal: SIGINT
-            pauses: {source: prometheus, url: "http://127.0.0.1:{port:monitor}/metrics", interval: 250ms}
-            """, "kind: wrk\nurl: \"http://127.0.0.1:{port}/items\"\nconnections: 64\nthreads: 2")
+                env: {APP_MODE: bench}
+                ready: {log: "listening on .*", timeout: 20s}
+                stop_signal: SIGINT
+                pauses: {source: prometheus, url: "http://127.0.0.1:{port:monitor}/metrics", interval: 250ms}
+                """, "kind: wrk\nurl: \"http://127.0.0.1:{port}/items\"\nconnections: 64\nthreads: 2")
         #expect(spec.target.boundPortNames == ["", "monitor"])
         #expect(spec.target.readiness.kind == .log(pattern: "listening on .*"))
         #expect(spec.target.stopSignal.number == SIGINT)
-        #expect(spec.target.pauses == PauseSourceSpec(kind: .prometheus, url: "http://127.0.0.1:{port:monitor}/metrics", intervalSeconds: 0.25))
-        guard case .wrk(let wrk) = spec.load.kind else { Issue.record("expected wrk"); return }
+        #expect(
+            spec.target.pauses == PauseSourceSpec(kind: .prometheus, url: "http://127.0.0.1:{port:monitor}/metrics", intervalSeconds: 0.25))
+        guard case .wrk(let wrk) = spec.load.kind else {
+            Issue.record("expected wrk")
+            return
+        }
         #expect(wrk.connections == 64 && wrk.threads == 2 && wrk.binary == "wrk")
         #expect(spec.load.maxErrorRate == 0.01)
     }
@@ -46,12 +57,17 @@ import TunerFakes
     @Test func theDefaultReadinessIsATCPConnectToTheFirstPort() throws {
         let spec = try parse(Self.twoPorts, "kind: hey\nurl: \"http://127.0.0.1:{port}/\"\nconcurrency: 4\nrate_hz: 50")
         #expect(spec.target.readiness.kind == .tcp(port: "{port}"))
-        guard case .hey(let hey) = spec.load.kind else { Issue.record("expected hey"); return }
+        guard case .hey(let hey) = spec.load.kind else {
+            Issue.record("expected hey")
+            return
+        }
         #expect(hey.concurrency == 4 && hey.rateHz == 50 && hey.method == "GET")
     }
 
     @Test func aCommandLoadReadsItsFiguresByJSONPathOrRegex() throws {
-        let spec = try parse(Self.twoPorts, """
+        let spec = try parse(
+            Self.twoPorts,
+            """
             kind: command
             command: [bin/bench, -addr, "127.0.0.1:{port}", -d, "{duration}", -out, "{out}"]
             throughput: {json: "$.summary.rps"}
@@ -59,7 +75,10 @@ import TunerFakes
             latency_unit: us
             errors: {json: "$.errors"}
             """)
-        guard case .command(let command) = spec.load.kind else { Issue.record("expected command"); return }
+        guard case .command(let command) = spec.load.kind else {
+            Issue.record("expected command")
+            return
+        }
         #expect(command.command[0] == "/srv/bin/bench", "relative to target.workdir")
         #expect(command.output.throughput == .json(path: "$.summary.rps"))
         #expect(command.output.latencyP99 == .regex(pattern: "p99=([0-9.]+)"))
@@ -68,7 +87,10 @@ import TunerFakes
 
     @Test(arguments: [
         ("ready: {tcp: \"{port:admin}\"}", "target.ready.tcp", "uses {port:admin}, but target.command never binds it"),
-        ("pauses: {source: expvar, url: \"http://127.0.0.1:{port:debug}/debug/vars\"}", "target.pauses.url", "uses {port:debug}, but target.command never binds it"),
+        (
+            "pauses: {source: expvar, url: \"http://127.0.0.1:{port:debug}/debug/vars\"}", "target.pauses.url",
+            "uses {port:debug}, but target.command never binds it"
+        ),
         ("pauses: {source: expvar}", "target.pauses.url", "give its url"),
         ("pauses: {source: statsd}", "target.pauses.source", "is not a pause source"),
         ("ready: {log: \"([unclosed\"}", "target.ready.log", "is not a regular expression"),
@@ -85,7 +107,10 @@ import TunerFakes
     @Test(arguments: [
         ("kind: wrk\nurl: \"http://127.0.0.1:{port:web}/\"", "load.url", "uses {port:web}, but target.command never binds it"),
         ("kind: wrk", "load.url", "missing key"),
-        ("kind: wrk\nurl: \"http://127.0.0.1:{port}/\"\nthreads: 8\nconnections: 4", "load.connections", "at least one connection per thread"),
+        (
+            "kind: wrk\nurl: \"http://127.0.0.1:{port}/\"\nthreads: 8\nconnections: 4", "load.connections",
+            "at least one connection per thread"
+        ),
         ("kind: gatling", "load.kind", "is not a load kind"),
         ("kind: hey\nurl: \"http://127.0.0.1:{port}/\"\nmethod: BREW", "load.method", "is not an HTTP method"),
         ("kind: command\ncommand: [b]\nthroughput: {json: \"$..rps\"}", "load.throughput.json", "recursive descent"),
@@ -112,13 +137,14 @@ import TunerFakes
 /// The checks before the first trial, on a fake launcher's build info.
 @Suite struct PreflightTests {
     func runner(goVersion: String, gomemlimit: String) throws -> StudyRunner {
-        let spec = try SpecLoader.parse(yaml: """
-            study: pre
-            target: {command: [/bin/sh, "{port}"]}
-            load: {kind: wrk, binary: /bin/sh, url: "http://127.0.0.1:{port}/"}
-            parameters: {gogc: {values: [50, 100]}, gomemlimit: {values: [\(gomemlimit)]}}
-            budget: {settings: 2, duration: 2s}
-            """, file: "pre.yml", absolutePath: "/tmp/pre.yml")
+        let spec = try SpecLoader.parse(
+            yaml: """
+                study: pre
+                target: {command: [/bin/sh, "{port}"]}
+                load: {kind: wrk, binary: /bin/sh, url: "http://127.0.0.1:{port}/"}
+                parameters: {gogc: {values: [50, 100]}, gomemlimit: {values: [\(gomemlimit)]}}
+                budget: {settings: 2, duration: 2s}
+                """, file: "pre.yml", absolutePath: "/tmp/pre.yml")
         let launcher = FakeLauncher()
         launcher.buildInfo = GoBuildInfo(goVersion: goVersion, mainModule: nil, experiments: [], defaultGODEBUG: "madvdontneed=1")
         var runner = StudyRunner(spec: spec, store: InMemoryStudyStore(), trialRunner: ReplayEvaluator(samples: []), log: { _ in })
@@ -132,7 +158,9 @@ import TunerFakes
             _ = try old.preflight()
             Issue.record("expected a refusal")
         } catch {
-            #expect("\(error)".contains("parameters.gomemlimit: the target is built with go1.18.10, and GOMEMLIMIT exists only from Go 1.19"), "\(error)")
+            #expect(
+                "\(error)".contains("parameters.gomemlimit: the target is built with go1.18.10, and GOMEMLIMIT exists only from Go 1.19"),
+                "\(error)")
         }
         // GOGC alone is fine on the same binary; its GC-related GODEBUG default is a warning.
         let warnings = try runner(goVersion: "go1.18.10", gomemlimit: "off").preflight()

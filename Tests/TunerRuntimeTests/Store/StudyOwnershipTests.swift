@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import TunerCore
 @testable import TunerRuntime
 
@@ -14,10 +15,12 @@ import Testing
 
     /// Starts `command` in its own process group and returns it.
     func spawn(_ command: [String]) throws -> RunningProcess {
-        try PosixLauncher().launch(LaunchRequest(arguments: command, workingDirectory: directory,
-                                                 environment: ProcessInfo.processInfo.environment,
-                                                 stdoutPath: "\(directory)/\(UUID().uuidString).out",
-                                                 stderrPath: "/dev/null"))
+        try PosixLauncher().launch(
+            LaunchRequest(
+                arguments: command, workingDirectory: directory,
+                environment: ProcessInfo.processInfo.environment,
+                stdoutPath: "\(directory)/\(UUID().uuidString).out",
+                stderrPath: "/dev/null"))
     }
 
     @Test func aSecondLockOnTheSameStudyIsRefusedAndNamesTheHolder() throws {
@@ -27,7 +30,10 @@ import Testing
         do {
             _ = try StudyLock(path: path)
         } catch {
-            guard case .held(_, let owner) = error else { Issue.record("expected held, got \(error)"); return }
+            guard case .held(_, let owner) = error else {
+                Issue.record("expected held, got \(error)")
+                return
+            }
             #expect(owner?.pid == getpid())
             #expect(owner?.isSameProcess(as: .current) == true)
         }
@@ -39,10 +45,15 @@ import Testing
     @Test func aLockHeldByAKilledProcessIsFreeAtOnce() throws {
         let path = "\(directory)/study.lock"
         let marker = "\(directory)/holder.out"
-        let holder = try PosixLauncher().launch(LaunchRequest(
-            arguments: ["python3", "-c", "import fcntl,sys,time; f=open(sys.argv[1],'w'); fcntl.flock(f, fcntl.LOCK_EX); print('locked', flush=True); time.sleep(60)", path],
-            workingDirectory: directory, environment: ProcessInfo.processInfo.environment,
-            stdoutPath: marker, stderrPath: "/dev/null"))
+        let holder = try PosixLauncher().launch(
+            LaunchRequest(
+                arguments: [
+                    "python3", "-c",
+                    "import fcntl,sys,time; f=open(sys.argv[1],'w'); fcntl.flock(f, fcntl.LOCK_EX); print('locked', flush=True); time.sleep(60)",
+                    path,
+                ],
+                workingDirectory: directory, environment: ProcessInfo.processInfo.environment,
+                stdoutPath: marker, stderrPath: "/dev/null"))
         defer { holder.stop(graceSeconds: 0) }
         let deadline = monotonicSeconds() + 20
         while monotonicSeconds() < deadline, !((try? String(contentsOfFile: marker, encoding: .utf8)) ?? "").contains("locked") {

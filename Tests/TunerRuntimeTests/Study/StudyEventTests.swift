@@ -1,24 +1,27 @@
 import Foundation
 import Testing
+import TunerFakes
+
 @testable import TunerCore
 @testable import TunerRuntime
-import TunerFakes
 
 @Suite struct StudyEventTests {
     /// A grid study of 3 settings × 2 repeats replayed from a recorded surface, with 2 confirmation pairs.
     func runner(events: @escaping (StudyEvent) -> Void) throws -> StudyRunner {
-        let replay = ReplayEvaluator(samples: ReplayStudyTests.surface().map { sample in
-            var sample = sample
-            sample.wallSeconds = 4.5   // 1 s warm-up + 2 s window + 1.5 s of launching and stopping
-            return sample
-        })
-        var spec = try SpecLoader.parse(yaml: """
-            study: events
-            target: {command: [none, "{port}"]}
-            load: {}
-            parameters: {gogc: {values: [50, 100, 200]}}
-            budget: {sampler: grid, settings: 3, repeats: 2, confirm: 2, warmup: 1s, duration: 2s, noise_check: off}
-            """, file: "events.yml", absolutePath: "/tmp/events.yml")
+        let replay = ReplayEvaluator(
+            samples: ReplayStudyTests.surface().map { sample in
+                var sample = sample
+                sample.wallSeconds = 4.5  // 1 s warm-up + 2 s window + 1.5 s of launching and stopping
+                return sample
+            })
+        var spec = try SpecLoader.parse(
+            yaml: """
+                study: events
+                target: {command: [none, "{port}"]}
+                load: {}
+                parameters: {gogc: {values: [50, 100, 200]}}
+                budget: {sampler: grid, settings: 3, repeats: 2, confirm: 2, warmup: 1s, duration: 2s, noise_check: off}
+                """, file: "events.yml", absolutePath: "/tmp/events.yml")
         spec.space = SearchSpace(gogc: .values([50, 100, 200]), memoryLimit: .values([nil]))
         var runner = StudyRunner(spec: spec, store: InMemoryStudyStore(), trialRunner: replay, events: events)
         runner.exports = nil
@@ -34,7 +37,8 @@ import TunerFakes
 
         // The same study through the log-line initialiser prints exactly the events' plain text.
         let logged = try runner(events: { _ in })
-        var withLog = StudyRunner(spec: logged.spec, store: InMemoryStudyStore(), trialRunner: logged.trialRunner, log: { lines.append($0) })
+        var withLog = StudyRunner(
+            spec: logged.spec, store: InMemoryStudyStore(), trialRunner: logged.trialRunner, log: { lines.append($0) })
         withLog.exports = nil
         var again = try withLog.runTrials()
         _ = try withLog.confirm(candidate: GCSetting(gogc: 200, memoryLimitBytes: nil), samples: &again)

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import TunerCore
 @testable import TunerRuntime
 
@@ -10,8 +11,9 @@ import Testing
             let t = Double(i) * 0.1
             return MemoryReadings.Reading(unixNanos: Int64(t * 1e9), bytes: Int64((10 + min(t / 2, 1) * 90) * 1_048_576))
         }
-        let memory = try #require(MemoryReadings(readings: readings, peakBytes: 100 << 20, exceededCap: false)
-            .observation(windowStart: 0, windowEnd: 4_000_000_000))
+        let memory = try #require(
+            MemoryReadings(readings: readings, peakBytes: 100 << 20, exceededCap: false)
+                .observation(windowStart: 0, windowEnd: 4_000_000_000))
         #expect(abs(try #require(memory.steadyTrendPercentPerMinute)) < 1e-6)
         #expect(memory.growthFraction > 1, "start to end the fill shows as growth, which is why the table no longer shows it")
     }

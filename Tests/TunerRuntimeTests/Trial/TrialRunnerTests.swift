@@ -1,8 +1,9 @@
 import Foundation
 import Testing
+import TunerFakes
+
 @testable import TunerCore
 @testable import TunerRuntime
-import TunerFakes
 
 /// `TrialRunner` driven entirely by fakes: no process starts, nothing races a sleep, every
 /// fault path is reached by a script.
@@ -12,19 +13,25 @@ import TunerFakes
         gc 2 @0.200s 1%: 0.40+1.0+0.20 ms clock, 1+0.1/0.2/0.3+0.5 ms cpu, 4->5->2 MB, 5 MB goal, 0 MB stacks, 0 MB globals, 2 P
         """
 
-    func target(_ command: [String] = ["bin/server", "-addr", "127.0.0.1:{port}", "-monitor", "{port:monitor}"],
-                ready: ReadinessProbe.Kind = .tcp(port: "{port}")) -> TargetSpec {
-        var target = TargetSpec(name: "test", workdir: "/srv", build: nil, command: command, environment: ["TUNER_TEST": "1"],
-                                readiness: ReadinessProbe(kind: ready, timeoutSeconds: 0.2), stopGraceSeconds: 1,
-                                maxRSSBytes: 1 << 30)
+    func target(
+        _ command: [String] = ["bin/server", "-addr", "127.0.0.1:{port}", "-monitor", "{port:monitor}"],
+        ready: ReadinessProbe.Kind = .tcp(port: "{port}")
+    ) -> TargetSpec {
+        var target = TargetSpec(
+            name: "test", workdir: "/srv", build: nil, command: command, environment: ["TUNER_TEST": "1"],
+            readiness: ReadinessProbe(kind: ready, timeoutSeconds: 0.2), stopGraceSeconds: 1,
+            maxRSSBytes: 1 << 30)
         target.stopSignal = StopSignal(name: "INT", number: SIGINT)
         return target
     }
 
-    func runner(_ target: TargetSpec, launcher: FakeLauncher, load: FakeLoadDriver = FakeLoadDriver(),
-                pauses: PauseSource = FakePauseSource(gctrace: twoCycles), warmup: Double = 1) -> TrialRunner {
-        TrialRunner(target: target, launcher: launcher, load: load, pauses: pauses, logDirectory: "/logs",
-                    warmupSeconds: warmup, durationSeconds: 2)
+    func runner(
+        _ target: TargetSpec, launcher: FakeLauncher, load: FakeLoadDriver = FakeLoadDriver(),
+        pauses: PauseSource = FakePauseSource(gctrace: twoCycles), warmup: Double = 1
+    ) -> TrialRunner {
+        TrialRunner(
+            target: target, launcher: launcher, load: load, pauses: pauses, logDirectory: "/logs",
+            warmupSeconds: warmup, durationSeconds: 2)
     }
 
     @Test func measuredTrialCarriesLoadMemoryPausesAndTheTargetsGo() throws {
@@ -33,7 +40,8 @@ import TunerFakes
         server.executablePath = "/srv/bin/server"
         let launcher = FakeLauncher(scripts: ["server": [server]])
         launcher.buildInfo = GoBuildInfo(goVersion: "go1.27.3", mainModule: "example.com/server", experiments: [], defaultGODEBUG: nil)
-        let sample = runner(target(), launcher: launcher).run(setting: GCSetting(gogc: 50, memoryLimitBytes: 64 << 20), trialIndex: 3, repeatIndex: 1, seed: 1)
+        let sample = runner(target(), launcher: launcher).run(
+            setting: GCSetting(gogc: 50, memoryLimitBytes: 64 << 20), trialIndex: 3, repeatIndex: 1, seed: 1)
         #expect(sample.isMeasured, "\(sample.outcome)")
         #expect(sample.load?.throughputOpsPerSecond == 1000)
         #expect(sample.pauses?.count == 4)
@@ -89,7 +97,9 @@ import TunerFakes
         let launcher = FakeLauncher()
         launcher.missingPrograms = ["bin/server"]
         let sample = runner(target(), launcher: launcher).run(setting: .goDefault, trialIndex: 0, repeatIndex: 0, seed: 1)
-        #expect(sample.outcome.failureReason?.contains("server could not start (target.command): bin/server is not on PATH") == true, "\(sample.outcome)")
+        #expect(
+            sample.outcome.failureReason?.contains("server could not start (target.command): bin/server is not on PATH") == true,
+            "\(sample.outcome)")
     }
 
     @Test(arguments: [
@@ -130,7 +140,9 @@ import TunerFakes
     }
 
     @Test func failingLoadFailsTheTrialWithTheToolsReason() throws {
-        let load = FakeLoadDriver(outcomes: [.success(FakeLoadDriver.result()), .failure(TrialFailure("wrk exited with status 1: unable to connect"))])
+        let load = FakeLoadDriver(outcomes: [
+            .success(FakeLoadDriver.result()), .failure(TrialFailure("wrk exited with status 1: unable to connect")),
+        ])
         let sample = runner(target(), launcher: FakeLauncher(), load: load).run(setting: .goDefault, trialIndex: 0, repeatIndex: 0, seed: 1)
         #expect(sample.outcome.failureReason == "wrk exited with status 1: unable to connect")
     }
@@ -138,7 +150,7 @@ import TunerFakes
     @Test func serverKilledUnderLoadFailsTheTrialWithTheSignal() throws {
         var dying = FakeProcessScript()
         dying.diesBySignal = SIGKILL
-        dying.diesAfterPolls = 1 // alive through readiness, dead once the load has run
+        dying.diesAfterPolls = 1  // alive through readiness, dead once the load has run
         dying.standardError = "fatal error: runtime: out of memory\n"
         let sample = runner(target(), launcher: FakeLauncher(scripts: ["server": [dying]]), warmup: 0)
             .run(setting: .goDefault, trialIndex: 0, repeatIndex: 0, seed: 1)
@@ -164,7 +176,10 @@ import TunerFakes
         var trial = runner(target(), launcher: FakeLauncher(), load: FakeLoadDriver(outcomes: [.success(noisy)]))
         trial.maxErrorRate = 0.01
         let failed = trial.run(setting: .goDefault, trialIndex: 0, repeatIndex: 0, seed: 1)
-        #expect(failed.outcome.failureReason?.contains("30 failed request(s) in the window (3.00 %: status 500 30), above load.max_error_rate 1.00 %") == true, "\(failed.outcome)")
+        #expect(
+            failed.outcome.failureReason?.contains(
+                "30 failed request(s) in the window (3.00 %: status 500 30), above load.max_error_rate 1.00 %") == true, "\(failed.outcome)"
+        )
         trial.maxErrorRate = 0.05
         #expect(trial.run(setting: .goDefault, trialIndex: 0, repeatIndex: 0, seed: 1).isMeasured)
     }
@@ -173,15 +188,20 @@ import TunerFakes
         var trial = runner(target(), launcher: FakeLauncher())
         trial.baseEnvironment = ["PATH": "/bin", "GODEBUG": "madvdontneed=1,gctrace=2", "GOGC": "5"]
         let environment = trial.serverEnvironment(for: GCSetting(gogc: 200, memoryLimitBytes: 512 << 20))
-        #expect(environment == ["PATH": "/bin", "TUNER_TEST": "1", "GOGC": "200", "GOMEMLIMIT": "512MiB",
-                                "GODEBUG": "madvdontneed=1,gctrace=1"])
+        #expect(
+            environment == [
+                "PATH": "/bin", "TUNER_TEST": "1", "GOGC": "200", "GOMEMLIMIT": "512MiB",
+                "GODEBUG": "madvdontneed=1,gctrace=1",
+            ])
     }
 
     func reading(_ gc: GCObservation) -> PauseReading { PauseReading(summary: PauseSummary(gctrace: gc), gc: gc) }
 
     @Test func unreadableTraceLinesFailAGCTraceTrial() throws {
         let observation = GCObservation(cycles: [], windowSeconds: 1, processors: 2, malformedLines: 2, cyclesInRun: 5)
-        #expect(throws: TrialFailure.self) { try TrialRunner.check(reading(observation), source: .gctrace, setting: .goDefault, logPrefix: "x") }
+        #expect(throws: TrialFailure.self) {
+            try TrialRunner.check(reading(observation), source: .gctrace, setting: .goDefault, logPrefix: "x")
+        }
         // Another source does not depend on the trace.
         try TrialRunner.check(reading(observation), source: .prometheus, setting: .goDefault, logPrefix: "x")
     }
@@ -190,19 +210,23 @@ import TunerFakes
         let silent = GCObservation(cycles: [], windowSeconds: 1, processors: nil, malformedLines: 0, cyclesInRun: 0)
         #expect(throws: TrialFailure.self) { try TrialRunner.check(reading(silent), source: .gctrace, setting: .goDefault, logPrefix: "x") }
         #expect(throws: TrialFailure.self) {
-            try TrialRunner.check(reading(silent), source: .gctrace, setting: GCSetting(gogc: nil, memoryLimitBytes: 64 << 20), logPrefix: "x")
+            try TrialRunner.check(
+                reading(silent), source: .gctrace, setting: GCSetting(gogc: nil, memoryLimitBytes: 64 << 20), logPrefix: "x")
         }
         // GOGC=off with a limit collects only at the limit: below it, zero cycles is the truth;
         // at or above it (or with no reading of RSS) a silent trace is still a fault.
-        try TrialRunner.check(reading(silent), source: .gctrace, setting: GCSetting(gogc: nil, memoryLimitBytes: 1 << 30),
-                              peakRSSBytes: 60 << 20, logPrefix: "x")
+        try TrialRunner.check(
+            reading(silent), source: .gctrace, setting: GCSetting(gogc: nil, memoryLimitBytes: 1 << 30),
+            peakRSSBytes: 60 << 20, logPrefix: "x")
         #expect(throws: TrialFailure.self) {
-            try TrialRunner.check(reading(silent), source: .gctrace, setting: GCSetting(gogc: nil, memoryLimitBytes: 64 << 20),
-                                  peakRSSBytes: 70 << 20, logPrefix: "x")
+            try TrialRunner.check(
+                reading(silent), source: .gctrace, setting: GCSetting(gogc: nil, memoryLimitBytes: 64 << 20),
+                peakRSSBytes: 70 << 20, logPrefix: "x")
         }
         #expect(throws: TrialFailure.self) {
-            try TrialRunner.check(reading(silent), source: .gctrace, setting: GCSetting(gogc: 100, memoryLimitBytes: 1 << 30),
-                                  peakRSSBytes: 60 << 20, logPrefix: "x")
+            try TrialRunner.check(
+                reading(silent), source: .gctrace, setting: GCSetting(gogc: 100, memoryLimitBytes: 1 << 30),
+                peakRSSBytes: 60 << 20, logPrefix: "x")
         }
         // GOGC=off with no limit never collects: zero cycles is the truth, not a fault.
         try TrialRunner.check(reading(silent), source: .gctrace, setting: GCSetting(gogc: nil, memoryLimitBytes: nil), logPrefix: "x")

@@ -1,0 +1,6 @@
+import Foundation
+
+/// `--color auto|on|off`.
+public enum ColorChoice: String, CaseIterable, Sendable {
+    case auto, on, off
+}
