@@ -78,7 +78,7 @@ let package = Package(
             dependencies: ["TunerRuntime", "TunerCore", "TunerFakes", .product(name: "Yams", package: "Yams")]
         ),
         .testTarget(name: "TunerLabTests", dependencies: ["TunerLab", "TunerFakes", "TunerRuntime", "TunerCore"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["TunerRuntime", "TunerCore", "TunerFakes"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["TunerRuntime", "TunerCore", "TunerFakes"], exclude: ["Fixtures"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -48,7 +48,10 @@ public final class FakeLauncher: Launcher, @unchecked Sendable {
         return fake.probe(check)
     }
 
-    public func goBuildInfo(executable: String) -> GoBuildInfo? { buildInfo }
+    /// What `goBuildInfo` answers for particular executables (else ``buildInfo``).
+    public var buildInfoByExecutable: [String: GoBuildInfo] = [:]
+
+    public func goBuildInfo(executable: String) -> GoBuildInfo? { buildInfoByExecutable[executable] ?? buildInfo }
 
     /// Process groups that count as still running for ``reap(_:)``.
     public var liveGroups: Set<Int32> = []

@@ -9,6 +9,8 @@ public final class FakeLoadDriver: LoadDriver, @unchecked Sendable {
     /// Results of successive runs (warm-up included); the last one repeats. A `String` fails.
     private var outcomes: [Result<LoadResult, TrialFailure>]
     public private(set) var invocations: [LoadInvocation] = []
+    /// Called at every run, before it answers (a test looks at the world while the load runs).
+    public var onRun: ((LoadInvocation) -> Void)?
 
     public init(outcomes: [Result<LoadResult, TrialFailure>] = [.success(FakeLoadDriver.result())]) {
         self.outcomes = outcomes
@@ -28,6 +30,7 @@ public final class FakeLoadDriver: LoadDriver, @unchecked Sendable {
     }
 
     public func run(_ invocation: LoadInvocation) throws -> LoadResult {
+        onRun?(invocation)
         lock.lock()
         defer { lock.unlock() }
         invocations.append(invocation)

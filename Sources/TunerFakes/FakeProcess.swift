@@ -10,6 +10,7 @@ public final class FakeProcess: RunningProcess, @unchecked Sendable {
     private let lock = NSLock()
     private var polls = 0
     private var probes = 0
+    private var cpuReads = 0
     private var exit: ProcessExit?
     /// The signal `stop` sent first, if it was stopped.
     public private(set) var stoppedWith: Int32?
@@ -73,4 +74,19 @@ public final class FakeProcess: RunningProcess, @unchecked Sendable {
     public func standardOutput() -> String { script.standardOutput }
     public func standardError() -> String { script.standardError }
     public var executablePath: String? { script.executablePath }
+
+    public func groupCPUSeconds() -> Double? {
+        lock.lock()
+        defer { lock.unlock() }
+        guard !script.cpuSecondsReadings.isEmpty else { return nil }
+        let reading = script.cpuSecondsReadings[min(cpuReads, script.cpuSecondsReadings.count - 1)]
+        cpuReads += 1
+        return reading
+    }
+
+    public func groupExecutablePaths(listeningOn port: Int?) -> [String] {
+        var paths = script.groupExecutablePaths
+        if let leader = script.executablePath, !paths.contains(leader) { paths.insert(leader, at: min(1, paths.count)) }
+        return paths
+    }
 }

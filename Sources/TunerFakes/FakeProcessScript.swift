@@ -20,6 +20,10 @@ public struct FakeProcessScript: Sendable {
     /// For a load tool: exits with this status after `wait` (0 = success).
     public var exitStatus: Int32 = 0
     public var executablePath: String? = nil
+    /// Images of the processes the fake starts under it (a wrapper's child), listener first.
+    public var groupExecutablePaths: [String] = []
+    /// What successive reads of the group's CPU seconds return; the last repeats (empty: nil).
+    public var cpuSecondsReadings: [Double] = []
 
     public init() {}
 }

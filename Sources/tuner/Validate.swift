@@ -23,6 +23,7 @@ extension Tuner {
             let sampler = runner.sampler()
             let perTrial = studySpec.budget.warmupSeconds + studySpec.budget.durationSeconds
             let budget = studySpec.budget
+            for warning in studySpec.target.warnings { Diagnostics.note("WARNING: \(warning)") }
             say("\(spec): valid. Study '\(studySpec.study)', seed \(studySpec.seed).")
             say(
                 "target: \(studySpec.target.command.joined(separator: " ")) (ports: \(studySpec.target.boundPortNames.map { $0.isEmpty ? "{port}" : "{port:\($0)}" }.joined(separator: ", "))); pauses from \(studySpec.target.pauses.kind.rawValue)\(studySpec.target.pauses.url.map { " at \($0)" } ?? ""); load: \(studySpec.load.kindName), warm-up as a separate unmeasured run"

@@ -86,10 +86,16 @@ fi
 draw="$(realpath --relative-to="$root" "$(realpath "$draw")")"
 [ "$truth" = "in-sample" ] || truth="$(realpath --relative-to="$root" "$(realpath "$truth")")"
 
-# Python packages, pinned; not part of the quick start or CI.
-if ! "$python" -c 'import optuna, botorch, torch, moocore, numpy, scipy' 2>/dev/null; then
-  echo "installing the benchmark's Python packages (experiments/bench/requirements.txt)" >&2
-  "$python" -m pip install --quiet -r "$bench/requirements.txt"
+# Python packages, pinned; not part of the quick start. Rescoring needs only the scorer's
+# (requirements-test.txt, which CI installs too); running the opponents needs all of them.
+if [ "$score_only" = 1 ]; then
+  needed='import moocore, numpy, scipy'; requirements="$bench/requirements-test.txt"
+else
+  needed='import optuna, botorch, torch, moocore, numpy, scipy'; requirements="$bench/requirements.txt"
+fi
+if ! "$python" -c "$needed" 2>/dev/null; then
+  echo "installing the benchmark's Python packages ($requirements)" >&2
+  "$python" -m pip install --quiet -r "$requirements"
 fi
 # One thread everywhere: reproducible reductions, and nothing competes with a second job.
 export OMP_NUM_THREADS=1 MKL_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 PYTHONWARNINGS=ignore

@@ -79,13 +79,16 @@ extension SelectionRule {
     ///   - directions: one per objective.
     ///   - feasible, onFrontier: one flag per setting.
     ///   - objectiveNames: names used in the explanation; "objective k" when nil.
+    ///   - formatters: how each objective's value is written in the explanation (sizes in Go's
+    ///     units); plain numbers when nil.
     /// - Complexity: O(S·m), plus O(f · HV(f)) for ``largestContribution``.
     public func select(
         points: [[Double]],
         directions: [ObjectiveDirection],
         feasible: [Bool],
         onFrontier: [Bool],
-        objectiveNames: [String]? = nil
+        objectiveNames: [String]? = nil,
+        formatters: [@Sendable (Double) -> String]? = nil
     ) -> Selection? {
         precondition(points.count == feasible.count && points.count == onFrontier.count, "one flag per setting is needed")
         let m = directions.count
@@ -129,7 +132,8 @@ extension SelectionRule {
             let adjective = directions[k] == .minimize ? "lowest" : "highest"
             return Selection(
                 index: best,
-                explanation: "it has the \(adjective) \(name(k)) (\(format(points[best][k]))) among \(pool)"
+                explanation:
+                    "it has the \(adjective) \(name(k)) (\(formatters.map { $0[k](points[best][k]) } ?? format(points[best][k]))) among \(pool)"
             )
         case .knee:
             let (best, score) = argmin { s in normalized[s]!.reduce(0, +) }

@@ -25,6 +25,12 @@ public enum Metric: String, Sendable, Codable, CaseIterable {
     case gcCount = "gc_count"
     /// GC CPU share of available CPU in the window, percent.
     case gcCPUPercent = "gc_cpu_pct"
+    /// The service's CPU (user + system, every process of its group) over the measured window
+    /// per operation of the window, microseconds: what a setting costs in cores, precise where
+    /// throughput is noisy, and the figure an open-loop service can move at all.
+    case cpuPerOpMicros = "cpu_per_op_us"
+    /// The GC's share of the service's CPU over the measured window, percent (``ServiceCPU``).
+    case gcCPUSharePercent = "gc_cpu_share_pct"
 
     /// The direction that is better when the metric is an objective.
     public var naturalDirection: ObjectiveDirection {
@@ -50,6 +56,8 @@ public enum Metric: String, Sendable, Codable, CaseIterable {
         case .rssTrendPercentPerMinute: return "RSS trend, 2nd half of the window (%/min)"
         case .gcCount: return "GC count"
         case .gcCPUPercent: return "GC CPU (%)"
+        case .cpuPerOpMicros: return "CPU per op (µs)"
+        case .gcCPUSharePercent: return "GC share of CPU (%)"
         }
     }
 
@@ -83,6 +91,10 @@ public enum Metric: String, Sendable, Codable, CaseIterable {
             if let cycles = sample.pauses?.gcCycles { return Double(cycles) }
             return sample.gc.map { Double($0.cycles.count) }
         case .gcCPUPercent: return sample.gc?.cpuFraction.map { $0 * 100 }
+        case .cpuPerOpMicros:
+            guard let cpu = sample.serviceCPU, let operations = sample.load?.operations, operations > 0 else { return nil }
+            return cpu.cpuSeconds * 1e6 / Double(operations)
+        case .gcCPUSharePercent: return sample.serviceCPU?.gcShare.map { $0 * 100 }
         }
     }
 

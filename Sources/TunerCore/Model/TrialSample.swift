@@ -43,6 +43,9 @@ public struct TrialSample: Sendable, Codable, Equatable {
     /// With a pause source other than gctrace: gctrace's pauses over the span that source
     /// counted, so every trial records how far the two agree.
     public var gctracePauses: PauseSummary? = nil
+    /// The service's CPU over the measured window, and the GC's share of it (nil in trials
+    /// recorded before it was measured, and when /proc could not be read).
+    public var serviceCPU: ServiceCPU? = nil
 
     public init(
         trialIndex: Int, setting: GCSetting, repeatIndex: Int, outcome: TrialOutcome,

@@ -210,4 +210,14 @@ extension PrometheusPauses: ScrapedPauseFormat {
             families.family(named: "go_gc_gomemlimit_bytes")?.metrics.first?.scalar
         )
     }
+
+    /// client_golang's runtime/metrics series (`go_cpu_classes_*_cpu_seconds_total`), when enabled.
+    public static func cpuClasses(_ body: Data) -> (gcSeconds: Double, usedSeconds: Double)? {
+        guard let families = try? PrometheusText.parse(String(decoding: body, as: UTF8.self)) else { return nil }
+        func value(_ name: String) -> Double? { families.family(named: name)?.metrics.first?.scalar }
+        guard let gc = value("go_cpu_classes_gc_total_cpu_seconds_total"), let total = value("go_cpu_classes_total_cpu_seconds_total"),
+            let idle = value("go_cpu_classes_idle_cpu_seconds_total")
+        else { return nil }
+        return (gc, total - idle)
+    }
 }

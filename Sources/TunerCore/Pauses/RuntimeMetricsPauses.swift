@@ -164,4 +164,11 @@ extension RuntimeMetricsPauses: ScrapedPauseFormat {
         guard let snapshot = try? RuntimeMetricsSnapshot.parse(body) else { return (nil, nil) }
         return (snapshot.scalars["/gc/gogc:percent"], snapshot.scalars["/gc/gomemlimit:bytes"])
     }
+
+    public static func cpuClasses(_ body: Data) -> (gcSeconds: Double, usedSeconds: Double)? {
+        guard let snapshot = try? RuntimeMetricsSnapshot.parse(body), let gc = snapshot.scalars["/cpu/classes/gc/total:cpu-seconds"],
+            let total = snapshot.scalars["/cpu/classes/total:cpu-seconds"], let idle = snapshot.scalars["/cpu/classes/idle:cpu-seconds"]
+        else { return nil }
+        return (gc, total - idle)
+    }
 }

@@ -19,10 +19,15 @@ public protocol ScrapedPauseFormat {
     static func summary(of scrapes: [(unixNanos: Int64, body: Data)], windowStart: Int64, windowEnd: Int64) throws -> PauseSummary
     /// GOGC (percent) and GOMEMLIMIT (bytes) as the service reports them, when the format carries them.
     static func reportedKnobs(_ body: Data) -> (gogc: Double?, limitBytes: Double?)
+    /// The runtime's cumulative CPU classes, seconds: the GC's (`/cpu/classes/gc/total`) and what
+    /// the process's Go code used (`/cpu/classes/total` minus `/cpu/classes/idle`), when the
+    /// format carries all three.
+    static func cpuClasses(_ body: Data) -> (gcSeconds: Double, usedSeconds: Double)?
 }
 
 extension ScrapedPauseFormat {
     public static var defaultIntervalSeconds: Double { 1 }
     public static var countsTheWindowItself: Bool { false }
     public static func reportedKnobs(_ body: Data) -> (gogc: Double?, limitBytes: Double?) { (nil, nil) }
+    public static func cpuClasses(_ body: Data) -> (gcSeconds: Double, usedSeconds: Double)? { nil }
 }

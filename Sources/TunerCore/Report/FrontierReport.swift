@@ -71,7 +71,7 @@ public struct FrontierReport: Sendable {
     /// The objectives and metrics every row shows.
     public static let tableMetrics: [Metric] = [
         .pauseP50Millis, .pauseP99Millis, .pauseMaxMillis, .pauseMillisPerSecond, .throughputOpsPerSecond,
-        .latencyP99Millis, .rssPeakBytes, .rssTrendPercentPerMinute, .gcCount, .gcCPUPercent,
+        .latencyP99Millis, .rssPeakBytes, .rssTrendPercentPerMinute, .gcCount, .gcCPUPercent, .cpuPerOpMicros, .gcCPUSharePercent,
     ]
 
     public var recommendation: Row? { recommendationIndex.map { rows[$0] } }
@@ -149,7 +149,8 @@ public struct FrontierReport: Sendable {
             if let selection = rule.select(
                 points: medians, directions: objectives.map(\.direction),
                 feasible: feasible, onFrontier: feasibleFrontier,
-                objectiveNames: objectives.map(\.metric.rawValue))
+                objectiveNames: objectives.map(\.metric.rawValue),
+                formatters: objectives.map { objective in { objective.metric.format($0) } })
             {
                 recommendationIndex = frontierRowIndex[selection.index]
                 explanation = selection.explanation

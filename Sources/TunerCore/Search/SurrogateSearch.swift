@@ -381,7 +381,8 @@ extension Metric {
     /// Positive, right-skewed metrics are modelled on a log scale.
     public var isLogModelled: Bool {
         switch self {
-        case .throughputOpsPerSecond, .gcCount, .rssGrowthPercent, .rssTrendPercentPerMinute, .gcCPUPercent: return false
+        case .throughputOpsPerSecond, .gcCount, .rssGrowthPercent, .rssTrendPercentPerMinute, .gcCPUPercent, .gcCPUSharePercent:
+            return false
         default: return true
         }
     }

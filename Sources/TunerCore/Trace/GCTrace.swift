@@ -30,6 +30,9 @@ public struct GCCycle: Sendable, Equatable, Codable {
     /// idle processors): sweep-term × P + assist + background mark + mark-term × P.
     /// `nil` when the cpu section is missing (truncated line).
     public var cpuMillis: Double?
+    /// CPU milliseconds of idle-time marking (gctrace's fourth cpu figure): GC work on
+    /// processors that had nothing else to run, still CPU the process used. `nil` when missing.
+    public var idleMarkMillis: Double? = nil
     /// Heap size at start / end of the cycle and live heap marked, in MiB. `nil` when truncated.
     public var heapStartMiB: Int?
     public var heapEndMiB: Int?
@@ -125,6 +128,7 @@ public enum GCTraceParser {
             scanner.consume(" ms cpu")
         else { return .cycle(cycle) }
         cycle.cpuMillis = cpu[0] + cpu[1] + cpu[2] + cpu[4]
+        cycle.idleMarkMillis = cpu[3]
 
         // heap: a->b->c MB
         guard scanner.consume(", "), let h0 = scanner.integer(), scanner.consume("->"),

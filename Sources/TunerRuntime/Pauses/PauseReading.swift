@@ -10,6 +10,10 @@ public struct PauseReading: Sendable {
     public var gc: GCObservation?
     /// For a source other than gctrace: gctrace's pauses over the same span, when printed.
     public var gctraceOverSpan: PauseSummary?
+    /// The GC's share of the CPU the service's Go code used, 0...1, from the runtime's CPU classes
+    /// differenced between the scrapes that bracket the window (a scraped source whose format
+    /// carries them; nil otherwise).
+    public var runtimeGCShare: Double?
 
     public init(summary: PauseSummary, gc: GCObservation?, gctraceOverSpan: PauseSummary? = nil) {
         self.summary = summary

@@ -82,7 +82,13 @@ public struct ScrapedPauseSource: PauseSource {
             if !failures.isEmpty {
                 summary.notes.append("\(failures.count) read(s) of \(scraper.url) failed during the trial (\(failures[0]))")
             }
-            return reading(summary, context: context, windowStart: windowStart, windowEnd: windowEnd)
+            var result = reading(summary, context: context, windowStart: windowStart, windowEnd: windowEnd)
+            if let first = source.format.cpuClasses(chosen.first!.body), let last = source.format.cpuClasses(chosen.last!.body),
+                last.usedSeconds - first.usedSeconds > 0
+            {
+                result.runtimeGCShare = (last.gcSeconds - first.gcSeconds) / (last.usedSeconds - first.usedSeconds)
+            }
+            return result
         }
     }
 }

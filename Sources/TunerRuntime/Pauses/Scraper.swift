@@ -36,17 +36,14 @@ final class Scraper: @unchecked Sendable {
 
     private func scrapeOnce() {
         let before = unixNanos()
-        let answer = Loopback.httpGet(url: url)
+        let answer = HTTPClient.shared.get(url, timeoutSeconds: 5)
         let midpoint = before + (unixNanos() - before) / 2
         lock.lock()
         defer { lock.unlock() }
-        switch answer {
-        case .some(let (status, body)) where (200..<300).contains(status):
+        if case .response(let status, let body) = answer, (200..<300).contains(status) {
             scrapes.append(Scrape(unixNanos: midpoint, body: body))
-        case .some(let (status, _)):
-            failures.append("answered HTTP \(status)")
-        case .none:
-            failures.append("did not answer")
+        } else {
+            failures.append(answer.problem)
         }
     }
 

@@ -30,7 +30,7 @@ public struct TracePauseSource: PauseSource {
         let launcher: Launcher
         private let done = DispatchSemaphore(value: 0)
         private let lock = NSLock()
-        private var answer: (status: Int, body: Data)?
+        private var answer: HTTPClient.Answer?
 
         init(url: String, seconds: Int, path: String, context: PauseContext, launcher: Launcher) {
             self.launcher = launcher
@@ -38,7 +38,7 @@ public struct TracePauseSource: PauseSource {
             self.path = path
             self.context = context
             let thread = Thread { [weak self] in
-                let result = Loopback.httpGet(url: url, timeoutSeconds: Double(seconds) + 10)
+                let result = HTTPClient.shared.get(url, timeoutSeconds: Double(seconds) + 10)
                 self?.lock.lock()
                 self?.answer = result
                 self?.lock.unlock()
@@ -51,14 +51,14 @@ public struct TracePauseSource: PauseSource {
         func end(windowStart: Int64, windowEnd: Int64) throws -> PauseReading {
             _ = done.wait(timeout: .now() + 30)
             lock.lock()
-            let fetched = answer
+            let fetched = answer ?? .failed(reason: "no answer within 30 s of the window's end")
             lock.unlock()
-            guard let fetched, (200..<300).contains(fetched.status), !fetched.body.isEmpty else {
+            guard case .response(let status, let body) = fetched, (200..<300).contains(status), !body.isEmpty else {
                 throw TrialFailure(
-                    "target.pauses.url \(url) \(answer.map { "answered HTTP \($0.status)" } ?? "did not answer") (source trace): does the service serve net/http/pprof's /debug/pprof/trace there?"
+                    "target.pauses.url \(url) \(fetched.problem) (source trace): does the service serve net/http/pprof's /debug/pprof/trace there?"
                 )
             }
-            try fetched.body.write(to: URL(fileURLWithPath: path))
+            try body.write(to: URL(fileURLWithPath: path))
             let trace = try Self.parse(tracePath: path, launcher: launcher)
             var summary = trace.pauseSummary
             if let start = trace.traceStartNanos, let end = trace.traceEndNanos {

@@ -9,7 +9,7 @@ extension NodeReader {
         let entries = try mapping(
             node, path,
             allowed: [
-                "name", "workdir", "build", "command", "env", "ready", "stop_signal",
+                "name", "workdir", "build", "command", "env", "files", "reset", "binary", "ready", "stop_signal",
                 "stop_grace", "max_rss", "cpus", "pauses",
             ])
         let name = try entries["name"].map { n throws(SpecError) in try string(n, "target.name") } ?? "service"
@@ -26,10 +26,48 @@ extension NodeReader {
                 if ["GOGC", "GOMEMLIMIT", "GODEBUG"].contains(name) {
                     throw error(key, "target.env.\(name)", "tuner sets \(name) itself for every trial; remove it here")
                 }
-                environment[name] = try string(value, "target.env.\(name)")
+                let text = try string(value, "target.env.\(name)")
+                if let unknown = TrialPlaceholders.unknown(in: text).first {
+                    throw error(
+                        value, "target.env.\(name)", "\(unknown) is not a placeholder tuner fills in; use {port}, {port:NAME} or {scratch}")
+                }
+                environment[name] = text
             }
         }
-        let bound = PortPlaceholders.names(in: command)
+        var files: [String: String] = [:]
+        if let filesNode = entries["files"] {
+            guard case .mapping(let filesMapping) = filesNode else {
+                throw error(filesNode, "target.files", "expected a mapping FILE_NAME: template path (beside the spec)")
+            }
+            for (key, value) in filesMapping {
+                guard let name = key.string, !name.isEmpty, !name.contains("/"), name != ".", name != ".." else {
+                    throw error(
+                        key, "target.files",
+                        "a file name without a slash, e.g. server.conf: it is written into the trial's {scratch} folder")
+                }
+                let templatePath = resolve(try string(value, "target.files.\(name)"), against: specDirectory)
+                guard let data = FileManager.default.contents(atPath: templatePath) else {
+                    throw error(value, "target.files.\(name)", "cannot read the template \(templatePath); give a file beside the spec")
+                }
+                let text = String(decoding: data, as: UTF8.self)
+                for (number, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+                    if let unknown = TrialPlaceholders.unknown(in: String(line)).first {
+                        throw error(
+                            value, "target.files.\(name)",
+                            "\(templatePath):\(number + 1): \(unknown) is not a placeholder tuner fills in; use {port}, {port:NAME} or {scratch}"
+                        )
+                    }
+                }
+                files[name] = text
+            }
+        }
+        let reset = try entries["reset"].map { n throws(SpecError) in try stringList(n, "target.reset") }
+        if let reset, let resetNode = entries["reset"], let unknown = TrialPlaceholders.unknown(in: reset.joined(separator: " ")).first {
+            throw error(resetNode, "target.reset", "\(unknown) is not a placeholder tuner fills in; use {port}, {port:NAME} or {scratch}")
+        }
+        let binary = try entries["binary"].map { n throws(SpecError) in resolve(try string(n, "target.binary"), against: workdir) }
+        let bound = PortPlaceholders.names(
+            in: command + environment.keys.sorted().map { environment[$0]! } + files.keys.sorted().map { files[$0]! })
         var readiness = ReadinessProbe(
             kind: .tcp(port: bound.first.map { $0.isEmpty ? "{port}" : "{port:\($0)}" } ?? ""), timeoutSeconds: 10)
         var readyNode: Node?
@@ -66,7 +104,7 @@ extension NodeReader {
         if case .tcp(let port) = readiness.kind, port.isEmpty {
             throw error(
                 readyNode ?? commandNode, "target.ready",
-                "target.command binds no {port}, so tuner cannot probe it; add \"{port}\" to target.command or give target.ready.log: a line the server prints when ready"
+                "the service is given no {port} (in target.command, target.env or target.files), so tuner cannot probe it; add \"{port}\" where the service reads its port, or give target.ready.log: a line the server prints when ready"
             )
         }
         var signal = StopSignal.term
@@ -86,6 +124,9 @@ extension NodeReader {
             name: name, workdir: workdir, build: build, command: command, environment: environment,
             readiness: readiness, stopGraceSeconds: grace, maxRSSBytes: maxRSS)
         target.stopSignal = signal
+        target.files = files
+        target.reset = reset
+        target.binary = binary
         target.cpus = try entries["cpus"].map { n throws(SpecError) in try cpuList(n, "target.cpus") }
         if let pausesNode = entries["pauses"] {
             target.pauses = try pauseSource(pausesNode)
@@ -148,7 +189,7 @@ extension NodeReader {
                 let placeholder = name.isEmpty ? "{port}" : "{port:\(name)}"
                 throw error(
                     use.node, use.path,
-                    "uses \(placeholder), but target.command never binds it, so no server listens there; add \(placeholder) to target.command\(bound.isEmpty ? "" : " (it binds \(bound.map { $0.isEmpty ? "{port}" : "{port:\($0)}" }.joined(separator: ", ")))")"
+                    "uses \(placeholder), but the service is never given it (in target.command, target.env or target.files), so nothing listens there; add \(placeholder) where the service reads its ports\(bound.isEmpty ? "" : " (it binds \(bound.map { $0.isEmpty ? "{port}" : "{port:\($0)}" }.joined(separator: ", ")))")"
                 )
             }
         }

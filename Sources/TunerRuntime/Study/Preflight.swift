@@ -44,14 +44,38 @@ extension StudyRunner {
         let server = try resolve(
             spec.target.command[0], "target.command", hint: "fix target.command (relative paths start in target.workdir) or target.build")
         for program in spec.load.kind.spec.programs { _ = try resolve(program.program, program.key, hint: program.hint) }
-        var warnings: [String] = []
-        guard let info = launcher.goBuildInfo(executable: server) else {
-            warnings.append(
-                "target.command \(server) carries no Go build info (not a Go binary, or a wrapper script): its Go version is read from the running server instead, and GOMEMLIMIT support is not checked before the first trial"
-            )
-            return warnings
+        var warnings: [String] = spec.target.warnings
+        let found: (path: String, info: GoBuildInfo)
+        if let info = launcher.goBuildInfo(executable: server) {
+            found = (server, info)
+        } else if let binary = spec.target.binary {
+            let path = try resolve(binary, "target.binary", hint: "give the path of the Go binary the wrapper starts")
+            guard let info = launcher.goBuildInfo(executable: path) else {
+                throw StudyError.preflight(
+                    "\(spec.path): target.binary: \(path) carries no Go build info (go version -m finds none); give the Go binary that target.command starts"
+                )
+            }
+            found = (path, info)
+        } else {
+            log("target.command \(server) is not a Go binary (a wrapper?): starting it once to find the Go process it runs")
+            let started: (path: String, info: GoBuildInfo)?
+            do { started = try trialRunner.startOnceForBuildInfo() } catch {
+                // The trials will say why in their own words; the study goes on to them.
+                warnings.append(
+                    "the service did not start for the preflight (\(error)): its Go build info is read at the first trial that starts, and GOMEMLIMIT support is not checked before it"
+                )
+                return warnings
+            }
+            guard let started else {
+                warnings.append(
+                    "no process target.command \(server) starts carries Go build info (none is a Go binary, or it exits at once): GOMEMLIMIT support and GC-related //go:debug are not checked; give target.binary if the Go binary is elsewhere"
+                )
+                return warnings
+            }
+            found = started
         }
-        log("target: \(server): \(info.summary)")
+        let info = found.info
+        log("target: \(found.path): \(info.summary)")
         if !info.supportsMemoryLimit && spec.space.includesMemoryLimit {
             throw StudyError.preflight(
                 "\(spec.path): parameters.gomemlimit: the target is built with \(info.goVersion), and GOMEMLIMIT exists only from Go 1.19; drop parameters.gomemlimit (GOGC only) or rebuild the target with a newer Go"

@@ -46,12 +46,15 @@ extension StudyRunner {
             state.samples.filter { $0.phase == tag && $0.setting == setting }.sorted { $0.trialIndex < $1.trialIndex }
         }
         log("confirmation: \(candidate) against the Go default, \(pairsWanted) alternating pairs (ABAB…)")
+        // The line of each trial reads k of the last trial this confirmation plans.
+        let plannedTotal = state.nextIndex + max(2 * pairsWanted - confirmTrials(.goDefault).count - confirmTrials(candidate).count, 0)
         while min(confirmTrials(.goDefault).count, confirmTrials(candidate).count) < pairsWanted {
             if shouldStop() { break }
             for setting in [GCSetting.goDefault, candidate]
             where confirmTrials(setting).count < min(confirmTrials(.goDefault).count, confirmTrials(candidate).count) + 1 {
                 try runOne(
-                    setting, repeatIndex: state.nextRepeat(of: setting), index: state.nextIndex, total: state.nextIndex + 1, phase: tag,
+                    setting, repeatIndex: state.nextRepeat(of: setting), index: state.nextIndex,
+                    total: max(plannedTotal, state.nextIndex + 1), phase: tag,
                     &state)
             }
         }

@@ -111,6 +111,7 @@ extension StudyRunner {
             pauses: PauseSources.make(spec.target.pauses, launcher: launcher), logDirectory: logDirectory,
             warmupSeconds: spec.budget.warmupSeconds, durationSeconds: spec.budget.durationSeconds)
         runner.maxErrorRate = spec.load.maxErrorRate
+        runner.scratchRoot = "\(StudyExports.directory(of: spec))/scratch"
         return runner
     }
 }

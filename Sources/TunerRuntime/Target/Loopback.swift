@@ -4,8 +4,8 @@ import Foundation
     import Glibc
 #endif
 
-/// Minimal loopback networking: free-port discovery and readiness probes, without
-/// Foundation's URL loading (which starts threads and is slow to start).
+/// Loopback sockets: free-port discovery and the TCP readiness probe (HTTP goes through
+/// ``HTTPClient``).
 public enum Loopback {
     /// A TCP port on 127.0.0.1 that was free a moment ago (bound to 0, read back, closed).
     public static func freePort() throws -> Int {
@@ -48,49 +48,6 @@ public enum Loopback {
             return nil
         }
         return fd
-    }
-
-    /// True when an HTTP/1.0 GET of `url` (http://HOST:PORT/PATH) answers 2xx within the timeout.
-    public static func httpOK(url: String, timeoutSeconds: Double = 0.5) -> Bool {
-        guard let parsed = URLComponents(string: url), let host = parsed.host, let port = parsed.port else { return false }
-        guard let fd = connect(host: host, port: port, timeoutSeconds: timeoutSeconds) else { return false }
-        defer { close(fd) }
-        let path = parsed.percentEncodedPath.isEmpty ? "/" : parsed.percentEncodedPath
-        let request = "GET \(path) HTTP/1.0\r\nHost: \(host)\r\n\r\n"
-        let sent = request.withCString { send(fd, $0, strlen($0), Int32(MSG_NOSIGNAL)) }
-        guard sent > 0 else { return false }
-        var buffer = [UInt8](repeating: 0, count: 64)
-        let received = recv(fd, &buffer, buffer.count, 0)
-        guard received >= 12 else { return false }
-        let statusLine = String(decoding: buffer[0..<received], as: UTF8.self)
-        // "HTTP/1.x 2xx"
-        let parts = statusLine.split(separator: " ")
-        return parts.count >= 2 && parts[1].hasPrefix("2")
-    }
-
-    /// An HTTP/1.0 GET of `url` (http://HOST:PORT/PATH?QUERY): the status and the body, read
-    /// until the server closes (HTTP/1.0 has no chunking). nil when nothing answers in time.
-    public static func httpGet(url: String, timeoutSeconds: Double = 5) -> (status: Int, body: Data)? {
-        guard let parsed = URLComponents(string: url), let host = parsed.host, let port = parsed.port else { return nil }
-        guard let fd = connect(host: host, port: port, timeoutSeconds: timeoutSeconds) else { return nil }
-        defer { close(fd) }
-        var target = parsed.percentEncodedPath.isEmpty ? "/" : parsed.percentEncodedPath
-        if let query = parsed.percentEncodedQuery { target += "?\(query)" }
-        let request = "GET \(target) HTTP/1.0\r\nHost: \(host)\r\nAccept-Encoding: identity\r\n\r\n"
-        let sent = request.withCString { send(fd, $0, strlen($0), Int32(MSG_NOSIGNAL)) }
-        guard sent > 0 else { return nil }
-        var response = Data()
-        var buffer = [UInt8](repeating: 0, count: 65_536)
-        while true {
-            let received = recv(fd, &buffer, buffer.count, 0)
-            if received <= 0 { break }
-            response.append(contentsOf: buffer[0..<received])
-        }
-        guard let split = response.range(of: Data("\r\n\r\n".utf8)) else { return nil }
-        let head = String(decoding: response[..<split.lowerBound], as: UTF8.self)
-        let parts = head.split(separator: " ", maxSplits: 2)
-        guard parts.count >= 2, let status = Int(parts[1]) else { return nil }
-        return (status, Data(response[split.upperBound...]))
     }
 
     /// True when something accepts TCP connections on 127.0.0.1:port.

@@ -115,7 +115,9 @@ public struct PosixLauncher: Launcher {
 
     public func probe(_ check: ReadinessCheck, of process: RunningProcess) -> Bool {
         switch check {
-        case .http(let url): return Loopback.httpOK(url: url)
+        case .http(let url):
+            guard case .response(let status, _) = HTTPClient.shared.get(url, timeoutSeconds: 0.5) else { return false }
+            return (200..<300).contains(status)
         case .tcp(let port): return Loopback.tcpOpen(port: port)
         case .log(let pattern):
             return ReadinessCheck.anyLine(of: [process.standardOutput(), process.standardError()], matches: pattern)

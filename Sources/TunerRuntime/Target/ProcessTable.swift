@@ -39,6 +39,18 @@ public enum ProcessTable {
         return fields.count > 19 ? Int(fields[19]) : nil
     }
 
+    /// User + system CPU seconds of `pid` so far (`/proc/PID/stat` fields 14 and 15, in clock
+    /// ticks); nil when it cannot be read.
+    public static func cpuSeconds(of pid: Int32) -> Double? {
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+            let close = stat.lastIndex(of: ")")
+        else { return nil }
+        let fields = stat[stat.index(after: close)...].split(separator: " ")
+        // fields[0] is field 3 (state): utime is field 14 (fields[11]), stime field 15 (fields[12]).
+        guard fields.count > 12, let user = Double(fields[11]), let system = Double(fields[12]) else { return nil }
+        return (user + system) / Double(sysconf(Int32(_SC_CLK_TCK)))
+    }
+
     /// Waits up to `timeoutSeconds` for every listed group to have no live member; returns the
     /// groups that still do.
     public static func waitUntilGone(groups: [Int32], timeoutSeconds: Double) -> [Int32] {
@@ -47,6 +59,30 @@ public enum ProcessTable {
             let left = groups.filter { !liveMembers(ofGroup: $0).isEmpty }
             if left.isEmpty || monotonicSeconds() >= deadline { return left }
             Thread.sleep(forTimeInterval: 0.05)
+        }
+    }
+
+    /// Of `pids`, those holding a socket that listens on TCP `port` (IPv4 or IPv6), from
+    /// `/proc/net/tcp{,6}` (state 0A) and each process's `/proc/PID/fd` links.
+    public static func listeners(onPort port: Int, among pids: [Int32]) -> [Int32] {
+        var inodes: Set<String> = []
+        let hexPort = String(format: "%04X", port)
+        for table in ["/proc/net/tcp", "/proc/net/tcp6"] {
+            guard let text = try? String(contentsOfFile: table, encoding: .utf8) else { continue }
+            for line in text.split(separator: "\n").dropFirst() {
+                let fields = line.split(separator: " ")
+                // sl local_address rem_address st tx_queue:rx_queue tr:tm->when retrnsmt uid timeout inode
+                guard fields.count > 9, fields[3] == "0A", fields[1].hasSuffix(":\(hexPort)") else { continue }
+                inodes.insert(String(fields[9]))
+            }
+        }
+        guard !inodes.isEmpty else { return [] }
+        return pids.filter { pid in
+            guard let fds = try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/fd") else { return false }
+            return fds.contains { fd in
+                guard let link = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(pid)/fd/\(fd)") else { return false }
+                return link.hasPrefix("socket:[") && inodes.contains(String(link.dropFirst(8).dropLast()))
+            }
         }
     }
 }

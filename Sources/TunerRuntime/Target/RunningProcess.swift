@@ -19,6 +19,13 @@ public protocol RunningProcess: AnyObject, Sendable {
     func standardError() -> String
     /// The program image the process runs (for its Go build info); nil when unknown.
     var executablePath: String? { get }
+    /// The program images of every live process in its group, the one listening on TCP `port`
+    /// (when given and found) first, then the group leader, then the others; no repeats. Where a
+    /// wrapper (a shell, a version-manager shim) starts the real service, the service is here.
+    func groupExecutablePaths(listeningOn port: Int?) -> [String]
+    /// User + system CPU seconds used so far by the live processes of its group (nil when it
+    /// cannot be read).
+    func groupCPUSeconds() -> Double?
 }
 
 extension RunningProcess {

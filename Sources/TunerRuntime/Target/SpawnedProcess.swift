@@ -35,6 +35,26 @@ public final class SpawnedProcess: RunningProcess, @unchecked Sendable {
         try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(pid)/exe")
     }
 
+    public func groupCPUSeconds() -> Double? {
+        let members = ProcessTable.liveMembers(ofGroup: pid)
+        let seconds = members.compactMap(ProcessTable.cpuSeconds(of:))
+        return seconds.isEmpty ? nil : seconds.reduce(0, +)
+    }
+
+    public func groupExecutablePaths(listeningOn port: Int?) -> [String] {
+        let members = ProcessTable.liveMembers(ofGroup: pid)
+        var ordered: [Int32] = []
+        if let port { ordered += ProcessTable.listeners(onPort: port, among: members) }
+        ordered += [pid] + members.sorted()
+        var paths: [String] = []
+        for member in ordered {
+            if let path = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(member)/exe"), !paths.contains(path) {
+                paths.append(path)
+            }
+        }
+        return paths
+    }
+
     public func poll() -> ProcessExit? {
         lock.lock()
         defer { lock.unlock() }

@@ -25,6 +25,11 @@ public struct TrialRunner: TrialEvaluator {
     public var runID: String = TrialRunner.newRunID()
     /// Reads the target's Go build info once per executable.
     public let buildInfo = BuildInfoCache()
+    /// Where each trial attempt gets its own scratch folder (`{scratch}`, rendered
+    /// `target.files`), `data/<study>/scratch/`; a temporary folder when nil.
+    public var scratchRoot: String?
+    /// Scratch folders of failed trials that are kept for a look, the newest; older ones go.
+    public var keptFailedScratch = 3
 
     public init(
         target: TargetSpec, launcher: Launcher, load: LoadDriver, pauses: PauseSource,
@@ -44,12 +49,14 @@ public struct TrialRunner: TrialEvaluator {
         String(format: "%08x", UInt32.random(in: 0...UInt32.max))
     }
 
-    /// The server's environment: inherited, plus target.env, plus the setting and gctrace.
-    /// The trace is always on (it costs one line per cycle): whatever the pause source, its heap
-    /// figures feed the search's heap-goal model.
-    public func serverEnvironment(for setting: GCSetting) -> [String: String] {
+    /// The server's environment: inherited, plus target.env (placeholders filled in), plus the
+    /// setting and gctrace. The trace is always on (it costs one line per cycle): whatever the
+    /// pause source, its heap figures feed the search's heap-goal model.
+    public func serverEnvironment(for setting: GCSetting, placeholders: TrialPlaceholders = TrialPlaceholders(ports: [:])) -> [String:
+        String]
+    {
         var environment = baseEnvironment
-        for (key, value) in target.environment { environment[key] = value }
+        for (key, value) in target.environment { environment[key] = placeholders.expand(value) }
         for (key, value) in setting.environment { environment[key] = value }
         if let godebug = environment["GODEBUG"], !godebug.isEmpty {
             environment["GODEBUG"] =
@@ -87,12 +94,124 @@ public struct TrialRunner: TrialEvaluator {
         // start is retried on new ports (twice at most).
         var attempt = 0
         while true {
+            let attemptName = "\(name)-a\(attempt + 1)"
+            let scratch = try makeScratch(attemptName)
             do {
-                try measure(setting: setting, name: "\(name)-a\(attempt + 1)", seed: seed, ports: try freePorts(), into: &sample)
+                let placeholders = TrialPlaceholders(ports: try freePorts(), scratch: scratch)
+                try measure(setting: setting, name: attemptName, seed: seed, placeholders: placeholders, into: &sample)
+                if let scratch { try? FileManager.default.removeItem(atPath: scratch) }
                 return
-            } catch let failure as TrialFailure where failure.portTaken && attempt < 2 {
+            } catch var failure as TrialFailure {
+                if let scratch { failure.description += keep(scratch) }
+                guard failure.portTaken && attempt < 2 else { throw failure }
                 attempt += 1
+            } catch {
+                throw TrialFailure("\(error)" + (scratch.map(keep) ?? ""))
             }
+        }
+    }
+
+    public func startOnceForBuildInfo() throws -> (path: String, info: GoBuildInfo)? {
+        let name = "preflight-\(runID)"
+        let scratch = try makeScratch(name)
+        defer { if let scratch { try? FileManager.default.removeItem(atPath: scratch) } }
+        let placeholders = TrialPlaceholders(ports: try freePorts(), scratch: scratch)
+        let logPrefix = "\(logDirectory)/\(name)"
+        try renderFiles(placeholders)
+        try reset(placeholders, logPrefix: logPrefix)
+        let server: RunningProcess
+        do {
+            server = try launcher.launch(
+                LaunchRequest(
+                    arguments: target.command.map(placeholders.expand), workingDirectory: target.workdir,
+                    environment: serverEnvironment(for: .goDefault, placeholders: placeholders),
+                    stdoutPath: "\(logPrefix).server.stdout", stderrPath: "\(logPrefix).server.stderr",
+                    role: "server", cpus: target.cpus, exclusiveOutput: true))
+        } catch {
+            throw TrialFailure("server could not start (target.command): \(error)")
+        }
+        defer { server.stop(signal: target.stopSignal.number, graceSeconds: target.stopGraceSeconds) }
+        try waitUntilReady(server: server, ports: placeholders.ports)
+        return buildInfo.info(for: server, launcher: launcher, port: servicePort(placeholders.ports), binary: target.binary)
+    }
+
+    // MARK: - Scratch folders
+
+    /// A new, empty folder for one trial attempt when the target uses one (`{scratch}` or
+    /// `target.files`), else nil.
+    /// - Throws: `TrialFailure` naming the folder when it cannot be created.
+    func makeScratch(_ name: String) throws -> String? {
+        guard target.usesScratch else { return nil }
+        let root = scratchRoot ?? NSTemporaryDirectory() + "tuner-scratch"
+        let path = "\(root)/\(name)"
+        do {
+            try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        } catch {
+            throw TrialFailure(
+                "cannot create the trial's scratch folder \(path) ({scratch}): \((error as NSError).localizedFailureReason ?? error.localizedDescription); make \(root) writable or point output.data_dir elsewhere"
+            )
+        }
+        return path
+    }
+
+    /// Keeps a failed attempt's scratch folder for a look, removes all but the newest
+    /// `keptFailedScratch` kept ones, and says where it is and how large.
+    func keep(_ scratch: String) -> String {
+        let root = (scratch as NSString).deletingLastPathComponent
+        let kept = ((try? FileManager.default.contentsOfDirectory(atPath: root)) ?? []).map { "\(root)/\($0)" }
+            .filter { $0 != scratch }
+            .sorted { (modified($0) ?? .distantPast) > (modified($1) ?? .distantPast) }
+        for old in kept.dropFirst(max(keptFailedScratch - 1, 0)) { try? FileManager.default.removeItem(atPath: old) }
+        return "; its scratch folder is kept: \(scratch) (\(ByteSize.goSyntax(Self.size(of: scratch))))"
+    }
+
+    private func modified(_ path: String) -> Date? {
+        (try? FileManager.default.attributesOfItem(atPath: path))?[.modificationDate] as? Date
+    }
+
+    /// Bytes of every regular file under `path`.
+    static func size(of path: String) -> Int64 {
+        guard let walker = FileManager.default.enumerator(atPath: path) else { return 0 }
+        var total: Int64 = 0
+        for case let relative as String in walker {
+            let attributes = try? FileManager.default.attributesOfItem(atPath: "\(path)/\(relative)")
+            if attributes?[.type] as? FileAttributeType == .typeRegular { total += (attributes?[.size] as? Int64) ?? 0 }
+        }
+        return total
+    }
+
+    /// Writes `target.files` into the attempt's scratch folder, placeholders filled in.
+    func renderFiles(_ placeholders: TrialPlaceholders) throws {
+        guard let scratch = placeholders.scratch else { return }
+        for (name, template) in target.files.sorted(by: { $0.key < $1.key }) {
+            do {
+                try placeholders.expand(template).write(toFile: "\(scratch)/\(name)", atomically: true, encoding: .utf8)
+            } catch {
+                throw TrialFailure("cannot write target.files.\(name) to \(scratch)/\(name): \(error.localizedDescription)")
+            }
+        }
+    }
+
+    /// Runs `target.reset`, if any, to completion before the server starts.
+    func reset(_ placeholders: TrialPlaceholders, logPrefix: String) throws {
+        guard let reset = target.reset else { return }
+        let process: RunningProcess
+        do {
+            process = try launcher.launch(
+                LaunchRequest(
+                    arguments: reset.map(placeholders.expand), workingDirectory: target.workdir,
+                    environment: serverEnvironment(for: .goDefault, placeholders: placeholders),
+                    stdoutPath: "\(logPrefix).reset.stdout", stderrPath: "\(logPrefix).reset.stderr", role: "reset",
+                    exclusiveOutput: true))
+        } catch {
+            throw TrialFailure("target.reset could not start: \(error)")
+        }
+        guard let exit = process.wait(timeoutSeconds: 120) else {
+            process.stop(graceSeconds: 1)
+            throw TrialFailure("target.reset did not finish within 2 minutes; see \(logPrefix).reset.stderr")
+        }
+        guard exit.succeeded else {
+            throw TrialFailure("target.reset \(exit): \(process.lastErrorLines()); see \(logPrefix).reset.stderr")
         }
     }
 
@@ -111,12 +230,17 @@ public struct TrialRunner: TrialEvaluator {
         return ports
     }
 
-    private func measure(setting: GCSetting, name: String, seed: UInt64, ports: [String: Int], into sample: inout TrialSample) throws {
+    private func measure(
+        setting: GCSetting, name: String, seed: UInt64, placeholders: TrialPlaceholders, into sample: inout TrialSample
+    ) throws {
+        let ports = placeholders.ports
         let logPrefix = "\(logDirectory)/\(name)"
-        let command = target.command.map { PortPlaceholders.substitute($0, ports: ports) }
+        try renderFiles(placeholders)
+        try reset(placeholders, logPrefix: logPrefix)
+        let command = target.command.map(placeholders.expand)
         let request = LaunchRequest(
             arguments: command, workingDirectory: target.workdir,
-            environment: serverEnvironment(for: setting),
+            environment: serverEnvironment(for: setting, placeholders: placeholders),
             stdoutPath: "\(logPrefix).server.stdout", stderrPath: "\(logPrefix).server.stderr",
             role: "server", cpus: target.cpus, exclusiveOutput: true)
         let launchNanos = unixNanos()
@@ -138,7 +262,7 @@ public struct TrialRunner: TrialEvaluator {
         let launchMonotonic = monotonicSeconds()
         try waitUntilReady(server: server, ports: ports)
         sample.readySeconds = monotonicSeconds() - launchMonotonic
-        sample.targetBuild = buildInfo.info(for: server, launcher: launcher)
+        sample.targetBuild = buildInfo.info(for: server, launcher: launcher, port: servicePort(ports), binary: target.binary)?.info
 
         let cpuBeforeLoad = ownCPUSeconds()
         let loadStarted = monotonicSeconds()
@@ -159,12 +283,18 @@ public struct TrialRunner: TrialEvaluator {
             windowSeconds: durationSeconds, logPrefix: logPrefix)
         context.setting = setting
         let session = try pauses.begin(context)
+        // The service's CPU is read right around the measured run: start-up and warm-up are
+        // not counted.
+        let cpuBefore = server.groupCPUSeconds()
+        let cpuWallBefore = monotonicSeconds()
         let loadResult = try underLoad(server) {
             try load.run(
                 LoadInvocation(
                     ports: ports, durationSeconds: durationSeconds, seed: seed,
                     logPrefix: logPrefix, measured: true))
         }
+        let cpuAfter = server.groupCPUSeconds()
+        let cpuWall = monotonicSeconds() - cpuWallBefore
         if let exit = server.poll() {
             throw TrialFailure("server \(exit) during the trial: \(server.lastErrorLines())")
         }
@@ -179,6 +309,9 @@ public struct TrialRunner: TrialEvaluator {
         sample.gc = reading.gc
         sample.pauses = reading.summary
         sample.gctracePauses = reading.gctraceOverSpan
+        if let cpuBefore, let cpuAfter, cpuAfter >= cpuBefore {
+            sample.serviceCPU = Self.serviceCPU(seconds: cpuAfter - cpuBefore, wallSeconds: cpuWall, reading: reading)
+        }
         try Self.check(reading, source: pauses.kind, setting: setting, peakRSSBytes: readings.peakBytes, logPrefix: logPrefix)
         if loadResult.errors > 0 && loadResult.errorRate > maxErrorRate {
             let breakdown = (loadResult.errorBreakdown ?? [:]).sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(
@@ -230,6 +363,34 @@ public struct TrialRunner: TrialEvaluator {
         }
     }
 
+    /// The service's CPU over the window and the GC's share of it: from the runtime's own CPU
+    /// classes when the pause source read them, else from gctrace's cycles in the window.
+    static func serviceCPU(seconds: Double, wallSeconds: Double, reading: PauseReading) -> ServiceCPU {
+        var cpu = ServiceCPU(cpuSeconds: seconds, wallSeconds: wallSeconds)
+        if let share = reading.runtimeGCShare {
+            cpu.gcShare = share
+            cpu.gcCPUSeconds = share * seconds
+            cpu.gcSource = .runtimeMetrics
+        } else if let cycles = reading.gc?.cycles, seconds > 0, let gc = ServiceCPU.gctraceGCSeconds(cycles) {
+            cpu.gcCPUSeconds = gc
+            cpu.gcShare = gc / seconds
+            cpu.gcSource = .gctrace
+        }
+        return cpu
+    }
+
+    /// The port the service is probed on (its readiness port), else its first bound port: where a
+    /// wrapper's Go child listens.
+    func servicePort(_ ports: [String: Int]) -> Int? {
+        if case .tcp(let port) = target.readiness.kind, let number = Int(PortPlaceholders.substitute(port, ports: ports)) { return number }
+        if case .http(let url) = target.readiness.kind,
+            let port = URLComponents(string: PortPlaceholders.substitute(url, ports: ports))?.port
+        {
+            return port
+        }
+        return target.boundPortNames.first.flatMap { ports[$0] }
+    }
+
     /// The readiness check with this trial's ports.
     func readinessCheck(ports: [String: Int]) -> ReadinessCheck {
         switch target.readiness.kind {
@@ -267,15 +428,25 @@ public struct TrialRunner: TrialEvaluator {
     }
 }
 
-/// The target's Go build info, read through the launcher once per executable.
+/// The target's Go build info, read through the launcher once per executable: the server's own
+/// image, or, behind a wrapper, the Go process it started (the one listening on the service's
+/// port first), or `target.binary` when the spec names it.
 public final class BuildInfoCache: @unchecked Sendable {
     private let lock = NSLock()
     private var cache: [String: GoBuildInfo?] = [:]
 
     public init() {}
 
-    func info(for process: RunningProcess, launcher: Launcher) -> GoBuildInfo? {
-        guard let path = process.executablePath else { return nil }
+    /// The first Go image among the candidates, with its build info; nil when none is Go.
+    func info(for process: RunningProcess, launcher: Launcher, port: Int?, binary: String?) -> (path: String, info: GoBuildInfo)? {
+        let candidates = binary.map { [$0] } ?? process.groupExecutablePaths(listeningOn: port)
+        for path in candidates {
+            if let info = info(of: path, launcher: launcher) { return (path, info) }
+        }
+        return nil
+    }
+
+    private func info(of path: String, launcher: Launcher) -> GoBuildInfo? {
         lock.lock()
         if let known = cache[path] {
             lock.unlock()

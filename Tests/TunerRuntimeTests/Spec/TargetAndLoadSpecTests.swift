@@ -86,10 +86,10 @@ import TunerFakes
     }
 
     @Test(arguments: [
-        ("ready: {tcp: \"{port:admin}\"}", "target.ready.tcp", "uses {port:admin}, but target.command never binds it"),
+        ("ready: {tcp: \"{port:admin}\"}", "target.ready.tcp", "uses {port:admin}, but the service is never given it"),
         (
             "pauses: {source: expvar, url: \"http://127.0.0.1:{port:debug}/debug/vars\"}", "target.pauses.url",
-            "uses {port:debug}, but target.command never binds it"
+            "uses {port:debug}, but the service is never given it"
         ),
         ("pauses: {source: expvar}", "target.pauses.url", "give its url"),
         ("pauses: {source: statsd}", "target.pauses.source", "is not a pause source"),
@@ -105,7 +105,7 @@ import TunerFakes
     }
 
     @Test(arguments: [
-        ("kind: wrk\nurl: \"http://127.0.0.1:{port:web}/\"", "load.url", "uses {port:web}, but target.command never binds it"),
+        ("kind: wrk\nurl: \"http://127.0.0.1:{port:web}/\"", "load.url", "uses {port:web}, but the service is never given it"),
         ("kind: wrk", "load.url", "missing key"),
         (
             "kind: wrk\nurl: \"http://127.0.0.1:{port}/\"\nthreads: 8\nconnections: 4", "load.connections",
@@ -129,7 +129,7 @@ import TunerFakes
     @Test func aCommandWithNoPortNeedsLogReadiness() throws {
         let error = try #require(failure("command: [/opt/app/worker]", "kind: command\ncommand: [b]\nthroughput: {json: \"$.a\"}"))
         #expect(error.keyPath == "target.ready")
-        #expect(error.message.contains("binds no {port}"))
+        #expect(error.message.contains("is given no {port}"))
         _ = try parse("command: [/opt/app/worker]\nready: {log: \"started\"}", "kind: command\ncommand: [b]\nthroughput: {json: \"$.a\"}")
     }
 }

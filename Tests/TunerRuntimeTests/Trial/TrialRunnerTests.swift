@@ -52,6 +52,21 @@ import TunerFakes
         #expect(sample.targetBuild?.greenTeaCollector == true)
     }
 
+    @Test func theServicesCPUIsReadAroundTheMeasuredRunOnlyAndTheGCShareComesFromItsTrace() throws {
+        var server = FakeProcessScript()
+        // Read before and after the measured run: 5 s of start-up and warm-up are not counted.
+        server.cpuSecondsReadings = [5.0, 7.5]
+        let launcher = FakeLauncher(scripts: ["server": [server]])
+        let sample = runner(target(), launcher: launcher).run(setting: .goDefault, trialIndex: 0, repeatIndex: 0, seed: 1)
+        let cpu = try #require(sample.serviceCPU)
+        #expect(cpu.cpuSeconds == 2.5)
+        // Two cycles of 1 + 0.1/0.2/0.3 + 0.5 ms cpu: 2.1 ms each, idle-time marking included.
+        #expect(abs((cpu.gcCPUSeconds ?? 0) - 0.0042) < 1e-12)
+        #expect(cpu.gcSource == .gctrace)
+        #expect(abs((Metric.gcCPUSharePercent.value(of: sample) ?? 0) - 0.0042 / 2.5 * 100) < 1e-9)
+        #expect(Metric.cpuPerOpMicros.value(of: sample) == 2.5 * 1e6 / 1000, "1000 operations in the window")
+    }
+
     @Test func everyNamedPortGetsItsOwnFreePortInTheCommand() throws {
         let launcher = FakeLauncher()
         _ = runner(target(), launcher: launcher).run(setting: .goDefault, trialIndex: 0, repeatIndex: 0, seed: 1)

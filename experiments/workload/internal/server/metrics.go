@@ -22,6 +22,7 @@ var gcMetricNames = []string{
 	"/gc/heap/allocs:bytes",
 	"/cpu/classes/gc/total:cpu-seconds",
 	"/cpu/classes/total:cpu-seconds",
+	"/cpu/classes/idle:cpu-seconds",
 	"/gc/gogc:percent",
 	"/gc/gomemlimit:bytes",
 }

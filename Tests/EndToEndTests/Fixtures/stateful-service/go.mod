@@ -1,0 +1,3 @@
+module tuner.local/stateful-service
+
+go 1.22
