@@ -74,5 +74,14 @@ import TunerFakes
         #expect(recommend.stdout.contains("Chosen by: \(rule)."))
         #expect(env.stdout.contains("# chosen by: \(rule)\n"))
         #expect(object["chosen_by"] as? String == rule)
+        // One verdict on throughput: where the search's trials did not separate it, the line
+        // that says so defers to the confirmation and quotes its verdict.
+        let separation = report.stdout.split(separator: "\n").filter { $0.contains("Not separated beyond the noise") }
+        #expect(separation.count == 1, "the search's trials do not separate throughput here: \(report.stdout)")
+        let line = try #require(separation.first)
+        #expect(line.contains("throughput_ops_per_sec:"), "\(line)")
+        #expect(line.contains("On throughput_ops_per_sec the confirmation decides, not this test"), "\(line)")
+        #expect(!line.contains("its choice rests on noise"), "\(line)")
+        #expect(line.contains(try #require(decision.confirmation?.verdict)), "\(line)")
     }
 }

@@ -35,9 +35,13 @@ import Testing
         return (exports, store)
     }
 
-    /// Output with the env file's "written <time>" line, the one line that differs by design, taken out.
+    /// Output with the lines that differ by design taken out: the env file's "written <time>",
+    /// and the separation warning, which now states how the confirmation's verdict relates to it
+    /// (the recorded run printed the warning alone).
     func comparable(_ text: String) -> String {
-        text.split(separator: "\n", omittingEmptySubsequences: false).filter { !$0.hasPrefix("# written ") }.joined(separator: "\n")
+        text.split(separator: "\n", omittingEmptySubsequences: false)
+            .filter { !$0.hasPrefix("# written ") && !$0.contains("WARNING: Not separated beyond the noise here") }
+            .joined(separator: "\n")
     }
 
     @Test func everyStoredStudyCommandPrintsTheSameFromTheStoreAloneAsFromTheExports() throws {
@@ -68,7 +72,7 @@ import Testing
         let printed = try String(contentsOfFile: "\(root)/data/reference/baseline/run-output.txt", encoding: .utf8)
         // The run printed the same summary, then where it wrote the env file and how long it took.
         let summary = try #require(report.stdout.range(of: "Frontier of study 'baseline'"))
-        let body = report.stdout[summary.lowerBound...].trimmingCharacters(in: .whitespacesAndNewlines)
-        #expect(printed.contains(body), "tuner report no longer prints the summary the run printed")
+        let body = comparable(String(report.stdout[summary.lowerBound...])).trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(comparable(printed).contains(body), "tuner report no longer prints the summary the run printed")
     }
 }

@@ -230,6 +230,11 @@ public struct FrontierReport: Sendable {
     /// unconfirmed one is reported and the best measured setting (by the rule) stands.
     public mutating func apply(_ decision: StudyDecision) {
         apply(surrogate: decision.surrogate, confirmation: decision.confirmation, candidateSource: decision.candidateSource)
+        if let reason = decision.keptDefaultBecause, let baselineIndex {
+            recommendationIndex = baselineIndex
+            recommendationExplanation = reason
+            changesVersusDefault = []
+        }
     }
 
     public mutating func apply(surrogate: SurrogateRecommendation?, confirmation: Confirmation?, candidateSource: String? = nil) {
@@ -306,11 +311,16 @@ public struct FrontierReport: Sendable {
 
     /// The objectives that do not tell the settings apart beyond their noise, and a warning when
     /// the rule optimises one of them (its "best" is then chosen on noise); nil when all separate.
+    /// When a confirmation ran, it is the verdict on the rule's objective, and the line says so
+    /// and why, so the reader gets one answer, not two.
     public var separationWarning: String? {
         let flat = separation.filter { !$0.separates }
         guard !flat.isEmpty else { return nil }
         var text = "Not separated beyond the noise here: " + flat.map(\.text).joined(separator: "; ") + "."
-        if let metric = ruleObjective, flat.contains(where: { $0.metric == metric }) {
+        if let metric = ruleObjective, flat.contains(where: { $0.metric == metric }), let confirmation {
+            text +=
+                " On \(metric.rawValue) the confirmation decides, not this test: it ran the candidate and the default back to back in alternating pairs, so drift between trials, which this test over the search's trials counts as noise, cancels in each pair; its verdict: \(confirmation.verdict)."
+        } else if let metric = ruleObjective, flat.contains(where: { $0.metric == metric }) {
             let moved = separation.filter(\.separates).map(\.metric.rawValue)
             text +=
                 " The rule optimises \(metric.rawValue), so its choice rests on noise"

@@ -14,11 +14,15 @@ public struct StudyDecision: Sendable, Codable {
     /// Where the confirmed candidate came from, when neither the surrogate nor the rule says
     /// (a decision rebuilt from an older study's trials); nil otherwise.
     public var candidateSource: String?
+    /// Why the study kept Go's default without searching (`budget.stop_below`: the GC's share of
+    /// the CPU bounds any gain below what is worth tuning); nil when it searched.
+    public var keptDefaultBecause: String?
 
     public init(
         surrogate: SurrogateRecommendation?, confirmation: Confirmation?, trialCount: Int, decidedAtUnixSeconds: Double,
-        candidateSource: String? = nil
+        candidateSource: String? = nil, keptDefaultBecause: String? = nil
     ) {
+        self.keptDefaultBecause = keptDefaultBecause
         self.surrogate = surrogate
         self.confirmation = confirmation
         self.trialCount = trialCount

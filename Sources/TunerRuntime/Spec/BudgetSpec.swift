@@ -19,4 +19,8 @@ public struct BudgetSpec: Sendable {
     public var confirmPairs: Int
     /// The noisy-machine guard run before the search; nil = off.
     public var noiseCheck: NoiseCheck?
+    /// Stop before the search when the GC's share of the service's CPU at the default is surely
+    /// below this (0...1; the upper end of its interval over the noise check's runs): no setting
+    /// can then return more, and the default is the answer. nil: always search.
+    public var stopBelowGCShare: Double? = nil
 }

@@ -338,7 +338,9 @@ struct NodeReader {
     func budgetSpec(_ node: Node) throws(SpecError) -> BudgetSpec {
         let entries = try mapping(
             node, "budget",
-            allowed: ["sampler", "settings", "repeats", "warmup", "duration", "trials", "initial", "confirm", "noise_check"])
+            allowed: [
+                "sampler", "settings", "repeats", "warmup", "duration", "trials", "initial", "confirm", "noise_check", "stop_below",
+            ])
         var sampler = BudgetSpec.SamplerKind.grid
         if let samplerNode = entries["sampler"] {
             let text = try string(samplerNode, "budget.sampler")
@@ -387,9 +389,24 @@ struct NodeReader {
                 }
             }
         }
-        return BudgetSpec(
+        var budget = BudgetSpec(
             sampler: sampler, settings: settings, repeats: repeats, warmupSeconds: warmup, durationSeconds: duration,
             trials: trials, initialDesign: initial, confirmPairs: confirm, noiseCheck: noiseCheck)
+        if let stopNode = entries["stop_below"] {
+            let text = try string(stopNode, "budget.stop_below")
+            guard text.hasSuffix("%"), let percent = Double(text.dropLast().trimmingCharacters(in: .whitespaces)),
+                (0...100).contains(percent)
+            else {
+                throw error(stopNode, "budget.stop_below", "'\(text)' is not a share; write a percentage of the service's CPU, e.g. 2%")
+            }
+            guard noiseCheck != nil else {
+                throw error(
+                    stopNode, "budget.stop_below",
+                    "needs budget.noise_check (its runs of the default measure the GC's share); remove noise_check: off or stop_below")
+            }
+            budget.stopBelowGCShare = percent / 100
+        }
+        return budget
     }
 
     /// A CPU list in taskset syntax (`1`, `0,2`, `0-3`) naming CPUs this machine has.

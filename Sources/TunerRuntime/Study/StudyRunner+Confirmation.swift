@@ -8,6 +8,11 @@ extension StudyRunner {
     /// A refuted candidate gets one successor: the best measured setting by the rule, confirmed
     /// the same way, so the setting finally recommended is never a single unconfirmed trial.
     public func recommendAndConfirm(samples: inout [TrialSample], shouldStop: () -> Bool) throws -> StudyDecision {
+        if let reason = stoppedBeforeSearch {
+            return StudyDecision(
+                surrogate: nil, confirmation: nil, trialCount: samples.count, decidedAtUnixSeconds: Date().timeIntervalSince1970,
+                keptDefaultBecause: reason)
+        }
         let (surrogate, candidate) = spec.candidate(after: samples)
         if let surrogate {
             log("surrogate's choice: \(surrogate.setting) (\(surrogate.explanation))")

@@ -23,6 +23,8 @@ public struct StudyRunner {
     var lock: StudyLock?
     /// The export files rendered as the study goes (nil: none, as for a replay).
     public var exports: StudyExports?
+    /// Why the study stopped before its search (`budget.stop_below`), once `runTrials` said so.
+    public var stoppedBeforeSearch: String?
 
     /// The study's folder, `data/<study>/`.
     public var studyDirectory: String { StudyExports.directory(of: spec) }
@@ -69,10 +71,15 @@ public struct StudyRunner {
         if let check = spec.budget.noiseCheck {
             let samplerIsPlanned = sampler().plannedTrials != nil
             let guardian = NoiseGuard(check: check, repeats: spec.budget.repeats, samplerIsPlanned: samplerIsPlanned)
-            if let raised = try guardian.run(&state, runner: self, shouldStop: shouldStop) {
+            let outcome = try guardian.run(&state, runner: self, shouldStop: shouldStop)
+            if let raised = outcome.raisedRepeats {
                 repeats = raised
                 if samplerIsPlanned { spec.budget.repeats = raised }
                 spec.budget.confirmPairs = max(spec.budget.confirmPairs, raised)
+            }
+            if let reason = outcome.stopReason {
+                stoppedBeforeSearch = reason
+                return state.samples.sorted { $0.trialIndex < $1.trialIndex }
             }
         }
         if shouldStop() { return state.samples.sorted { $0.trialIndex < $1.trialIndex } }
