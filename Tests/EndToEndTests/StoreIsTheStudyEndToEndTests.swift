@@ -35,12 +35,16 @@ import Testing
         return (exports, store)
     }
 
-    /// Output with the lines that differ by design taken out: the env file's "written <time>",
-    /// and the separation warning, which now states how the confirmation's verdict relates to it
-    /// (the recorded run printed the warning alone).
+    /// Output with the lines that differ by design taken out: the env file's "written <time>";
+    /// the separation warning, which now states how the confirmation's verdict relates to it
+    /// (the recorded run printed the warning alone); the noise line, which now lists every
+    /// objective (the recorded run listed throughput, pause and latency p99 only).
     func comparable(_ text: String) -> String {
         text.split(separator: "\n", omittingEmptySubsequences: false)
-            .filter { !$0.hasPrefix("# written ") && !$0.contains("WARNING: Not separated beyond the noise here") }
+            .filter {
+                !$0.hasPrefix("# written ") && !$0.contains("WARNING: Not separated beyond the noise here")
+                    && !$0.hasPrefix("Noise (coefficient of variation")
+            }
             .joined(separator: "\n")
     }
 

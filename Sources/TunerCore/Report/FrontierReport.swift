@@ -41,8 +41,12 @@ public struct FrontierReport: Sendable {
     public var recommendationExplanation: String
     /// Recommended vs default on every objective and on peak RSS.
     public var changesVersusDefault: [Change]
-    /// Coefficient of variation across the default's repeats, for throughput and p99 pause.
+    /// Coefficient of variation across the default's repeats, for the objectives and the
+    /// usual figures (throughput, pause p99, latency p99, the service's CPU figures).
     public var baselineNoise: [Metric: Double]
+    /// What tuning can win at most: the GC's share of the service's CPU over the default's
+    /// search-phase runs (the noise check's), when measured (``GCBound``).
+    public var gcBound: GCBound? = nil
     /// Median / max tuner CPU seconds per trial.
     public var tunerCPUSecondsPerTrialMedian: Double?
     public var tunerCPUSecondsPerTrialMax: Double?
@@ -178,7 +182,13 @@ public struct FrontierReport: Sendable {
         var noise: [Metric: Double] = [:]
         if let b = baselineIndex {
             let baseTrials = samples.filter { $0.setting == rows[b].setting && $0.isMeasured }
-            for metric in [Metric.throughputOpsPerSecond, .pauseP99Millis, .latencyP99Millis] {
+            // The objectives' noise, and throughput, pause p99, latency p99 and the service's CPU
+            // figures where measured.
+            let metrics =
+                objectives.map(\.metric) + [
+                    .throughputOpsPerSecond, .pauseP99Millis, .latencyP99Millis, .cpuPerOpMicros, .gcCPUSharePercent,
+                ]
+            for metric in metrics where noise[metric] == nil {
                 noise[metric] = Statistics.coefficientOfVariation(baseTrials.compactMap { metric.value(of: $0) })
             }
         }
@@ -194,6 +204,9 @@ public struct FrontierReport: Sendable {
             tunerCPUSecondsPerTrialMedian: Statistics.median(cpu), tunerCPUSecondsPerTrialMax: cpu.max(),
             totalTrials: samples.count, failedTrials: samples.filter { !$0.isMeasured }.count)
         report.tunerCPUShareDuringLoad = Statistics.median(shares)
+        report.gcBound = GCBound(
+            shares: samples.filter { $0.setting.isGoDefault && $0.isMeasured && !$0.isConfirmation }
+                .compactMap { Metric.gcCPUSharePercent.value(of: $0).map { $0 / 100 } })
         report.measuredWith = measurementLines(samples.filter(\.isMeasured))
         let measuredSamples = samples.filter(\.isMeasured)
         report.separation = objectives.enumerated().compactMap { k, objective in

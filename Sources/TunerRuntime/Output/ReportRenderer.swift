@@ -44,7 +44,7 @@ public enum ReportRenderer {
         }
         var lines = [header.joined(separator: ",")]
         for (index, row) in report.rows.enumerated() {
-            var cells = [
+            var cells: [String] = [
                 row.setting.gogcValue, row.setting.memoryLimitValue, String(row.measuredTrials), String(row.failedTrials),
                 String(row.onFrontier), String(row.frontierProbability), String(row.isFeasible),
                 String(index == report.baselineIndex), String(index == report.recommendationIndex),
@@ -61,12 +61,15 @@ public enum ReportRenderer {
         return lines.joined(separator: "\n") + "\n"
     }
 
-    /// Header and cells of the frontier table, frontier members first.
+    /// Header and cells of the frontier table, frontier members first. The service's CPU per
+    /// operation and the GC's share of it get columns when the trials measured them.
     static func frontierCells(_ report: FrontierReport) -> (headers: [String], lines: [[String]]) {
-        let headers = [
+        let showsCPU = report.rows.contains { $0.metrics[.cpuPerOpMicros] != nil || $0.metrics[.gcCPUSharePercent] != nil }
+        var headers = [
             "", "GOGC", "GOMEMLIMIT", "n", "pause p50 ms", "pause p99 ms [95% CI]", "pause max ms", "pause ms/s",
             "throughput ops/s [95% CI]", "latency p99 ms", "peak RSS", "RSS %/min (2nd half)", "GCs", "P(front)", "constraints",
         ]
+        if showsCPU { headers.insert(contentsOf: ["CPU/op µs [95% CI]", "GC share of CPU %"], at: 10) }
         let order = report.rows.indices.sorted { a, b in
             let ra = report.rows[a]
             let rb = report.rows[b]
@@ -93,7 +96,7 @@ public enum ReportRenderer {
             } else {
                 constraints = "no: " + row.violatedConstraints.map(\.metric.rawValue).joined(separator: ",")
             }
-            lines.append([
+            var cells: [String] = [
                 mark, row.setting.gogcValue, row.setting.memoryLimitValue,
                 row.failedTrials > 0 ? "\(row.measuredTrials)+\(row.failedTrials)f" : "\(row.measuredTrials)",
                 row.metrics[.pauseP50Millis].map { Metric.pauseP50Millis.format($0.value) } ?? "-",
@@ -108,7 +111,15 @@ public enum ReportRenderer {
                 row.metrics[.gcCount].map { Metric.gcCount.format($0.value) } ?? "-",
                 row.measuredTrials > 0 ? formatFixed(row.frontierProbability, decimals: 2) : "-",
                 constraints,
-            ])
+            ]
+            if showsCPU {
+                cells.insert(
+                    contentsOf: [
+                        cell(row.metrics[.cpuPerOpMicros], .cpuPerOpMicros),
+                        row.metrics[.gcCPUSharePercent].map { Metric.gcCPUSharePercent.format($0.value) } ?? "-",
+                    ], at: 10)
+            }
+            lines.append(cells)
         }
         return (headers, lines)
     }
@@ -183,6 +194,12 @@ public enum ReportRenderer {
             }
         } else {
             out.append("No recommendation: \(report.recommendationExplanation)")
+        }
+        if let bound = report.gcBound {
+            func percent(_ fraction: Double) -> String { "\(formatFixed(fraction * 100, decimals: 1)) %" }
+            out.append(
+                "What tuning can win: the GC took \(percent(bound.share)) [\(percent(bound.low)), \(percent(bound.high))] of the service's CPU at the Go default (\(bound.runs) runs): no setting returns more than about \(percent(bound.high)) of it; on a CPU-saturated service, at most +\(percent(bound.throughputGainBound)) throughput."
+            )
         }
         if !report.baselineNoise.isEmpty {
             let parts = report.baselineNoise.sorted { $0.key.rawValue < $1.key.rawValue }.map {
