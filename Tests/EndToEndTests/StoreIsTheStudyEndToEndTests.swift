@@ -38,12 +38,13 @@ import Testing
     /// Output with the lines that differ by design taken out: the env file's "written <time>";
     /// the separation warning, which now states how the confirmation's verdict relates to it
     /// (the recorded run printed the warning alone); the noise line, which now lists every
-    /// objective (the recorded run listed throughput, pause and latency p99 only).
+    /// objective (the recorded run listed throughput, pause and latency p99 only); the env
+    /// header's line on the limit's ratio to the live heap, which the recorded run did not write.
     func comparable(_ text: String) -> String {
         text.split(separator: "\n", omittingEmptySubsequences: false)
             .filter {
                 !$0.hasPrefix("# written ") && !$0.contains("WARNING: Not separated beyond the noise here")
-                    && !$0.hasPrefix("Noise (coefficient of variation")
+                    && !$0.hasPrefix("Noise (coefficient of variation") && !$0.hasPrefix("# GOMEMLIMIT=")
             }
             .joined(separator: "\n")
     }
@@ -67,6 +68,26 @@ import Testing
         #expect(env.status == 0, "\(env.stderr)")
         let recorded = try String(contentsOfFile: "\(root)/data/reference/baseline/recommended.env", encoding: .utf8)
         #expect(comparable(env.stdout) == comparable(recorded))
+    }
+
+    @Test func theEnvFileStatesTheLimitAsAMultipleOfTheLiveHeapMeasuredWithIt() throws {
+        let (_, store) = try twoFolders()
+        let env = try TunerBinary.run(["env", "experiments/baseline.yml", "--data-dir", store])
+        #expect(env.status == 0, "\(env.stderr)")
+        let limit = try #require(env.stdout.split(separator: "\n").first { $0.hasPrefix("GOMEMLIMIT=") }).dropFirst(11)
+        let gogc = try #require(env.stdout.split(separator: "\n").first { $0.hasPrefix("GOGC=") }).dropFirst(5)
+        let setting = GCSetting(gogc: Int(gogc), memoryLimitBytes: try ByteSize.parse(String(limit)))
+        // The median over the setting's trials of the largest live heap a cycle marked in the window.
+        let peaks = try TrialsFile.read(path: "\(root)/data/reference/baseline/trials.jsonl")
+            .filter { $0.setting == setting && $0.isMeasured }
+            .compactMap { Metric.liveHeapPeakBytes.value(of: $0) }
+        let median = try #require(Statistics.median(peaks))
+        let ratio = formatFixed(Double(try #require(setting.memoryLimitBytes)) / median, decimals: 1)
+        #expect(
+            env.stdout.contains(
+                "# GOMEMLIMIT=\(limit) is \(ratio)× the peak live heap measured with it (\(ByteSize.human(median)), median of \(peaks.count) trial(s))"
+            ),
+            "\(env.stdout)")
     }
 
     @Test func theReportOfTheRecordedStudyIsTheSummaryItsRunPrinted() throws {

@@ -31,6 +31,9 @@ public enum Metric: String, Sendable, Codable, CaseIterable {
     case cpuPerOpMicros = "cpu_per_op_us"
     /// The GC's share of the service's CPU over the measured window, percent (``ServiceCPU``).
     case gcCPUSharePercent = "gc_cpu_share_pct"
+    /// The largest live heap a GC cycle marked in the window, bytes (gctrace): what a
+    /// GOMEMLIMIT must leave room above.
+    case liveHeapPeakBytes = "live_heap_peak"
 
     /// The direction that is better when the metric is an objective.
     public var naturalDirection: ObjectiveDirection {
@@ -38,7 +41,7 @@ public enum Metric: String, Sendable, Codable, CaseIterable {
     }
 
     /// Whether values are byte counts (spec values may then use Go's size syntax).
-    public var isBytes: Bool { self == .rssPeakBytes }
+    public var isBytes: Bool { self == .rssPeakBytes || self == .liveHeapPeakBytes }
 
     /// Column heading / label with its unit.
     public var label: String {
@@ -58,6 +61,7 @@ public enum Metric: String, Sendable, Codable, CaseIterable {
         case .gcCPUPercent: return "GC CPU (%)"
         case .cpuPerOpMicros: return "CPU per op (µs)"
         case .gcCPUSharePercent: return "GC share of CPU (%)"
+        case .liveHeapPeakBytes: return "peak live heap"
         }
     }
 
@@ -95,13 +99,14 @@ public enum Metric: String, Sendable, Codable, CaseIterable {
             guard let cpu = sample.serviceCPU, let operations = sample.load?.operations, operations > 0 else { return nil }
             return cpu.cpuSeconds * 1e6 / Double(operations)
         case .gcCPUSharePercent: return sample.serviceCPU?.gcShare.map { $0 * 100 }
+        case .liveHeapPeakBytes: return sample.gc?.cycles.compactMap(\.liveHeapMiB).max().map { Double($0) * 1_048_576 }
         }
     }
 
     /// The value formatted for a table (bytes as MiB/GiB).
     public func format(_ value: Double) -> String {
         switch self {
-        case .rssPeakBytes: return ByteSize.human(value)
+        case .rssPeakBytes, .liveHeapPeakBytes: return ByteSize.human(value)
         case .throughputOpsPerSecond: return formatFixed(value, decimals: 0)
         case .gcCount: return formatFixed(value, decimals: 0)
         case .pauseP50Millis, .pauseP99Millis, .pauseMaxMillis:

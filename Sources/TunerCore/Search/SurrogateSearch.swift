@@ -390,7 +390,7 @@ extension Metric {
     /// ε in log(value + ε), in the metric's units: keeps zero pauses (no GC) finite.
     public var logOffset: Double {
         switch self {
-        case .rssPeakBytes: return 1_048_576
+        case .rssPeakBytes, .liveHeapPeakBytes: return 1_048_576
         case .pauseMillisPerSecond, .pauseP50Millis, .pauseP99Millis, .pauseMaxMillis: return 0.001
         default: return 0.01
         }

@@ -254,6 +254,12 @@ public enum ReportRenderer {
             if report.changesVersusDefault.isEmpty { lines.append("#   (the default was not measured successfully: no comparison)") }
         }
         if let confirmation = report.confirmation { lines.append("# confirmation: \(confirmation.verdict)") }
+        if let limit = row.setting.memoryLimitBytes, let live = row.metrics[.liveHeapPeakBytes], live.value > 0 {
+            let ratio = formatFixed(Double(limit) / live.value, decimals: 1)
+            lines.append(
+                "# GOMEMLIMIT=\(ByteSize.goSyntax(limit)) is \(ratio)× the peak live heap measured with it (\(ByteSize.human(live.value)), median of \(live.sampleCount) trial(s)): if your production live heap differs, keep the ratio, not the bytes"
+            )
+        }
         if let region = report.surrogateRecommendation?.region {
             lines.append("# plateau: \(region.summary)")
         }

@@ -85,8 +85,13 @@ struct NoiseGuard {
                     "WARNING: \(warning); raising repeats per setting from \(repeats) to \(raised) and confirmation pairs to at least \(raised)"
                 )
             } else {
+                let pairs = runner.spec.budget.confirmPairs
+                let confirmation =
+                    pairs >= raised
+                    ? "the confirmation's \(pairs) pairs already reach that"
+                    : "only the confirmation pairs are raised, from \(pairs) to \(raised)"
                 runner.log(
-                    "WARNING: \(warning); the surrogate search chooses its own repeats (a setting is measured again when it is the most promising and its repeats disagree), so only the confirmation pairs are raised, to at least \(raised)"
+                    "WARNING: \(warning); the surrogate search chooses its own repeats (a setting is measured again when it is the most promising and its repeats disagree), and \(confirmation)"
                 )
             }
             outcome.raisedRepeats = raised

@@ -260,7 +260,9 @@ public struct TrialRunner: TrialEvaluator {
         }
 
         let launchMonotonic = monotonicSeconds()
-        try waitUntilReady(server: server, ports: ports)
+        // gctrace counts from the Go runtime's start: a wrapper that works before it execs the
+        // service (a shell loop, a version manager resolving a version) starts that clock late.
+        let execNanos = try waitUntilReady(server: server, ports: ports)
         sample.readySeconds = monotonicSeconds() - launchMonotonic
         sample.targetBuild = buildInfo.info(for: server, launcher: launcher, port: servicePort(ports), binary: target.binary)?.info
 
@@ -279,7 +281,7 @@ public struct TrialRunner: TrialEvaluator {
             }
         }
         var context = PauseContext(
-            server: server, ports: ports, launchUnixNanos: launchNanos,
+            server: server, ports: ports, launchUnixNanos: execNanos ?? launchNanos,
             windowSeconds: durationSeconds, logPrefix: logPrefix)
         context.setting = setting
         let session = try pauses.begin(context)
@@ -400,17 +402,30 @@ public struct TrialRunner: TrialEvaluator {
         }
     }
 
-    private func waitUntilReady(server: RunningProcess, ports: [String: Int]) throws {
+    /// Probes until the server is ready. Returns when its process image last changed, Unix ns,
+    /// when that was more than 0.2 s after the launch (a wrapper exec'd the service late: the
+    /// Go runtime's clock starts there, not at the launch), else nil.
+    @discardableResult
+    private func waitUntilReady(server: RunningProcess, ports: [String: Int]) throws -> Int64? {
         let check = readinessCheck(ports: ports)
-        let deadline = monotonicSeconds() + target.readiness.timeoutSeconds
+        let started = monotonicSeconds()
+        let deadline = started + target.readiness.timeoutSeconds
+        var image = server.executablePath
+        var imageChangedNanos: Int64?
         while true {
+            let current = server.executablePath
+            if current != image {
+                image = current
+                // Between the previous poll and this one: half the polling interval back.
+                imageChangedNanos = monotonicSeconds() - started > 0.2 ? unixNanos() - 25_000_000 : nil
+            }
             if let exit = server.poll() {
                 let output = server.lastErrorLines()
                 var failure = TrialFailure("server \(exit) at start: \(output)")
                 failure.portTaken = server.standardError().lowercased().contains("address already in use")
                 throw failure
             }
-            if launcher.probe(check, of: server) { return }
+            if launcher.probe(check, of: server) { return imageChangedNanos }
             if monotonicSeconds() >= deadline {
                 let what: String
                 switch target.readiness.kind {

@@ -31,6 +31,21 @@ func run() int {
 	snapKeep := fs.Int("snapshot-keep", d.SnapshotKeep, "snapshots kept per document")
 	flush := fs.Duration("flush-interval", d.FlushInterval, "event-stream coalescing interval")
 	maxQueue := fs.Int("max-queue", d.MaxQueue, "events queued for one stream before it is dropped")
+	// Deliberate leaks for testing leak detection (internal/server/leaks.go). The rates were measured with
+	// sync-bench on a 2-vCPU VM: its defaults (open loop, ~800 edits/s, ~1000 document requests/s) and
+	// -mode closed -clients 64 (~5-6k edits/s).
+	leakGoroutines := fs.Bool("leak-goroutines", false, fmt.Sprintf(
+		"deliberate leak: every %dth applied edit parks a goroutine forever on a channel nobody closes "+
+			"(~50 goroutines/s at sync-bench's defaults, ~400/s at 5-6k edits/s; each ~2 KiB of stack + ~0.7 KiB of heap)",
+		server.LeakGoroutineEvery))
+	leakCache := fs.Bool("leak-cache", false, fmt.Sprintf(
+		"deliberate leak: every applied edit stores the encoded op and %d bytes of text around it in a per-document cache that is never evicted "+
+			"(~0.4 KiB of live heap per edit: ~0.3 MiB/s at sync-bench's defaults, ~2-3 MiB/s at 5-6k edits/s)",
+		server.LeakCacheContext))
+	leakClosure := fs.Bool("leak-closure", false, fmt.Sprintf(
+		"deliberate leak: every %dth document request (open, edit, cursor, save, text, view) registers a callback closure "+
+			"holding a fresh %d KiB buffer that is never removed (~0.5 MiB/s at sync-bench's defaults, ~3.3 MiB/s at 5-6k edits/s)",
+		server.LeakClosureEvery, server.LeakClosureBuffer>>10))
 	if err := fs.Parse(os.Args[1:]); err != nil {
 		return 2
 	}
@@ -49,6 +64,9 @@ func run() int {
 	cfg.SnapshotKeep = *snapKeep
 	cfg.FlushInterval = *flush
 	cfg.MaxQueue = *maxQueue
+	cfg.LeakGoroutines = *leakGoroutines
+	cfg.LeakCache = *leakCache
+	cfg.LeakClosure = *leakClosure
 	s := server.New(cfg)
 
 	ln, err := net.Listen("tcp", *addr)
@@ -66,6 +84,9 @@ func run() int {
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	fmt.Fprintf(os.Stderr, "collab-server: listening on http://%s (pid %d)\n", ln.Addr(), os.Getpid())
+	if *leakGoroutines || *leakCache || *leakClosure {
+		fmt.Fprintf(os.Stderr, "collab-server: deliberate leaks on: goroutines=%v cache=%v closure=%v\n", *leakGoroutines, *leakCache, *leakClosure)
+	}
 
 	select {
 	case <-ctx.Done():

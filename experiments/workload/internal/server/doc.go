@@ -63,6 +63,8 @@ type Doc struct {
 	snapMu      sync.Mutex
 	snapshots   [][]byte // serialized saves, oldest first
 	snapVersion int64
+
+	leakCache map[int64][]byte // -leak-cache only (guarded by mu): version -> copy, never evicted
 }
 
 func newDoc(id string, text []byte, s *Server) *Doc {
@@ -179,6 +181,9 @@ func (d *Doc) submit(req *protocol.SubmitRequest) ([]byte, *snapshotReq, int, er
 		d.hist[0] = nil
 		d.hist = d.hist[1:]
 		d.histStart++
+	}
+	if d.srv.cfg.LeakCache {
+		d.leakCacheLocked(e, text)
 	}
 	for _, c := range d.clients {
 		c.pos = ot.TransformIndex(op, c.pos)

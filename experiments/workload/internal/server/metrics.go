@@ -17,6 +17,7 @@ var gcMetricNames = []string{
 	"/gc/heap/live:bytes",
 	"/memory/classes/heap/objects:bytes",
 	"/memory/classes/total:bytes",
+	"/sched/goroutines:goroutines",
 	"/gc/cycles/total:gc-cycles",
 	"/gc/cycles/forced:gc-cycles",
 	"/gc/heap/allocs:bytes",

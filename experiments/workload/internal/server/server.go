@@ -30,6 +30,11 @@ type Config struct {
 	MaxDocs       int           // documents the server accepts
 	MaxDocSize    int           // upper bound for ?size=
 	IdleClient    time.Duration // presence entries without stream idle this long are pruned
+
+	// Deliberate leaks (see leaks.go); all off by default.
+	LeakGoroutines bool // park a goroutine forever every LeakGoroutineEvery-th edit
+	LeakCache      bool // keep a never-evicted per-document cache entry per edit
+	LeakClosure    bool // register a closure holding LeakClosureBuffer bytes every LeakClosureEvery-th document request
 }
 
 // DefaultConfig returns the defaults used by the collab-server flags.
@@ -69,6 +74,8 @@ type Server struct {
 	snapshots    atomic.Int64
 	droppedSubs  atomic.Int64
 	streamsTotal atomic.Int64
+
+	leaks leakState
 
 	mux *http.ServeMux
 }
@@ -272,6 +279,7 @@ func (s *Server) handleOpen(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusServiceUnavailable, "%v", err)
 		return
 	}
+	s.leakOnRequest(d)
 	cid, version, text := d.open(want)
 	writeJSON(w, http.StatusOK, protocol.OpenResponse{Client: cid, Version: version, Text: string(text)})
 }
@@ -282,6 +290,7 @@ func (s *Server) handleOps(w http.ResponseWriter, r *http.Request) {
 	if d == nil {
 		return
 	}
+	s.leakOnRequest(d)
 	var req protocol.SubmitRequest
 	if !decodeBody(w, r, &req) {
 		return
@@ -302,6 +311,7 @@ func (s *Server) handleOps(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.opsApplied.Add(1)
+	s.leakAfterEdit()
 	writeRawJSON(w, http.StatusOK, resp)
 	if snap != nil {
 		d.saveSnapshot(snap.text, snap.version)
@@ -315,6 +325,7 @@ func (s *Server) handleCursor(w http.ResponseWriter, r *http.Request) {
 	if d == nil {
 		return
 	}
+	s.leakOnRequest(d)
 	var req protocol.CursorRequest
 	if !decodeBody(w, r, &req) {
 		return
@@ -337,6 +348,7 @@ func (s *Server) handleSave(w http.ResponseWriter, r *http.Request) {
 	if d == nil {
 		return
 	}
+	s.leakOnRequest(d)
 	var req protocol.SaveRequest
 	if !decodeBody(w, r, &req) {
 		return
@@ -357,6 +369,7 @@ func (s *Server) handleText(w http.ResponseWriter, r *http.Request) {
 	if d == nil {
 		return
 	}
+	s.leakOnRequest(d)
 	text, version, _ := d.current(0)
 	writeJSON(w, http.StatusOK, protocol.TextResponse{Version: version, Text: string(text)})
 }
@@ -390,6 +403,7 @@ func (s *Server) handleStats(w http.ResponseWriter, r *http.Request) {
 		DroppedSubs  int64      `json:"dropped_streams"`
 		StreamsTotal int64      `json:"streams_total"`
 		Docs         []docStats `json:"docs"`
+		Leaks        *LeakStats `json:"leaks,omitempty"` // only when a -leak-* flag is on
 	}{
 		UptimeS:      time.Since(s.start).Seconds(),
 		OpsApplied:   s.opsApplied.Load(),
@@ -404,6 +418,10 @@ func (s *Server) handleStats(w http.ResponseWriter, r *http.Request) {
 	}
 	for _, d := range docs {
 		out.Docs = append(out.Docs, d.stats())
+	}
+	if s.leaking() {
+		ls := s.LeakStats()
+		out.Leaks = &ls
 	}
 	writeJSON(w, http.StatusOK, out)
 }

@@ -55,6 +55,7 @@ func (s *Server) handleView(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusServiceUnavailable, "%v", err)
 		return
 	}
+	s.leakOnRequest(d)
 	text, version, _ := d.current(0)
 	writeJSON(w, http.StatusOK, renderView(id, version, text, excerpt))
 }
