@@ -58,9 +58,9 @@ public struct ReplayEvaluator: TrialEvaluator {
     }
 
     /// Recording `index` of `setting` (in recording order) relabelled as the given trial, or a
-    /// failed trial when the surface has no such recording.
-    public func recorded(_ setting: GCSetting, repeat index: Int, trialIndex: Int, repeatIndex: Int) -> TrialSample {
-        guard let recorded = surface[setting], recorded.indices.contains(index) else {
+    /// failed trial when the surface has no such recording (or `index` is nil).
+    public func recorded(_ setting: GCSetting, repeat index: Int?, trialIndex: Int, repeatIndex: Int) -> TrialSample {
+        guard let index, let recorded = surface[setting], recorded.indices.contains(index) else {
             return missing(setting, trialIndex: trialIndex, repeatIndex: repeatIndex)
         }
         return relabelled(recorded[index], trialIndex: trialIndex, repeatIndex: repeatIndex)

@@ -26,7 +26,7 @@ extension ReplayEvaluator {
     /// strategy that visits a setting for the k-th time in one seed sees the same measurement.
     public func draw(_ setting: GCSetting, visit: Int, seed: UInt64, trialIndex: Int = 0) -> TrialSample {
         guard let recorded = surface[setting], !recorded.isEmpty, let index = gridIndex(of: setting) else {
-            return self.recorded(setting, repeat: -1, trialIndex: trialIndex, repeatIndex: visit)
+            return self.recorded(setting, repeat: nil, trialIndex: trialIndex, repeatIndex: visit)
         }
         let r = CommonDraws.repeatIndex(visit: visit, count: recorded.count, seed: seed, gogcIndex: index.gogc, limitIndex: index.limit)
         return self.recorded(setting, repeat: r, trialIndex: trialIndex, repeatIndex: visit)

@@ -50,9 +50,6 @@ public struct StudyRunner {
         Samplers.make(spec, repeats: repeats ?? spec.budget.repeats)
     }
 
-    /// The surrogate search this spec describes (also what recommends after any sampler).
-    public var surrogateSearch: SurrogateSearch { Samplers.surrogate(spec) }
-
     /// Search trials the budget allows: the planned count, or `budget.trials` for a sampler that
     /// decides as it goes.
     func trialBudget(_ sampler: any Sampler) -> Int { sampler.plannedTrials ?? spec.budget.trials }

@@ -116,23 +116,33 @@ public struct TrialRunner: TrialEvaluator {
         let scratch = try makeScratch(name)
         defer { if let scratch { try? FileManager.default.removeItem(atPath: scratch) } }
         let placeholders = TrialPlaceholders(ports: try freePorts(), scratch: scratch)
-        let logPrefix = "\(logDirectory)/\(name)"
-        try renderFiles(placeholders)
-        try reset(placeholders, logPrefix: logPrefix)
-        let server: RunningProcess
-        do {
-            server = try launcher.launch(
-                LaunchRequest(
-                    arguments: target.command.map(placeholders.expand), workingDirectory: target.workdir,
-                    environment: serverEnvironment(for: .goDefault, placeholders: placeholders),
-                    stdoutPath: "\(logPrefix).server.stdout", stderrPath: "\(logPrefix).server.stderr",
-                    role: "server", cpus: target.cpus, exclusiveOutput: true))
-        } catch {
-            throw TrialFailure("server could not start (target.command): \(error)")
-        }
+        let server = try startServer(setting: .goDefault, placeholders: placeholders, logPrefix: "\(logDirectory)/\(name)").process
         defer { server.stop(signal: target.stopSignal.number, graceSeconds: target.stopGraceSeconds) }
         try waitUntilReady(server: server, ports: placeholders.ports)
         return buildInfo.info(for: server, launcher: launcher, port: servicePort(placeholders.ports), binary: target.binary)
+    }
+
+    /// Renders `target.files`, runs `target.reset`, then starts the server under `setting` with
+    /// the attempt's placeholders filled in: what a trial and the preflight's start share.
+    /// Returns the server and the Unix ns just before its launch (gctrace counts from there).
+    func startServer(
+        setting: GCSetting, placeholders: TrialPlaceholders, logPrefix: String
+    ) throws -> (process: RunningProcess, launchUnixNanos: Int64) {
+        try renderFiles(placeholders)
+        try reset(placeholders, logPrefix: logPrefix)
+        let launchNanos = unixNanos()
+        do {
+            return try (
+                launcher.launch(
+                    LaunchRequest(
+                        arguments: target.command.map(placeholders.expand), workingDirectory: target.workdir,
+                        environment: serverEnvironment(for: setting, placeholders: placeholders),
+                        stdoutPath: "\(logPrefix).server.stdout", stderrPath: "\(logPrefix).server.stderr",
+                        role: "server", cpus: target.cpus, exclusiveOutput: true)), launchNanos
+            )
+        } catch {
+            throw TrialFailure("server could not start (target.command): \(error)")
+        }
     }
 
     // MARK: - Scratch folders
@@ -235,19 +245,7 @@ public struct TrialRunner: TrialEvaluator {
     ) throws {
         let ports = placeholders.ports
         let logPrefix = "\(logDirectory)/\(name)"
-        try renderFiles(placeholders)
-        try reset(placeholders, logPrefix: logPrefix)
-        let command = target.command.map(placeholders.expand)
-        let request = LaunchRequest(
-            arguments: command, workingDirectory: target.workdir,
-            environment: serverEnvironment(for: setting, placeholders: placeholders),
-            stdoutPath: "\(logPrefix).server.stdout", stderrPath: "\(logPrefix).server.stderr",
-            role: "server", cpus: target.cpus, exclusiveOutput: true)
-        let launchNanos = unixNanos()
-        let server: RunningProcess
-        do { server = try launcher.launch(request) } catch {
-            throw TrialFailure("server could not start (target.command): \(error)")
-        }
+        let (server, launchNanos) = try startServer(setting: setting, placeholders: placeholders, logPrefix: logPrefix)
         let memory = server.watchMemory(capBytes: target.maxRSSBytes)
         var stopped = false
         func stopServer() {
