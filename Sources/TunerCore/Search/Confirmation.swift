@@ -43,7 +43,7 @@ public struct Confirmation: Sendable, Codable {
     public static func analyse(
         candidate: GCSetting, pairs: [(baseline: TrialSample, candidate: TrialSample)],
         objectives: [(metric: Metric, direction: ObjectiveDirection)], constraints: [Constraint],
-        decisive: Int, level: Double = 0.95, seed: UInt64
+        decisive: Int, test: PairedTest? = nil, level: Double = 0.95, seed: UInt64
     ) -> Confirmation {
         var changes: [(Metric, Estimate)] = []
         var metrics = objectives.map(\.metric)
@@ -58,17 +58,17 @@ public struct Confirmation: Sendable, Codable {
             }
         }
         let objective = objectives[decisive]
-        // One-sided exact sign test over the pairs: with no real difference each pair favours
-        // the candidate with probability 1/2, so k of n favouring it has p = P(X ≥ k), X ~ B(n, ½).
-        // (A percentile-bootstrap interval from 3 pairs covers far less than its nominal 95 %;
-        // the sign test's p-value is exact for any n.)
-        let favouring = pairs.filter { pair in
+        // The decisive objective's paired test (``PairedTest``): the t-test on log ratios for a
+        // figure whose size per pair carries information, the exact sign test for percentiles.
+        let test = test ?? PairedTest.fitting(objective.metric)
+        let improvements = pairs.compactMap { pair -> Double? in
             guard let b = objective.metric.value(of: pair.baseline), let c = objective.metric.value(of: pair.candidate) else {
-                return false
+                return nil
             }
-            return objective.direction == .maximize ? c > b : c < b
-        }.count
-        let pValue = signTestPValue(successes: favouring, trials: pairs.count)
+            return PairedTest.improvement(baseline: b, candidate: c, direction: objective.direction)
+        }
+        let favouring = improvements.filter { $0 > 0 }.count
+        let (pValue, statistic) = test.pValue(improvements: improvements)
         let improved = pValue <= 1 - level
         var violated: [String] = []
         for constraint in constraints {
@@ -77,15 +77,18 @@ public struct Confirmation: Sendable, Codable {
         }
         let confirmed = improved && violated.isEmpty
         let verdict: String
-        let evidence =
-            "\(objective.metric.rawValue) better in \(favouring) of \(pairs.count) alternating pairs (one-sided sign test p = \(formatFixed(pValue, decimals: 3)))"
+        let testText =
+            test == .sign
+            ? "\(test.name) p = \(formatFixed(pValue, decimals: 3))" : "\(test.name) p = \(formatFixed(pValue, decimals: 3)), \(statistic)"
+        let evidence = "\(objective.metric.rawValue) better in \(favouring) of \(pairs.count) alternating pairs (\(testText))"
+        let fewest = test.fewestPairs(alpha: 1 - level)
         if confirmed {
             verdict = "confirmed: \(evidence)"
         } else if !violated.isEmpty {
             verdict = "not confirmed: in the confirmation runs the candidate broke \(violated.joined(separator: ", ")); \(evidence)"
         } else {
             verdict =
-                "not confirmed: \(evidence), above \(formatFixed(1 - level, decimals: 2))\(pairs.count < 5 ? "; fewer than 5 pairs can never reach it, raise budget.confirm" : "")"
+                "not confirmed: \(evidence), above \(formatFixed(1 - level, decimals: 2))\(pairs.count < fewest ? "; fewer than \(fewest) pairs can never reach it with this test, raise budget.confirm" : "")"
         }
         return Confirmation(candidate: candidate, changes: changes, confirmed: confirmed, verdict: verdict)
     }

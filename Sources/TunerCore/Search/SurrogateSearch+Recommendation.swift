@@ -171,18 +171,42 @@ extension SurrogateSearch {
             : "the surrogate's fitted noise (no setting was measured twice)"
         guard bandModel > 0, bandModel.isFinite else { return nil }
         let grid = plateauGrid
+        // A model whose fitted signal is not clearly above its fitted noise puts the differences
+        // between the measured settings down to noise: a flat posterior mean there is "unknown",
+        // not "equivalent", so nothing joins the region.
+        let signalSD = (model.process.hyperparameters.signalVariance).squareRoot() * model.process.outputScale
+        let noiseSD = model.process.noiseVariance.squareRoot()
+        let informed = signalSD >= PlateauRegion.leastSignalToNoise * noiseSD
         var members: [GCSetting] = [optimum]
+        var unresolved = 0
+        let z = PlateauRegion.certaintyQuantile
+        let data = measured.map { encoding.encode($0.setting) }
         for setting in grid where setting != optimum {
             let x = encoding.encode(setting)
+            guard isFeasible(x) else { continue }
+            // A GP fitted on flat, noisy data takes long length scales and then claims to know
+            // corners it never saw: its posterior sd there is not evidence. Only settings within
+            // `PlateauRegion.reach` of a measured one (in the unit box) can be members.
+            let nearData = data.contains { point in
+                var squares = 0.0
+                for j in point.indices { squares += (point[j] - x[j]) * (point[j] - x[j]) }
+                return squares <= PlateauRegion.reach * PlateauRegion.reach
+            }
             let p = model.predict(x, includingNoise: false)
-            // In the region when the posterior cannot say the setting is worse than the optimum
-            // by more than one trial's noise (the gap less one posterior sd of the difference,
-            // covariance ignored, is within the band), and the model knows the setting to within
-            // two trials' noise (no unexplored corner joins the region on an extrapolation).
+            // The gap to the optimum is Gaussian under the posterior, with the covariance of the
+            // two predictions counted (neighbours of the optimum share its uncertainty). A
+            // setting joins the region only when the posterior puts it within the band with
+            // probability ≥ 80 % (gap + z·sd ≤ band); it is worse when it lies beyond the band
+            // with that probability; anything between is unresolved: the model cannot tell, and
+            // an unmeasured corner far from the data lands there, never in the region.
             let gap = p.mean - atOptimum.mean
-            let gapSD = (max(p.variance, 0) + max(atOptimum.variance, 0)).squareRoot()
-            guard gap - gapSD <= bandModel, p.variance.squareRoot() <= 2 * bandModel, isFeasible(x) else { continue }
-            members.append(setting)
+            let gapVariance = p.variance + atOptimum.variance - 2 * model.posteriorCovariance(x, xOptimum)
+            let gapSD = max(gapVariance, 0).squareRoot()
+            if gap + z * gapSD <= bandModel, nearData, informed {
+                members.append(setting)
+            } else if gap - z * gapSD <= bandModel {
+                unresolved += 1
+            }
         }
         members.sort()
         let rule = "taking the optimum itself (the best posterior mean)"
@@ -190,17 +214,23 @@ extension SurrogateSearch {
         let bandValue = abs(Self.unmodelled(metric, atOptimum.mean + bandModel, direction) - optimumValue)
         var region = PlateauRegion(
             metric: metric, optimum: optimum, optimumPredicted: optimumValue, band: bandValue, bandSource: source,
-            members: members, gridSize: grid.count + (grid.contains(optimum) ? 0 : 1), choiceRule: rule, choice: optimum)
+            members: members, gridSize: grid.count + (grid.contains(optimum) ? 0 : 1), choiceRule: rule, choice: optimum,
+            unresolvedCount: unresolved, signalToNoise: noiseSD > 0 ? signalSD / noiseSD : nil)
         if let rssModel {
             // One prediction per member (members are sorted, so the first of equal RSS wins as before).
             let predictedRSS = members.map { rssModel.predict(encoding.encode($0), includingNoise: false).mean }
             if let lean = predictedRSS.indices.min(by: { predictedRSS[$0] < predictedRSS[$1] }), members[lean] != optimum,
                 let atOptimumIndex = members.firstIndex(of: optimum)
             {
+                let xLean = encoding.encode(members[lean])
+                let leanPosterior = model.predict(xLean, includingNoise: false)
+                let rssPosterior = rssModel.predict(xLean, includingNoise: false)
                 region.leanest = members[lean]
-                region.leanestPredicted = Self.unmodelled(
-                    metric, model.predict(encoding.encode(members[lean]), includingNoise: false).mean, direction)
+                region.leanestPredicted = Self.unmodelled(metric, leanPosterior.mean, direction)
+                region.leanestInterval = Self.interval(metric, leanPosterior, direction, z: z)
                 region.leanestPredictedRSSBytes = Self.unmodelled(.rssPeakBytes, predictedRSS[lean], .minimize)
+                region.leanestRSSInterval = Self.interval(.rssPeakBytes, rssPosterior, .minimize, z: z)
+                region.leanestMeasuredTrials = measured.filter { $0.setting == members[lean] }.count
                 region.optimumPredictedRSSBytes = Self.unmodelled(.rssPeakBytes, predictedRSS[atOptimumIndex], .minimize)
             }
         }
@@ -220,6 +250,16 @@ extension SurrogateSearch {
         -> FeatureMappedModel?
     {
         try fitModel(objectives[k].metric, objectives[k].direction, measured: measured, features: map, seed: seed &+ 7777 &+ UInt64(k))
+    }
+
+    /// The central interval mean ∓ z·sd of a posterior in model units, mapped back to the
+    /// metric's units and sorted low to high.
+    static func interval(_ metric: Metric, _ posterior: (mean: Double, variance: Double), _ direction: ObjectiveDirection, z: Double)
+        -> [Double]
+    {
+        let sd = max(posterior.variance, 0).squareRoot()
+        let ends = [posterior.mean - z * sd, posterior.mean + z * sd].map { unmodelled(metric, $0, direction) }
+        return ends.sorted()
     }
 
     /// Inverse of `modelled`.

@@ -30,6 +30,11 @@ public struct FeatureMappedModel: SurrogateModel {
         process.predict(features.apply(x).features, includingNoise: includingNoise)
     }
 
+    /// The posterior covariance of the response at `a` and `b` (the GP's at φ(a), φ(b)). O(n²).
+    public func posteriorCovariance(_ a: [Double], _ b: [Double]) -> Double {
+        process.posteriorCovariance(features.apply(a).features, features.apply(b).features)
+    }
+
     public func predictWithGradient(_ x: [Double]) -> (mean: Double, variance: Double, meanGradient: [Double], varianceGradient: [Double]) {
         let (z, jacobian) = features.apply(x)
         let p = process.predictWithGradient(z)

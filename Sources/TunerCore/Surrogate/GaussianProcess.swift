@@ -365,6 +365,36 @@ public struct GaussianProcess: Sendable {
         return (outputMean + outputScale * posterior.mean, variance)
     }
 
+    /// The posterior covariance of the latent response at `a` and `b` (noise excluded), in the
+    /// caller's output units²: k(a, b) − k(a, X) C⁻¹ k(X, b) = k(a, b) − (L⁻¹k_a)·(L⁻¹k_b).
+    /// With ``predict(_:includingNoise:)``'s variances it gives the variance of a difference,
+    /// Var[f(a) − f(b)] = Var f(a) + Var f(b) − 2 Cov. O(n²).
+    public func posteriorCovariance(_ a: [Double], _ b: [Double]) -> Double {
+        let d = dimension
+        precondition(a.count == d && b.count == d, "query points need \(d) coordinates")
+        let inverseSquaredLengths = hyperparameters.lengthScales.map { 1 / ($0 * $0) }
+        let sf2 = hyperparameters.signalVariance
+        func kernel(_ x: [Double], _ y: [Double]) -> Double {
+            var r2 = 0.0
+            for p in 0..<d { r2 += (x[p] - y[p]) * (x[p] - y[p]) * inverseSquaredLengths[p] }
+            return Matern52.value(squaredDistance: r2, signalVariance: sf2).k
+        }
+        let n = count
+        var ka = [Double](repeating: 0, count: n)
+        var kb = [Double](repeating: 0, count: n)
+        for i in 0..<n {
+            let row = Array(flatInputs[(i * d)..<(i * d + d)])
+            ka[i] = kernel(a, row)
+            kb[i] = kernel(b, row)
+        }
+        // Shapes agree by construction, so the solves cannot throw.
+        let va = try! factor.solveTriangular(Matrix(column: ka)).storage
+        let vb = try! factor.solveTriangular(Matrix(column: kb)).storage
+        var explained = 0.0
+        for i in 0..<n { explained += va[i] * vb[i] }
+        return (kernel(a, b) - explained) * outputScale * outputScale
+    }
+
     /// The posterior mean and variance of the latent response at `x` with their gradients in
     /// x, in the caller's output units (gradients in output units per unit-box unit). The
     /// variance is that of the response, without noise. O(n² + n·d).

@@ -23,4 +23,7 @@ public struct BudgetSpec: Sendable {
     /// below this (0...1; the upper end of its interval over the noise check's runs): no setting
     /// can then return more, and the default is the answer. nil: always search.
     public var stopBelowGCShare: Double? = nil
+    /// The confirmation's paired test; nil: the one that fits the decisive objective
+    /// (``PairedTest/fitting(_:)``).
+    public var confirmTest: PairedTest? = nil
 }

@@ -340,6 +340,7 @@ struct NodeReader {
             node, "budget",
             allowed: [
                 "sampler", "settings", "repeats", "warmup", "duration", "trials", "initial", "confirm", "noise_check", "stop_below",
+                "confirm_test",
             ])
         var sampler = BudgetSpec.SamplerKind.grid
         if let samplerNode = entries["sampler"] {
@@ -392,6 +393,13 @@ struct NodeReader {
         var budget = BudgetSpec(
             sampler: sampler, settings: settings, repeats: repeats, warmupSeconds: warmup, durationSeconds: duration,
             trials: trials, initialDesign: initial, confirmPairs: confirm, noiseCheck: noiseCheck)
+        if let testNode = entries["confirm_test"] {
+            let text = try string(testNode, "budget.confirm_test")
+            guard text == "auto" || PairedTest(rawValue: text) != nil else {
+                throw error(testNode, "budget.confirm_test", "'\(text)' is not a paired test; use auto, t or sign")
+            }
+            budget.confirmTest = PairedTest(rawValue: text)
+        }
         if let stopNode = entries["stop_below"] {
             let text = try string(stopNode, "budget.stop_below")
             guard text.hasSuffix("%"), let percent = Double(text.dropLast().trimmingCharacters(in: .whitespaces)),

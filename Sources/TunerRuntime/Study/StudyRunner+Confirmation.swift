@@ -75,7 +75,7 @@ extension StudyRunner {
         return Confirmation.analyse(
             candidate: candidate, pairs: pairs,
             objectives: spec.objectives.map { ($0.metric, $0.direction) },
-            constraints: spec.constraints, decisive: spec.decisiveObjective, seed: spec.seed)
+            constraints: spec.constraints, decisive: spec.decisiveObjective, test: spec.budget.confirmTest, seed: spec.seed)
     }
 
     /// The measured (default, candidate) pairs of `candidate`'s confirmation, in the order they

@@ -175,11 +175,28 @@ func syntheticSurface(_ setting: GCSetting, noise: Double, generator: inout Seed
         #expect(better.confirmed)
         let change = better.changes.first { $0.metric == .throughputOpsPerSecond }!.change
         #expect(change.lower > 0.15 && change.upper < 0.25)
+        // No gain, run-to-run noise of a few per cent in each pair.
+        let noisy = pairs(gain: 0).enumerated().map { i, pair in
+            var candidateTrial = pair.candidate
+            candidateTrial.load!.throughputOpsPerSecond =
+                pair.baseline.load!.throughputOpsPerSecond * (1 + [0.03, -0.02, 0.01, -0.04, 0.02][i])
+            return (baseline: pair.baseline, candidate: candidateTrial)
+        }
         let same = Confirmation.analyse(
-            candidate: candidate, pairs: pairs(gain: 0), objectives: objectives, constraints: [], decisive: 1, seed: 1)
+            candidate: candidate, pairs: noisy, objectives: objectives, constraints: [], decisive: 1, seed: 1)
         #expect(!same.confirmed)
         #expect(same.verdict.contains("not confirmed"))
         #expect(better.verdict.contains("5 of 5 alternating pairs"))
+        #expect(better.verdict.contains("paired t-test on log ratios"), "throughput is judged by t: \(better.verdict)")
+        // Three clear pairs confirm under t; the sign test, forced, cannot with fewer than 5.
+        let three = Array(pairs(gain: 0.2).prefix(3))
+        #expect(
+            Confirmation.analyse(candidate: candidate, pairs: three, objectives: objectives, constraints: [], decisive: 1, seed: 1)
+                .confirmed)
+        let forcedSign = Confirmation.analyse(
+            candidate: candidate, pairs: three, objectives: objectives, constraints: [], decisive: 1, test: .sign, seed: 1)
+        #expect(!forcedSign.confirmed)
+        #expect(forcedSign.verdict.contains("fewer than 5 pairs can never reach it"), "\(forcedSign.verdict)")
         #expect(abs(signTestPValue(successes: 5, trials: 5) - 1.0 / 32) < 1e-12)
         #expect(abs(signTestPValue(successes: 3, trials: 3) - 0.125) < 1e-12)
         #expect(signTestPValue(successes: 0, trials: 4) == 1)

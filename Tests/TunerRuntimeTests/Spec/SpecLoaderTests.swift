@@ -80,6 +80,17 @@ import Testing
         #expect(FileManager.default.fileExists(atPath: spec.target.workdir))
     }
 
+    @Test func theConfirmationTestIsChosenOrForced() throws {
+        #expect(try parse(Self.valid).budget.confirmTest == nil)
+        let forced = Self.valid.replacingOccurrences(of: "duration: 3s}", with: "duration: 3s, confirm_test: sign}")
+        #expect(try parse(forced).budget.confirmTest == .sign)
+        let auto = Self.valid.replacingOccurrences(of: "duration: 3s}", with: "duration: 3s, confirm_test: auto}")
+        #expect(try parse(auto).budget.confirmTest == nil)
+        let bad = Self.valid.replacingOccurrences(of: "duration: 3s}", with: "duration: 3s, confirm_test: wilcoxon}")
+        let message = try #require(failure(bad)).description
+        #expect(message.contains("budget.confirm_test") && message.contains("use auto, t or sign"), "\(message)")
+    }
+
     @Test func missingFileIsNamed() {
         #expect(throws: SpecError.self) { try SpecLoader.load(path: "/nonexistent/study.yml") }
         do { _ = try SpecLoader.load(path: "/nonexistent/study.yml") } catch {
