@@ -130,7 +130,7 @@ public struct PlateauRegion: Sendable, Equatable, Codable {
         let percent = Int((Self.certainty * 100).rounded())
         let bandText =
             "\(metric.format(band)) (\(formatFixed(bandFraction * 100, decimals: 1)) % of the optimum's \(metric.format(optimumPredicted)); \(bandSource))"
-        let unresolved = unresolvedCount ?? 0
+        guard let unresolved = unresolvedCount else { return legacySummary(bandText) }
         if isUnresolved {
             return
                 "the search could not separate these settings: \(unresolved) of \(gridSize) grid settings are neither within one trial's noise of the optimum \(optimum) on \(metric.rawValue), \(bandText), nor worse beyond it with \(percent) % posterior probability\(flatText), so no region is claimed; more trials near them would tell"
@@ -144,6 +144,24 @@ public struct PlateauRegion: Sendable, Equatable, Codable {
             ? "; \(unresolved) more could not be separated from the optimum either way (the model is unsure there) and are not members" : ""
         return
             "\(members.count) of \(gridSize) grid settings are within one trial's noise of the optimum \(optimum) on \(metric.rawValue) with \(percent) % posterior probability, \(bandText), and are feasible: \(rangeText); chosen among them: \(choice), by \(choiceRule)\(leanestText)\(unresolvedText)"
+    }
+
+    /// The sentence of a region stored before members needed 80 % posterior probability (no
+    /// `unresolvedCount`): its members were the settings the posterior could not call worse.
+    func legacySummary(_ bandText: String) -> String {
+        if members.count <= 1 {
+            return
+                "the surrogate's optimum \(optimum) stands alone: no other setting of the \(gridSize)-setting grid can be told from it by less than one trial's noise, \(bandText), and is feasible"
+        }
+        var lean = ""
+        if let leanest, let leanestPredicted, let leanestPredictedRSSBytes, let optimumPredictedRSSBytes {
+            lean =
+                "; the member with the smallest predicted peak RSS is \(leanest) (predicted \(Metric.rssPeakBytes.format(leanestPredictedRSSBytes)) "
+                + "against \(Metric.rssPeakBytes.format(optimumPredictedRSSBytes)), \(metric.rawValue) \(metric.format(leanestPredicted)) "
+                + "against \(metric.format(optimumPredicted))), not chosen: a member may lie up to the band plus one posterior sd from the optimum"
+        }
+        return
+            "\(members.count) of \(gridSize) grid settings cannot be told from the optimum \(optimum) on \(metric.rawValue) by more than one trial's noise, \(bandText), and are feasible: \(rangeText); chosen among them: \(choice), by \(choiceRule)\(lean) (a region stored by an earlier tuner: its members were the settings the posterior could not call worse, not the settings it is sure of)"
     }
 
     /// Why a flat model resolves nothing: empty unless the surrogate's signal is within its noise.
