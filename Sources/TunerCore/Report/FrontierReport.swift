@@ -61,6 +61,8 @@ public struct FrontierReport: Sendable {
     /// For each objective, whether it tells the measured settings apart beyond its noise (nil
     /// entry: not testable, no setting was measured twice).
     public var separation: [Separation] = []
+    /// Why the study kept the default without searching (`budget.stop_below`), from the decision.
+    public var keptDefaultBecause: String?
     /// Set on the exports `tuner run` rewrites after every trial, before the study has decided:
     /// the recommendation is then the rule's pick so far, unconfirmed.
     public var isInterim = false
@@ -244,6 +246,7 @@ public struct FrontierReport: Sendable {
     public mutating func apply(_ decision: StudyDecision) {
         apply(surrogate: decision.surrogate, confirmation: decision.confirmation, candidateSource: decision.candidateSource)
         if let reason = decision.keptDefaultBecause, let baselineIndex {
+            keptDefaultBecause = reason
             recommendationIndex = baselineIndex
             recommendationExplanation = reason
             changesVersusDefault = []
@@ -301,6 +304,9 @@ public struct FrontierReport: Sendable {
     /// measured medians of the table.
     public var decidingRule: String {
         guard let row = recommendation else { return ruleText }
+        if keptDefaultBecause != nil, row.setting.isGoDefault {
+            return "keep Go's default before any search: the up-front bound (budget.stop_below)"
+        }
         if let confirmation, !confirmation.confirmed, row.setting.isGoDefault {
             return "keep Go's default: the last candidate, \(confirmation.candidate), did not beat it in the alternating confirmation pairs"
         }

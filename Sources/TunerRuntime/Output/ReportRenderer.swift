@@ -242,7 +242,7 @@ public enum ReportRenderer {
                 "# measured against the Go default (GOGC=100, no limit): medians of \(row.measuredTrials) trial(s) of this setting and \(report.baseline?.measuredTrials ?? 0) of the default:"
             )
         }
-        if row.setting.isGoDefault {
+        if row.setting.isGoDefault, report.keptDefaultBecause == nil {
             lines.append(
                 report.confirmation.map { $0.confirmed } == false
                     ? "#   this is Go's default: the candidate above was not confirmed against it"
