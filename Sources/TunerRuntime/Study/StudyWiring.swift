@@ -40,6 +40,7 @@ extension StudyRunner {
         let trialRunner = trialRunner(spec: spec, launcher: launcher, logDirectory: logs)
         var runner = StudyRunner(spec: spec, store: store, trialRunner: trialRunner, events: events)
         runner.recordingLauncher = launcher
+        runner.levelEvaluator = { level in StudyRunner.trialRunner(spec: spec.at(level), launcher: launcher, logDirectory: logs) }
         runner.launcher = launcher
         runner.lock = lock
         return runner

@@ -1,0 +1,76 @@
+import Foundation
+import TunerCore
+
+/// Renders a stored ``Verification``: the table `tuner verify` prints, the lines of the study
+/// summary and of the env file header. Every figure carries its interval and pair count.
+public enum VerificationRenderer {
+    /// The full table: per level, each metric for the default and the recommendation (median
+    /// [95 % interval], n runs), the paired change, the margin to the limit and the flags.
+    public static func table(_ verification: Verification) -> String {
+        var out = [
+            "Verification of \(verification.candidate) against the Go default: \(verification.pairsPerLevel) alternating pair(s) per level, each run \(DurationText.format(verification.warmupSeconds)) warm-up + \(DurationText.format(verification.durationSeconds)) measured"
+        ]
+        for level in verification.levels {
+            out.append("")
+            out.append("\(level.level) — \(level.pairs) pair(s) — \(level.held ? "held" : "NOT HELD")")
+            var rows = [["  metric", "default", "recommended", "change (paired)"]]
+            for row in level.rows {
+                rows.append([
+                    "  \(row.metric.label)", row.baseline.map { estimate($0, row.metric) } ?? "–",
+                    row.candidate.map { estimate($0, row.metric) } ?? "–", row.change.map(ReportRenderer.percent) ?? "–",
+                ])
+            }
+            let widths = (0..<4).map { column in rows.map { $0[column].count }.max() ?? 0 }
+            for row in rows {
+                out.append(
+                    row.enumerated().map { $1.padding(toLength: widths[$0], withPad: " ", startingAt: 0) }.joined(separator: "  ")
+                        .replacingOccurrences(of: "\\s+$", with: "", options: .regularExpression))
+            }
+            if let margin = level.margin { out.append("  margin: \(margin.summary)") }
+            for failure in level.failures { out.append("  failed run: \(failure)") }
+            for flag in level.flags { out.append("  FLAG: \(flag)") }
+        }
+        let missing = verification.plannedLevels.filter { planned in !verification.levels.contains { $0.level == planned } }
+        if !missing.isEmpty { out.append("\nNot run (stopped): \(missing.map(\.description).joined(separator: "; "))") }
+        out.append("")
+        out.append("Verdict: \(verification.headline)")
+        return out.joined(separator: "\n")
+    }
+
+    /// "1234 [1200, 1250] n=3".
+    static func estimate(_ estimate: Estimate, _ metric: Metric) -> String {
+        if estimate.sampleCount < 2 { return "\(metric.format(estimate.value)) (n=\(estimate.sampleCount))" }
+        return
+            "\(metric.format(estimate.value)) [\(metric.format(estimate.lower)), \(metric.format(estimate.upper))] n=\(estimate.sampleCount)"
+    }
+
+    /// One level in a line: the judged changes, the margin, held or its flags.
+    static func levelLine(_ level: LevelVerification) -> String {
+        var parts: [String] = []
+        for metric in [Metric.throughputOpsPerSecond, .latencyP99Millis, .cpuPerOpMicros] {
+            if let change = level.row(metric)?.change { parts.append("\(metric.rawValue) \(shortPercent(change))") }
+        }
+        if let margin = level.margin {
+            parts.append(
+                "limit \(formatFixed(margin.multiple, decimals: 2))× the peak live heap (\(ByteSize.human(margin.peakLiveHeapBytes)))")
+        }
+        let verdict = level.held ? "held" : "NOT HELD: " + level.flags.joined(separator: "; ")
+        return "\(level.level) [\(level.pairs) pairs]: \(parts.joined(separator: ", ")); \(verdict)"
+    }
+
+    /// "+21.3 % [+12.6, +30.1]".
+    static func shortPercent(_ estimate: Estimate) -> String {
+        func signed(_ value: Double) -> String { (value >= 0 ? "+" : "") + formatFixed(value * 100, decimals: 1) }
+        return "\(signed(estimate.value)) % [\(signed(estimate.lower)), \(signed(estimate.upper))]"
+    }
+
+    /// The study summary's lines.
+    public static func summaryLines(_ verification: Verification) -> [String] {
+        ["Verification at other loads (tuner verify): \(verification.headline)."] + verification.levels.map { "  " + levelLine($0) }
+    }
+
+    /// The env file header's lines (`# ` comments).
+    public static func envHeaderLines(_ verification: Verification) -> [String] {
+        ["# verification at other loads (tuner verify): \(verification.headline)"] + verification.levels.map { "#   " + levelLine($0) }
+    }
+}
