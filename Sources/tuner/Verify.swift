@@ -52,6 +52,13 @@ extension Tuner {
                     "--levels: load.kind \(studySpec.load.kindName) has no client count tuner can scale; use --levels 1x")
                 throw ExitCode.failure
             }
+            let database = "\(studySpec.dataDirectory)/\(studySpec.study)/study.sqlite"
+            guard FileManager.default.fileExists(atPath: database) else {
+                Diagnostics.error(
+                    "\(database) does not exist: tuner verify checks a study run here; run 'tuner run \(spec)' first (a folder of exports alone cannot be verified)"
+                )
+                throw ExitCode.failure
+            }
             let stored: StoredStudy
             do { stored = try StoredStudy.load(spec: studySpec, specPath: spec) } catch {
                 Diagnostics.error("\(error)")
