@@ -26,6 +26,18 @@ extension Tuner {
         @Flag(help: "Forget the runs of an earlier, stopped verification instead of continuing from them.")
         var fresh = false
 
+        @Option(
+            help:
+                "Soak instead of the levels: serve the default, then the recommendation, this long each (e.g. 10m, 2h) and judge RSS growth, pause ms/s, p99 latency (verify.budgets) and leak signals."
+        )
+        var soak: String?
+
+        @Option(help: "With --soak: the level to soak at, by its name in verify.levels (default 1x, the study's own load).")
+        var soakLevel: String = "1x"
+
+        @Option(help: "With --soak: load between two readings (default 30s; shorter soaks take 20 readings).")
+        var segment: String?
+
         func run() throws {
             var studySpec: StudySpec
             do { studySpec = try SpecLoader.load(path: spec) } catch {
@@ -73,6 +85,24 @@ extension Tuner {
                 say("The study recommends Go's default (GOGC=100, no limit): there is nothing to verify against it.")
                 return
             }
+            var soakPlan: StudyRunner.SoakPlan?
+            if let soak {
+                let seconds: Double
+                do { seconds = try DurationText.seconds(soak) } catch { throw ValidationError("--soak \(soak): \(error)") }
+                guard seconds >= 5 else { throw ValidationError("--soak \(soak): at least 5s (10m or more to judge growth)") }
+                let levels = studySpec.verify.levels(for: studySpec.load)
+                guard let level = levels.first(where: { $0.name == soakLevel }) ?? (soakLevel == "1x" ? studySpec.load.level : nil) else {
+                    throw ValidationError(
+                        "--soak-level \(soakLevel) is not a level of verify.levels (\(levels.map(\.name).joined(separator: ", ")))")
+                }
+                var segmentSeconds = StudyRunner.SoakPlan.defaultSegment(for: seconds)
+                if let segment {
+                    do { segmentSeconds = try DurationText.seconds(segment) } catch {
+                        throw ValidationError("--segment \(segment): \(error)")
+                    }
+                }
+                soakPlan = StudyRunner.SoakPlan(seconds: seconds, segmentSeconds: segmentSeconds, level: level)
+            }
             let launcher = PosixLauncher()
             let stop = StopFlag.install(onAbort: { launcher.stopAll() })
             let verification: Verification
@@ -81,7 +111,11 @@ extension Tuner {
                 runner = try StudyRunner.standard(
                     spec: studySpec, launcher: launcher, events: { event in if let line = event.plainText { say(line) } })
                 try runner.build()
-                verification = try runner.verify(candidate: candidate, fresh: fresh, shouldStop: { stop.isSet })
+                if let soakPlan {
+                    verification = try runner.soak(candidate: candidate, plan: soakPlan, shouldStop: { stop.isSet })
+                } else {
+                    verification = try runner.verify(candidate: candidate, fresh: fresh, shouldStop: { stop.isSet })
+                }
             } catch {
                 launcher.stopAll()
                 Diagnostics.error("\(error)")

@@ -16,6 +16,8 @@ public struct Verification: Sendable, Codable {
     public var plannedLevels: [LoadLevel]
     public var startedAtUnixSeconds: Double
     public var finishedAtUnixSeconds: Double?
+    /// The soak of the default and the recommendation (`tuner verify --soak`), when it ran.
+    public var soak: [SoakResult]? = nil
 
     public init(
         candidate: GCSetting, pairsPerLevel: Int, durationSeconds: Double, warmupSeconds: Double, levels: [LevelVerification],
@@ -34,17 +36,30 @@ public struct Verification: Sendable, Codable {
     /// Whether every planned level was verified.
     public var isComplete: Bool { finishedAtUnixSeconds != nil && plannedLevels.allSatisfy { p in levels.contains { $0.level == p } } }
 
-    /// Whether the recommendation held: every planned level verified, none flagged.
-    public var held: Bool { isComplete && levels.allSatisfy(\.held) }
+    /// Whether the recommendation held: every planned level verified, none flagged, and its
+    /// soak (when one ran) within every budget with no leak signal.
+    public var held: Bool { isComplete && levels.allSatisfy(\.held) && soakHeld != false }
+
+    /// Whether the recommendation's soak held; nil when no soak of it ran.
+    public var soakHeld: Bool? { soak?.first { $0.setting == candidate }.map(\.held) }
 
     /// The levels that did not hold.
     public var flaggedLevels: [LevelVerification] { levels.filter { !$0.held } }
 
     /// One sentence: held, or where it did not.
     public var headline: String {
-        let scope = "\(levels.count) of \(plannedLevels.count) load level(s), \(pairsPerLevel) alternating pair(s) each"
+        let scope =
+            plannedLevels.isEmpty
+            ? "a soak" : "\(levels.count) of \(plannedLevels.count) load level(s), \(pairsPerLevel) alternating pair(s) each"
         if !isComplete && flaggedLevels.isEmpty { return "verification INCOMPLETE (\(scope)): stopped before every level was run" }
-        if held { return "verified: \(candidate) held against the Go default at \(scope)" }
+        let soakText = soakHeld.map { $0 ? "; its soak met every budget" : "" } ?? ""
+        if held { return "verified: \(candidate) held against the Go default at \(scope)\(soakText)" }
+        if flaggedLevels.isEmpty, soakHeld == false {
+            let failed = soak?.first { $0.setting == candidate }
+            let missed =
+                (failed?.checks.filter { $0.met != true }.map(\.name) ?? []) + (failed?.leaks.map { "leak: \($0.kind.rawValue)" } ?? [])
+            return "NOT HELD in the soak (\(missed.joined(separator: ", "))); \(scope) held"
+        }
         let names = flaggedLevels.map(\.level.name).joined(separator: ", ")
         return "NOT HELD at \(names) (\(scope)): \(flaggedLevels.flatMap(\.flags).first ?? "")"
     }

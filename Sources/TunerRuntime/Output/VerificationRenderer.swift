@@ -30,6 +30,7 @@ public enum VerificationRenderer {
             for failure in level.failures { out.append("  failed run: \(failure)") }
             for flag in level.flags { out.append("  FLAG: \(flag)") }
         }
+        for result in verification.soak ?? [] { out.append(contentsOf: [""] + soakLines(result)) }
         let missing = verification.plannedLevels.filter { planned in !verification.levels.contains { $0.level == planned } }
         if !missing.isEmpty { out.append("\nNot run (stopped): \(missing.map(\.description).joined(separator: "; "))") }
         out.append("")
@@ -64,13 +65,49 @@ public enum VerificationRenderer {
         return "\(signed(estimate.value)) % [\(signed(estimate.lower)), \(signed(estimate.upper))]"
     }
 
+    /// A soak's lines: span, each budget met / not met with its figure, leak signals, profiles.
+    public static func soakLines(_ result: SoakResult) -> [String] {
+        let span = result.samples.last.map { DurationText.format($0.elapsedSeconds.rounded()) } ?? "0s"
+        var out = [
+            "Soak of \(result.setting.isGoDefault ? "the Go default" : result.setting.description): \(span), \(result.samples.count) readings, the first \(DurationText.format(result.warmupSeconds.rounded())) warm-up — \(result.held ? "held" : "NOT HELD")"
+        ]
+        for check in result.checks {
+            let verdict = check.met.map { $0 ? "met" : "NOT MET" } ?? "not measured"
+            out.append("  \(check.name) <= \(formatFixed(check.bound, decimals: 0)): \(verdict): \(check.text)")
+        }
+        for leak in result.leaks { out.append("  LEAK (\(leak.kind.rawValue)): \(leak.explanation)") }
+        if result.leaks.isEmpty && result.samples.count >= 5 {
+            out.append("  no leak signal (goroutines, live heap after GC, RSS beyond the Go runtime)")
+        }
+        for (name, path) in result.profiles.sorted(by: { $0.key < $1.key }) { out.append("  profile \(name): \(path)") }
+        for (kind, top) in result.profileGrowth.sorted(by: { $0.key < $1.key }) {
+            out.append("  top \(kind) growth (go tool pprof -top -diff_base start end):")
+            out.append(contentsOf: top.split(separator: "\n").map { "    \($0)" })
+        }
+        return out
+    }
+
+    /// One line per soak budget of the recommendation's soak.
+    static func soakSummary(_ verification: Verification) -> [String] {
+        guard let result = verification.soak?.first(where: { $0.setting == verification.candidate }) else { return [] }
+        let span = result.samples.last.map { DurationText.format($0.elapsedSeconds.rounded()) } ?? "0s"
+        return [
+            "soak (\(span)): "
+                + result.checks.map { "\($0.name) \($0.met.map { $0 ? "met" : "NOT MET" } ?? "not measured") (\($0.text))" }
+                .joined(separator: "; ")
+                + (result.leaks.isEmpty ? "; no leak signal" : "; LEAK: " + result.leaks.map(\.kind.rawValue).joined(separator: ", "))
+        ]
+    }
+
     /// The study summary's lines.
     public static func summaryLines(_ verification: Verification) -> [String] {
-        ["Verification at other loads (tuner verify): \(verification.headline)."] + verification.levels.map { "  " + levelLine($0) }
+        ["Verification (tuner verify): \(verification.headline)."]
+            + (verification.levels.map(levelLine) + soakSummary(verification)).map { "  " + $0 }
     }
 
     /// The env file header's lines (`# ` comments).
     public static func envHeaderLines(_ verification: Verification) -> [String] {
-        ["# verification at other loads (tuner verify): \(verification.headline)"] + verification.levels.map { "#   " + levelLine($0) }
+        ["# verification (tuner verify): \(verification.headline)"]
+            + (verification.levels.map(levelLine) + soakSummary(verification)).map { "#   " + $0 }
     }
 }

@@ -171,7 +171,7 @@ struct NodeReader {
         let constraints = try constraintList(top["constraints"])
         let recommend = try selectionRule(top["recommend"], objectives: objectives)
         let budget = try budgetSpec(try required(top, "budget", "", in: root))
-        let verify = try VerifySpec.read(top["verify"], reader: self, budget: budget, load: load)
+        let verify = try VerifySpec.read(top["verify"], reader: self, budget: budget, load: load, pauses: target.pauses)
         var dataDirectory = ((specDirectory as NSString).deletingLastPathComponent as NSString).appendingPathComponent("data")
         if let output = top["output"] {
             let entries = try mapping(output, "output", allowed: ["data_dir"])

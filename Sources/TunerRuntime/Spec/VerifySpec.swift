@@ -18,10 +18,19 @@ public struct VerifySpec: Sendable {
     /// Whether `tuner run` verifies at every level after its confirmation (off by default: the
     /// quick start stays quick; `tuner verify` runs it on its own).
     public var onRun: Bool
+    /// What a soak (`tuner verify --soak`) is judged against.
+    public var budgets = SoakBudgets()
+    /// A runtime/metrics JSON endpoint (`{port}` placeholders allowed) the soak reads live heap,
+    /// goroutines and the runtime's mapped memory from; default: `target.pauses.url` when its
+    /// source is runtime-metrics. Without one the soak has RSS and gctrace only.
+    public var metricsURL: String?
+    /// The service's net/http/pprof base URL (`.../debug/pprof`); when set, the soak captures heap
+    /// and goroutine profiles at its start and end.
+    public var pprofURL: String?
 
     public static let defaultPairs = 3
     public static let defaultMinMargin = 1.5
-    public static let keys = ["levels", "pairs", "warmup", "duration", "min_margin", "on_run"]
+    public static let keys = ["levels", "pairs", "warmup", "duration", "min_margin", "on_run", "budgets", "metrics", "pprof"]
 
     /// The section's defaults for a study with this budget and load.
     public static func defaults(budget: BudgetSpec, load: LoadSpec) -> VerifySpec {
@@ -37,8 +46,11 @@ public struct VerifySpec: Sendable {
     }
 
     /// Reads `verify:` (absent: the defaults).
-    static func read(_ node: Node?, reader: NodeReader, budget: BudgetSpec, load: LoadSpec) throws(SpecError) -> VerifySpec {
+    static func read(
+        _ node: Node?, reader: NodeReader, budget: BudgetSpec, load: LoadSpec, pauses: PauseSourceSpec
+    ) throws(SpecError) -> VerifySpec {
         var spec = defaults(budget: budget, load: load)
+        if pauses.kind == .runtimeMetrics { spec.metricsURL = pauses.url }
         guard let node else { return spec }
         let entries = try reader.mapping(node, "verify", allowed: keys)
         if let levels = entries["levels"] {
@@ -63,6 +75,23 @@ public struct VerifySpec: Sendable {
         if let n = entries["warmup"] { spec.warmupSeconds = try reader.seconds(n, "verify.warmup", range: 0...600) }
         if let n = entries["duration"] { spec.durationSeconds = try reader.seconds(n, "verify.duration", range: 0.5...3600) }
         if let n = entries["min_margin"] { spec.minMargin = try reader.number(n, "verify.min_margin", range: 1...100) }
+        if let n = entries["metrics"] { spec.metricsURL = try reader.string(n, "verify.metrics") }
+        if let n = entries["pprof"] {
+            spec.pprofURL = try reader.string(n, "verify.pprof")
+            while spec.pprofURL?.hasSuffix("/") == true { spec.pprofURL?.removeLast() }
+        }
+        if let n = entries["budgets"] {
+            let fields = try reader.mapping(n, "verify.budgets", allowed: ["rss_growth_pct", "pause_ms_per_s", "latency_p99_ms"])
+            if let v = fields["rss_growth_pct"] {
+                spec.budgets.rssGrowthPercent = try reader.number(v, "verify.budgets.rss_growth_pct", range: 0...10_000)
+            }
+            if let v = fields["pause_ms_per_s"] {
+                spec.budgets.pauseMillisPerSecond = try reader.number(v, "verify.budgets.pause_ms_per_s", range: 0...1000)
+            }
+            if let v = fields["latency_p99_ms"] {
+                spec.budgets.latencyP99Millis = try reader.number(v, "verify.budgets.latency_p99_ms", range: 0...3_600_000)
+            }
+        }
         if let n = entries["on_run"] {
             guard let flag = n.bool else { throw reader.error(n, "verify.on_run", "expected true or false") }
             spec.onRun = flag

@@ -404,7 +404,7 @@ public struct TrialRunner: TrialEvaluator {
     /// when that was more than 0.2 s after the launch (a wrapper exec'd the service late: the
     /// Go runtime's clock starts there, not at the launch), else nil.
     @discardableResult
-    private func waitUntilReady(server: RunningProcess, ports: [String: Int]) throws -> Int64? {
+    func waitUntilReady(server: RunningProcess, ports: [String: Int]) throws -> Int64? {
         let check = readinessCheck(ports: ports)
         let started = monotonicSeconds()
         let deadline = started + target.readiness.timeoutSeconds

@@ -1,0 +1,58 @@
+import Foundation
+
+/// A steady rise in a soak that points at a leak, naming the signal and what to read next.
+///
+/// Each series is fitted after the warm-up (``Trend``); a signal is flagged when its trend's
+/// 95 % interval lies above zero and the fitted rise over the steady part passes a threshold:
+/// - goroutines: at least 50 and at least 20 % of the mean (goroutines that never exit);
+/// - live heap after GC: at least 10 % of the mean and at least 1 MiB (a cache never evicted, a
+///   closure holding large objects, anything still referenced);
+/// - RSS beyond the memory the Go runtime maps: at least 10 % of mean RSS and at least 4 MiB
+///   (memory outside the Go heap: cgo, mmap).
+public struct LeakSignal: Sendable, Codable, Equatable {
+    public enum Kind: String, Sendable, Codable {
+        case goroutines
+        case liveHeap = "live_heap"
+        case outsideGoRuntime = "outside_go_runtime"
+    }
+    public var kind: Kind
+    public var trend: Trend
+    /// What the signal says and which profile to read.
+    public var explanation: String
+
+    public static func detect(_ steady: [SoakSample]) -> [LeakSignal] {
+        var signals: [LeakSignal] = []
+        func series(_ value: (SoakSample) -> Double?) -> Trend? {
+            let points = steady.compactMap { s in value(s).map { (s.elapsedSeconds, $0) } }
+            return Trend.fit(seconds: points.map(\.0), values: points.map(\.1))
+        }
+        if let trend = series(\.goroutines), trend.risesBeyondNoise, trend.rise >= 50, trend.rise >= 0.2 * trend.mean {
+            signals.append(
+                LeakSignal(
+                    kind: .goroutines, trend: trend,
+                    explanation:
+                        "goroutines rise by \(formatFixed(trend.rise, decimals: 0)) (\(formatFixed(trend.perMinute.value, decimals: 1))/min [\(formatFixed(trend.perMinute.lower, decimals: 1)), \(formatFixed(trend.perMinute.upper, decimals: 1))]): goroutines that never exit; read the goroutine profile (/debug/pprof/goroutine?debug=1) for the stacks that pile up"
+                ))
+        }
+        if let trend = series(\.liveHeapBytes), trend.risesBeyondNoise, trend.rise >= 0.1 * trend.mean, trend.rise >= 1_048_576 {
+            signals.append(
+                LeakSignal(
+                    kind: .liveHeap, trend: trend,
+                    explanation:
+                        "live heap after GC rises by \(ByteSize.human(trend.rise)) (\(ByteSize.human(trend.perMinute.value))/min [\(ByteSize.human(trend.perMinute.lower)), \(ByteSize.human(trend.perMinute.upper))]): something keeps references (a cache never evicted, a closure holding a buffer); read the heap profile's inuse_space growth (go tool pprof -diff_base START END)"
+                ))
+        }
+        if let trend = series(\.outsideGoRuntimeBytes), trend.risesBeyondNoise, trend.rise >= 4 * 1_048_576 {
+            let meanRSS = Statistics.mean(steady.compactMap { $0.rssBytes.map(Double.init) }) ?? 0
+            if trend.rise >= 0.1 * meanRSS {
+                signals.append(
+                    LeakSignal(
+                        kind: .outsideGoRuntime, trend: trend,
+                        explanation:
+                            "RSS beyond the Go runtime's memory rises by \(ByteSize.human(trend.rise)): memory outside the Go heap (cgo, mmap); Go's profiles do not see it"
+                    ))
+            }
+        }
+        return signals
+    }
+}
