@@ -11,7 +11,8 @@
 ///   does at the same level (cycles per second, medians over the level's runs; with GOGC=100
 ///   the default collects each time the heap doubles, so a limit that makes the recommendation
 ///   collect more often than that is a limit with less than the live heap's size of headroom),
-///   or the GC takes at least `backToBackGCShare` of the service's CPU.
+///   or the GC takes at least `backToBackGCShare` of the service's CPU (the cap the runtime puts
+///   on the collector's CPU when the heap is at the limit: reaching it is the death spiral).
 public struct LimitMargin: Sendable, Codable, Equatable {
     public var limitBytes: Int64
     /// The largest live heap marked in any run of the recommendation at the level, bytes.
@@ -29,8 +30,8 @@ public struct LimitMargin: Sendable, Codable, Equatable {
     public var backToBack: Bool
 
     /// The share of the service's CPU at or above which the collector counts as running back to
-    /// back: the runtime's background mark workers aim at 25 %; beyond that assists take the rest.
-    public static let backToBackGCShare = 0.25
+    /// back: the runtime caps the GC at about 50 % of the CPU when the heap is at the limit.
+    public static let backToBackGCShare = 0.5
 
     public var isBelowThreshold: Bool { multiple < minimumMultiple }
 

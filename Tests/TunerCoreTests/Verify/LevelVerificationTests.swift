@@ -58,6 +58,18 @@ import Testing
         #expect(result.flags.contains { $0.hasPrefix("the collector runs back to back") })
     }
 
+    @Test func theCollectorRunsBackToBackAtTheRuntimesCapOrAtTheDefaultsPace() throws {
+        let limit: Int64 = 170 << 20
+        let defaults = (0..<3).map { VerifyFixtures.sample($0, .goDefault, throughput: 1000, cycles: 12) }
+        func margin(cycles: Int, share: Double) throws -> LimitMargin {
+            let runs = (0..<3).map { VerifyFixtures.sample(10 + $0, candidate, throughput: 1000, cycles: cycles, gcShare: share) }
+            return try #require(LimitMargin.measure(limitBytes: limit, candidateRuns: runs, defaultRuns: defaults, minimumMultiple: 1.5))
+        }
+        #expect(try !margin(cycles: 2, share: 0.3).backToBack, "fewer cycles than the default, under the cap")
+        #expect(try margin(cycles: 2, share: 0.55).backToBack, "at the runtime's 50 % cap")
+        #expect(try margin(cycles: 12, share: 0.1).backToBack, "as often as the default")
+    }
+
     @Test func aSettingWithoutALimitHasNoMarginAndNoPairsIsFlagged() {
         let noLimit = LevelVerification.analyse(
             level: level, candidate: GCSetting(gogc: 400, memoryLimitBytes: nil), pairs: [], failures: ["x"],
