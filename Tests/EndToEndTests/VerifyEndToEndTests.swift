@@ -19,7 +19,8 @@ import TunerFakes
     /// trials are synthetic: verify measures anew; only the decision is read).
     func study(
         _ name: String = "tight", candidate: GCSetting? = nil, serverFlags: [String] = [], clients: Int = 4,
-        verify: String = "{levels: [1x, 16x], pairs: 1, warmup: 1s, duration: 3s, min_margin: 1.5}"
+        verify: String =
+            "{levels: [1x, 16x], pairs: 1, warmup: 1s, duration: 3s, min_margin: 1.5, metrics: \"http://127.0.0.1:{port}/debug/gcmetrics\", pprof: \"http://127.0.0.1:{port}/debug/pprof\"}"
     ) throws -> String {
         let candidate = candidate ?? self.candidate
         try FileManager.default.createDirectory(atPath: "\(directory)/data/\(name)", withIntermediateDirectories: true)
@@ -69,6 +70,14 @@ import TunerFakes
         #expect(
             high.flags.contains { $0.hasPrefix("margin to the limit") || $0.hasPrefix("the collector runs back to back") }, "\(high.flags)")
         #expect(!verification.held && run.status == 3)
+        // Each run took a CPU profile of its window; the GC's share is read from it and from
+        // runtime/metrics over the same window.
+        for level in verification.levels {
+            let profiles = try #require(level.profiles, "\(level.level)")
+            #expect(profiles.baselineMark != nil && profiles.candidateMark != nil, "\(level.level)")
+            #expect(profiles.baselineRuntime != nil && profiles.candidateRuntime != nil, "\(level.level)")
+        }
+        #expect(run.stdout.contains("GC share of CPU from CPU profiles"), "\(run.stdout)")
         #expect(run.stdout.contains("16x: 64 clients, closed loop") && run.stdout.contains("FLAG: "), "\(run.stdout)")
         let env = try String(contentsOfFile: "\(directory)/data/tight/recommended.env", encoding: .utf8)
         #expect(env.contains("# verification (tuner verify): NOT HELD at 16x"), "\(env)")

@@ -24,6 +24,48 @@ public struct LevelVerification: Sendable, Codable {
     public var margin: LimitMargin?
     /// Why the level does not hold, one sentence each; empty when it holds.
     public var flags: [String]
+    /// The GC's share of the CPU from CPU profiles and from runtime/metrics, when profiles ran.
+    public var profiles: ProfileComparison? = nil
+
+    /// The GC's share of CPU for the default and the recommendation from the level's CPU profiles
+    /// (mark workers + assists, ``ProfileGCShare/markShare``, and all four classes) and from
+    /// runtime/metrics over the same windows: medians over the runs with bootstrap intervals, in
+    /// percent; the two mark shares agree when their medians are within `tolerancePoints`.
+    public struct ProfileComparison: Sendable, Codable {
+        public var baselineMark: Estimate?
+        public var candidateMark: Estimate?
+        public var baselineAll: Estimate?
+        public var candidateAll: Estimate?
+        public var baselineRuntime: Estimate?
+        public var candidateRuntime: Estimate?
+        /// One call graph of each setting (SVG), when graphviz rendered it.
+        public var callGraphs: [String]
+        public static let tolerancePoints = 5.0
+
+        /// Whether profile and runtime/metrics agree for both settings (nil: a figure is missing).
+        public var agree: Bool? {
+            guard let bm = baselineMark?.value, let br = baselineRuntime?.value, let cm = candidateMark?.value,
+                let cr = candidateRuntime?.value
+            else { return nil }
+            return abs(bm - br) <= Self.tolerancePoints && abs(cm - cr) <= Self.tolerancePoints
+        }
+
+        static func of(_ pairs: [(baseline: TrialSample, candidate: TrialSample)], seed: UInt64) -> ProfileComparison? {
+            let b = pairs.compactMap(\.baseline.cpuProfile)
+            let c = pairs.compactMap(\.candidate.cpuProfile)
+            guard !b.isEmpty || !c.isEmpty else { return nil }
+            func estimate(_ values: [Double], _ salt: UInt64) -> Estimate? {
+                Bootstrap.interval(values.map { $0 * 100 }, seed: seed &+ salt)
+            }
+            return ProfileComparison(
+                baselineMark: estimate(b.compactMap { $0.profile?.markShare }, 1),
+                candidateMark: estimate(c.compactMap { $0.profile?.markShare }, 2),
+                baselineAll: estimate(b.compactMap { $0.profile?.share }, 3), candidateAll: estimate(c.compactMap { $0.profile?.share }, 4),
+                baselineRuntime: estimate(b.compactMap(\.runtimeMetricsGCShare), 5),
+                candidateRuntime: estimate(c.compactMap(\.runtimeMetricsGCShare), 6),
+                callGraphs: [b.last?.svgPath, c.last?.svgPath].compactMap { $0 })
+        }
+    }
 
     /// The metrics a level reports, in display order.
     public static let metrics: [Metric] = [
@@ -103,6 +145,8 @@ public struct LevelVerification: Sendable, Codable {
             }
             if margin.backToBack { flags.append("the collector runs back to back: \(margin.summary)") }
         }
-        return LevelVerification(level: level, pairs: pairs.count, failures: failures, rows: rows, margin: margin, flags: flags)
+        return LevelVerification(
+            level: level, pairs: pairs.count, failures: failures, rows: rows, margin: margin, flags: flags,
+            profiles: ProfileComparison.of(pairs, seed: seed))
     }
 }

@@ -27,6 +27,7 @@ public enum VerificationRenderer {
                         .replacingOccurrences(of: "\\s+$", with: "", options: .regularExpression))
             }
             if let margin = level.margin { out.append("  margin: \(margin.summary)") }
+            if let profiles = level.profiles { out.append(contentsOf: profileLines(profiles)) }
             for failure in level.failures { out.append("  failed run: \(failure)") }
             for flag in level.flags { out.append("  FLAG: \(flag)") }
         }
@@ -36,6 +37,20 @@ public enum VerificationRenderer {
         out.append("")
         out.append("Verdict: \(verification.headline)")
         return out.joined(separator: "\n")
+    }
+
+    /// The GC's share from CPU profiles against runtime/metrics', and the call graphs.
+    static func profileLines(_ p: LevelVerification.ProfileComparison) -> [String] {
+        func share(_ e: Estimate?) -> String { e.map { estimate($0, .gcCPUSharePercent) + " %" } ?? "–" }
+        var out = [
+            "  GC share of CPU from CPU profiles (mark workers + assists): default \(share(p.baselineMark)), recommended \(share(p.candidateMark))",
+            "    with sweeping and allocation slow paths: default \(share(p.baselineAll)), recommended \(share(p.candidateAll))",
+            "    runtime/metrics over the same windows: default \(share(p.baselineRuntime)), recommended \(share(p.candidateRuntime)); "
+                + (p.agree.map { $0 ? "agree" : "DISAGREE" } ?? "not compared")
+                + " within \(formatFixed(LevelVerification.ProfileComparison.tolerancePoints, decimals: 0)) points",
+        ]
+        for graph in p.callGraphs { out.append("    call graph: \(graph)") }
+        return out
     }
 
     /// "1234 [1200, 1250] n=3".
