@@ -19,6 +19,8 @@ extension StudyRunner {
         var verification = Verification(
             candidate: candidate, pairsPerLevel: plan.pairs, durationSeconds: plan.durationSeconds, warmupSeconds: plan.warmupSeconds,
             levels: [], plannedLevels: levels, startedAtUnixSeconds: startedAt)
+        // A soak of the same candidate (tuner verify --soak) is its own run: kept.
+        if earlier?.candidate == candidate { verification.soak = earlier?.soak }
         let decisive =
             spec.objectives.indices.contains(spec.decisiveObjective)
             ? (spec.objectives[spec.decisiveObjective].metric, spec.objectives[spec.decisiveObjective].direction) : nil

@@ -69,7 +69,11 @@ struct LevelEvaluator: TrialEvaluator {
         let second = try runner(store: store).verify(candidate: candidate)
         #expect(second.isComplete && second.levels.map(\.pairs) == [3, 3, 3])
         #expect(try store.verificationTrials().count == 18, "the rerun ran only what was missing")
+        var stored = try #require(try store.verification())
+        stored.soak = [SoakResult.analyse(setting: candidate, samples: [], seed: 1)]
+        try store.saveVerification(stored)
         _ = try runner(store: store).verify(candidate: candidate, fresh: true)
         #expect(try store.verificationTrials().count == 18, "--fresh starts over")
+        #expect(try store.verification()?.soak?.count == 1, "the soak of the same candidate is kept")
     }
 }
