@@ -61,6 +61,7 @@ public struct Verification: Sendable, Codable {
             return "NOT HELD in the soak (\(missed.joined(separator: ", "))); \(scope) held"
         }
         let names = flaggedLevels.map(\.level.name).joined(separator: ", ")
-        return "NOT HELD at \(names) (\(scope)): \(flaggedLevels.flatMap(\.flags).first ?? "")"
+        let soakFailed = soakHeld == false ? "; its soak did not hold either" : ""
+        return "NOT HELD at \(names) (\(scope)): \(flaggedLevels.flatMap(\.flags).first ?? "")\(soakFailed)"
     }
 }
