@@ -29,6 +29,10 @@ public struct Trend: Sendable, Codable, Equatable {
 
     /// Whether the series rises beyond noise: the interval's lower end above zero.
     public var risesBeyondNoise: Bool { perMinute.lower > 0 }
+    /// Set by ``LeakSignal`` when the readings went up in more steps than chance allows.
+    public var risesBySteps: Bool? = nil
+    /// Either rise.
+    public var risesSteadily: Bool { risesBeyondNoise || risesBySteps == true }
 
     /// The trend of `values` at `seconds` (same length; at least 4 readings at distinct times).
     public static func fit(seconds: [Double], values: [Double]) -> Trend? {

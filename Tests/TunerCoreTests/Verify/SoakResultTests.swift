@@ -34,6 +34,10 @@ import Testing
     @Test func eachLeakIsFlaggedByItsOwnSignal() {
         let goroutines = SoakResult.analyse(setting: .goDefault, samples: readings(goroutinesPerSecond: 40), seed: 1)
         #expect(goroutines.leaks.map(\.kind) == [.goroutines])
+        // 40 goroutines/s holding 3 KiB of heap each: one signal, the goroutines, naming the heap.
+        let holding = SoakResult.analyse(setting: .goDefault, samples: readings(livePerSecond: 120_000, goroutinesPerSecond: 40), seed: 1)
+        #expect(holding.leaks.map(\.kind) == [.goroutines])
+        #expect(holding.leaks.first?.explanation.contains("the live heap rises with them") == true)
         let heap = SoakResult.analyse(setting: .goDefault, samples: readings(rssPerSecond: 2_000_000, livePerSecond: 2_000_000), seed: 1)
         #expect(heap.leaks.map(\.kind) == [.liveHeap], "RSS follows the heap: inside the Go runtime")
         var outside = readings(rssPerSecond: 2_000_000)
@@ -41,6 +45,15 @@ import Testing
         let native = SoakResult.analyse(setting: .goDefault, samples: outside, seed: 1)
         #expect(native.leaks.map(\.kind) == [.outsideGoRuntime])
         #expect(!native.held)
+    }
+
+    @Test func aLeakWhoseRateWandersIsFlaggedByItsSteps() {
+        // Goroutines that pile up fast, then slowly: the line fits badly (autocorrelated
+        // residuals widen its interval) but every reading is above the last.
+        var samples = readings()
+        for i in samples.indices { samples[i].goroutines = 100 + 3000 * (Double(i + 1) / 20).squareRoot() }
+        let result = SoakResult.analyse(setting: .goDefault, samples: samples, seed: 1)
+        #expect(result.leaks.map(\.kind) == [.goroutines])
     }
 
     @Test func budgetsAreJudgedWithTheirFigures() {
