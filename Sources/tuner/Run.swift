@@ -71,6 +71,12 @@ extension Tuner {
                 }
                 if let decided, !stop.isSet {
                     try runner.store.saveDecision(decided)
+                    // verify.on_run: the recommendation at the verify levels, after its confirmation.
+                    var decidedReport = runner.report(samples: samples)
+                    decidedReport.apply(decided)
+                    if studySpec.verify.onRun, let setting = decidedReport.recommendation?.setting, !setting.isGoDefault {
+                        _ = try runner.verify(candidate: setting, fresh: true, shouldStop: { stop.isSet })
+                    }
                 }
             } catch {
                 launcher.stopAll()
@@ -88,6 +94,7 @@ extension Tuner {
             }
             var report = runner.report(samples: samples)
             if let decided { report.apply(decided) } else { report.isInterim = true }
+            report.verification = try? runner.store.verification()
             let envPath = envFile ?? "\(runner.studyDirectory)/recommended.env"
             var written: String?
             if let text = ReportRenderer.envFile(report, specPath: spec) {

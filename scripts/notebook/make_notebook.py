@@ -369,6 +369,69 @@ for sub, run in zip(np.atleast_1d(fig.subfigures(len(runs), 1)), runs):
 plt.show()
 '''
 
+LEVELS = '''
+verification = data["verification"]
+levels = [l for l in verification["levels"] if l["pairs"] > 0]
+shown = ["throughput_ops_per_sec", "latency_p99_ms", "cpu_per_op_us", "gc_cpu_share_pct"]
+fig, axes = plt.subplots(1, len(shown), figsize=(4.6 * len(shown), 4.2), squeeze=False)
+x = np.arange(len(levels))
+for ax, metric in zip(axes[0], shown):
+    div, label = axis(metric)
+    for offset, side, name, color in [(-0.12, "baseline", "Go default", "grey"), (0.12, "candidate", "recommended", "seagreen")]:
+        points = [(i, next((r[side] for r in l["rows"] if r["metric"] == metric and r.get(side)), None)) for i, l in enumerate(levels)]
+        points = [(i, e) for i, e in points if e]
+        if not points:
+            continue
+        xs = [i + offset for i, _ in points]
+        ys = [e["value"] / div for _, e in points]
+        err = [[(e["value"] - e["lower"]) / div for _, e in points], [(e["upper"] - e["value"]) / div for _, e in points]]
+        ax.errorbar(xs, ys, yerr=err, fmt="o", color=color, label=name, capsize=3)
+    for i, l in enumerate(levels):
+        if l["flags"]:
+            ax.axvspan(i - 0.4, i + 0.4, color="crimson", alpha=0.08)
+    ax.set_xticks(x)
+    ax.set_xticklabels([l["level"]["name"] for l in levels])
+    ax.set_ylabel(label)
+    ax.set_title(f"{metric}: medians, 95 % CI over {verification['pairsPerLevel']} pairs", fontsize=9)
+    ax.legend(fontsize=8)
+fig.suptitle(f"{verification['candidate']} against the Go default at each load level (flagged levels shaded)", fontsize=10)
+fig.tight_layout()
+plt.show()
+'''
+
+SOAK = '''
+soak = data["verification"]["soak"]
+series = [("rssBytes", "RSS (MiB)", 1048576), ("liveHeapBytes", "live heap after GC (MiB)", 1048576),
+          ("goroutines", "goroutines", 1), ("latencyP99Millis", "segment p99 latency (ms)", 1)]
+fig, axes = plt.subplots(1, len(series), figsize=(4.6 * len(series), 4.0), squeeze=False)
+for ax, (key, label, div) in zip(axes[0], series):
+    for result, color in zip(soak, ["grey", "seagreen"]):
+        points = [(s["elapsedSeconds"] / 60, s[key] / div) for s in result["samples"] if s.get(key) is not None]
+        if points:
+            ax.plot(*zip(*points), "o-", ms=3, color=color, label="Go default" if result["setting"].get("gogc") == 100 and result["setting"].get("memoryLimitBytes") is None else "recommended")
+        ax.axvline(result["warmupSeconds"] / 60, color=color, ls=":", lw=0.8)
+    ax.set_xlabel("minutes into the soak (dotted: end of warm-up)")
+    ax.set_ylabel(label)
+    ax.legend(fontsize=8)
+fig.suptitle("Soak: each setting served alone for the same window, a reading between load segments", fontsize=10)
+fig.tight_layout()
+plt.show()
+'''
+
+
+def verification_headline(verification):
+    """Each level's flags (or held), and the soak's budgets, as a Markdown list."""
+    lines = []
+    for level in verification["levels"]:
+        name = level["level"]["name"]
+        lines.append(f"- `{name}` ({level['pairs']} pairs): " + ("held" if not level["flags"] else "; ".join(level["flags"])))
+    for result in verification.get("soak") or []:
+        checks = ", ".join(f"{c['name']} {'met' if c.get('figure') is not None and c['figure'] <= c['bound'] else 'NOT MET'} ({c['text']})"
+                           for c in result["checks"])
+        leaks = "; leaks: " + ", ".join(l["kind"] for l in result["leaks"]) if result["leaks"] else "; no leak signal"
+        lines.append(f"- soak of GOGC={result['setting'].get('gogc', 'off')}: {checks}{leaks}")
+    return "\n".join(lines)
+
 
 def build(data, data_file):
     """The notebook's cells for this study (only plot cells that have data to draw)."""
@@ -432,6 +495,15 @@ def build(data, data_file):
            if runs else "The study ran no confirmation (budget.confirm is 0, or it stopped before confirming).")))
     if runs and any(r["pairs"] for r in runs):
         cells.append(plot(CONFIRMATION))
+
+    verification = data.get("verification")
+    if verification:
+        cells.append(new_markdown_cell(
+            "## Verification at other loads (`tuner verify`)\n\n" + verification_headline(verification)))
+        if any(l["pairs"] > 0 for l in verification["levels"]):
+            cells.append(plot(LEVELS, "levels"))
+        if verification.get("soak") and any(r["samples"] for r in verification["soak"]):
+            cells.append(plot(SOAK, "soak"))
 
     for i, cell in enumerate(cells):
         cell["id"] = f"cell-{i:02d}"  # stable ids: two exports of one study compare equal

@@ -46,6 +46,9 @@ public struct TrialSample: Sendable, Codable, Equatable {
     /// The service's CPU over the measured window, and the GC's share of it (nil in trials
     /// recorded before it was measured, and when /proc could not be read).
     public var serviceCPU: ServiceCPU? = nil
+    /// A CPU profile over the measured window (`tuner verify` with `verify.pprof`), with the GC's
+    /// share from it and from runtime/metrics; nil otherwise.
+    public var cpuProfile: CPUProfileReading? = nil
 
     public init(
         trialIndex: Int, setting: GCSetting, repeatIndex: Int, outcome: TrialOutcome,

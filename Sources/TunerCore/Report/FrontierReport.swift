@@ -73,6 +73,8 @@ public struct FrontierReport: Sendable {
     public var surrogateRecommendation: SurrogateRecommendation?
     /// The alternating runs against the default, when they ran.
     public var confirmation: Confirmation?
+    /// `tuner verify`'s check of the recommendation at other load levels, when it ran.
+    public var verification: Verification?
 
     /// The objectives and metrics every row shows.
     public static let tableMetrics: [Metric] = [

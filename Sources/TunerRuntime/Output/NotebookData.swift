@@ -191,6 +191,8 @@ public struct NotebookData: Codable, Sendable {
     public var decision: Decision
     public var hypervolume: HypervolumeInfo
     public var surface: Surface
+    /// `tuner verify`'s stored verification of the recommendation (levels, margin, soak), if any.
+    public var verification: Verification? = nil
 }
 
 extension NotebookData {
@@ -353,6 +355,9 @@ extension NotebookData {
             },
             metrics: metricInfo, summaryText: summary, measuredWith: report.measuredWith, trials: trials,
             frontier: frontier, decision: decision, hypervolume: hypervolume, surface: surface)
+        if let verification = report.verification, verification.candidate == report.recommendation?.setting {
+            self.verification = verification
+        }
     }
 
     /// The data as JSON (sorted keys, so two exports of one study compare equal).

@@ -195,6 +195,9 @@ public enum ReportRenderer {
         } else {
             out.append("No recommendation: \(report.recommendationExplanation)")
         }
+        if let verification = report.verification, verification.candidate == report.recommendation?.setting {
+            out.append(contentsOf: VerificationRenderer.summaryLines(verification))
+        }
         if let bound = report.gcBound {
             func percent(_ fraction: Double) -> String { "\(formatFixed(fraction * 100, decimals: 1)) %" }
             out.append(
@@ -262,6 +265,9 @@ public enum ReportRenderer {
         }
         if let region = report.surrogateRecommendation?.region {
             lines.append("# plateau: \(region.summary)")
+        }
+        if let verification = report.verification, verification.candidate == row.setting {
+            lines.append(contentsOf: VerificationRenderer.envHeaderLines(verification))
         }
         if let warning = report.separationWarning { lines.append("# WARNING: \(warning)") }
         lines.append("GOGC=\(row.setting.gogcValue)")

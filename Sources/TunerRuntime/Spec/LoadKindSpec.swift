@@ -27,8 +27,15 @@ protocol LoadKindSpec: Sendable {
     var fingerprint: [String: String] { get }
     /// The driver that runs it through `tool`.
     func driver(tool: ToolRunner) -> LoadDriver
+    /// The load as a level `tuner verify` can scale (clients, and each one's rate in an open
+    /// loop), or nil when the kind has no such knob.
+    var level: LoadLevel? { get }
+    /// This load driven at `level`, or nil when the kind cannot drive it.
+    func at(_ level: LoadLevel) -> LoadSpec.Kind?
 }
 
 extension LoadKindSpec {
     static var defaultMaxErrorRate: Double { 0.01 }
+    var level: LoadLevel? { nil }
+    func at(_ level: LoadLevel) -> LoadSpec.Kind? { nil }
 }

@@ -40,4 +40,16 @@ public struct LoadSpec: Sendable {
 
     /// The kind's name as the spec writes it.
     public var kindName: String { type(of: kind.spec).kindName }
+
+    /// The study's own load as a level `tuner verify` scales (named "1x"), or nil when the kind
+    /// has no client count to scale.
+    public var level: LoadLevel? { kind.spec.level }
+
+    /// This load driven at `level`, or nil when the kind cannot drive it.
+    public func at(_ level: LoadLevel) -> LoadSpec? {
+        guard let scaled = kind.spec.at(level) else { return nil }
+        var copy = self
+        copy.kind = scaled
+        return copy
+    }
 }

@@ -156,7 +156,7 @@ struct NodeReader {
             root, "",
             allowed: [
                 "study", "seed", "target", "load", "parameters",
-                "objectives", "constraints", "recommend", "budget", "output",
+                "objectives", "constraints", "recommend", "budget", "verify", "output",
             ])
         let studyNode = try required(top, "study", "", in: root)
         let study = try string(studyNode, "study")
@@ -171,6 +171,7 @@ struct NodeReader {
         let constraints = try constraintList(top["constraints"])
         let recommend = try selectionRule(top["recommend"], objectives: objectives)
         let budget = try budgetSpec(try required(top, "budget", "", in: root))
+        let verify = try VerifySpec.read(top["verify"], reader: self, budget: budget, load: load, pauses: target.pauses)
         var dataDirectory = ((specDirectory as NSString).deletingLastPathComponent as NSString).appendingPathComponent("data")
         if let output = top["output"] {
             let entries = try mapping(output, "output", allowed: ["data_dir"])
@@ -181,7 +182,7 @@ struct NodeReader {
         return StudySpec(
             path: absolutePath, study: study, seed: seed, target: target, load: load, space: space,
             objectives: objectives, constraints: constraints, recommend: recommend,
-            budget: budget, dataDirectory: dataDirectory)
+            budget: budget, verify: verify, dataDirectory: dataDirectory)
     }
 
     func searchSpace(_ node: Node) throws(SpecError) -> SearchSpace {

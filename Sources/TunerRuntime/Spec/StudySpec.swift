@@ -17,6 +17,8 @@ public struct StudySpec: Sendable {
     public var constraints: [Constraint]
     public var recommend: SelectionRule
     public var budget: BudgetSpec
+    /// How `tuner verify` checks the recommendation at other load levels.
+    public var verify: VerifySpec
     /// Directory for `data/<study>/`, absolute (default: `data/` beside the spec's parent folder).
     public var dataDirectory: String
 }

@@ -65,4 +65,16 @@ extension SyncBenchLoad: LoadKindSpec {
             "load.docs": String(docs), "load.doc_size": String(docSizeBytes), "load.args": extraArguments.joined(separator: " "),
         ]
     }
+
+    var level: LoadLevel? {
+        LoadLevel(name: "1x", mode: mode == .open ? .open : .closed, clients: clients, rateHz: mode == .open ? rateHz : nil)
+    }
+
+    func at(_ level: LoadLevel) -> LoadSpec.Kind? {
+        var copy = self
+        copy.mode = level.mode == .open ? .open : .closed
+        copy.clients = level.clients
+        if let rate = level.rateHz { copy.rateHz = rate }
+        return .syncBench(copy)
+    }
 }

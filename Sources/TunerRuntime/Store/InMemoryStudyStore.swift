@@ -11,6 +11,8 @@ public final class InMemoryStudyStore: StudyStore, @unchecked Sendable {
     private var processes: [ProcessRecord] = []
     private var fingerprint: [String: String]?
     private var storedDecision: StudyDecision?
+    private var storedVerificationTrials: [VerificationTrial] = []
+    private var storedVerification: Verification?
     public let owner: StudyOwner
 
     public init(owner: StudyOwner = .current) { self.owner = owner }
@@ -88,6 +90,37 @@ public final class InMemoryStudyStore: StudyStore, @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         return storedDecision
+    }
+
+    public func appendVerificationTrial(_ trial: VerificationTrial) throws {
+        lock.lock()
+        storedVerificationTrials.append(trial)
+        lock.unlock()
+    }
+
+    public func verificationTrials() throws -> [VerificationTrial] {
+        lock.lock()
+        defer { lock.unlock() }
+        return storedVerificationTrials
+    }
+
+    public func saveVerification(_ verification: Verification) throws {
+        lock.lock()
+        storedVerification = verification
+        lock.unlock()
+    }
+
+    public func verification() throws -> Verification? {
+        lock.lock()
+        defer { lock.unlock() }
+        return storedVerification
+    }
+
+    public func clearVerification() throws {
+        lock.lock()
+        storedVerificationTrials = []
+        storedVerification = nil
+        lock.unlock()
     }
 
     public func storedFingerprint() throws -> [String: String]? {

@@ -15,6 +15,8 @@ import TunerCore
 /// Version 2 adds the owner (host, tuner pid, the pid's start time) to every running trial and
 /// process group: leftovers are reaped, and running trials rerun, only when their owner is gone.
 /// Version 3 adds `decision`: one row holding the study's decision as JSON.
+/// Version 4 adds `verification_trial` (one row per run of `tuner verify`, its level and sample
+/// as JSON) and `verification` (one row: the verification of the decision as JSON).
 ///
 /// Each finished trial is committed in one transaction before the next trial starts.
 public final class SQLiteStudyStore: StudyStore, @unchecked Sendable {
@@ -92,6 +94,18 @@ public final class SQLiteStudyStore: StudyStore, @unchecked Sendable {
                 t.column("id", .integer).primaryKey()
                 t.column("decision", .text).notNull()
                 t.column("decided_at", .double).notNull()
+            }
+        }
+        migrator.registerMigration("v4-verification") { db in
+            try db.create(table: "verification_trial") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("trial", .text).notNull()
+                t.column("recorded_at", .double).notNull()
+            }
+            try db.create(table: "verification") { t in
+                t.column("id", .integer).primaryKey()
+                t.column("verification", .text).notNull()
+                t.column("saved_at", .double).notNull()
             }
         }
         return migrator
@@ -292,5 +306,52 @@ public final class SQLiteStudyStore: StudyStore, @unchecked Sendable {
         }
         guard let text else { return nil }
         return try JSONDecoder().decode(StudyDecision.self, from: Data(text.utf8))
+    }
+
+    // MARK: - Verification
+
+    public func appendVerificationTrial(_ trial: VerificationTrial) throws {
+        let json = String(decoding: try JSONEncoder().encode(trial), as: UTF8.self)
+        try database.write { db in
+            try db.execute(
+                sql: "INSERT INTO verification_trial (trial, recorded_at) VALUES (?, ?)", arguments: [json, Date().timeIntervalSince1970])
+        }
+    }
+
+    public func verificationTrials() throws -> [VerificationTrial] {
+        let texts = try database.read { db -> [String] in
+            guard try db.tableExists("verification_trial") else { return [] }
+            return try String.fetchAll(db, sql: "SELECT trial FROM verification_trial ORDER BY id")
+        }
+        return try texts.map { try JSONDecoder().decode(VerificationTrial.self, from: Data($0.utf8)) }
+    }
+
+    public func saveVerification(_ verification: Verification) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        let json = String(decoding: try encoder.encode(verification), as: UTF8.self)
+        try database.write { db in
+            try db.execute(
+                sql: "INSERT OR REPLACE INTO verification (id, verification, saved_at) VALUES (1, ?, ?)",
+                arguments: [json, Date().timeIntervalSince1970])
+        }
+    }
+
+    /// The stored verification; nil when none is stored, or the store predates it (version 3).
+    /// - Throws: when a stored verification cannot be decoded.
+    public func verification() throws -> Verification? {
+        let text = try database.read { db -> String? in
+            guard try db.tableExists("verification") else { return nil }
+            return try String.fetchOne(db, sql: "SELECT verification FROM verification WHERE id = 1")
+        }
+        guard let text else { return nil }
+        return try JSONDecoder().decode(Verification.self, from: Data(text.utf8))
+    }
+
+    public func clearVerification() throws {
+        try database.write { db in
+            try db.execute(sql: "DELETE FROM verification_trial")
+            try db.execute(sql: "DELETE FROM verification")
+        }
     }
 }

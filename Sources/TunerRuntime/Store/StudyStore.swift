@@ -37,6 +37,17 @@ public protocol StudyStore: Sendable {
     func saveDecision(_ decision: StudyDecision) throws
     /// The stored decision, or nil when the study has not decided (it stopped before deciding).
     func decision() throws -> StudyDecision?
+    /// Records one finished run of `tuner verify` durably. Verification runs are kept apart
+    /// from the study's trials: they never enter its frontier or its decision.
+    func appendVerificationTrial(_ trial: VerificationTrial) throws
+    /// Every recorded verification run, in the order recorded.
+    func verificationTrials() throws -> [VerificationTrial]
+    /// Stores the verification of the decision, replacing any earlier one.
+    func saveVerification(_ verification: Verification) throws
+    /// The stored verification, or nil when the decision was not verified.
+    func verification() throws -> Verification?
+    /// Forgets every verification run and the stored verification (a new decision, `--fresh`).
+    func clearVerification() throws
 }
 extension StudyStore {
     /// Trials left running by a tuner that is gone (a live owner's trial is not interrupted).

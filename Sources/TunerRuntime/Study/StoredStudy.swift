@@ -45,6 +45,11 @@ public struct StoredStudy {
         // A study recorded before decisions were stored still has its confirmation trials.
         if decision == nil { decision = StudyRunner.decisionFromRecordedTrials(samples, spec: spec) }
         if let decision { report.apply(decision) }
+        do { report.verification = try opened.store.verification() } catch {
+            throw Failure(
+                description: "the verification stored in \(opened.source) cannot be read (\(error)); run 'tuner verify \(specPath) --fresh'"
+            )
+        }
         return StoredStudy(spec: spec, samples: samples, decision: decision, report: report)
     }
 

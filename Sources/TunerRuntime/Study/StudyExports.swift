@@ -71,8 +71,10 @@ public final class StudyExports {
         trialsFileCurrent = true
         var report = spec.report(of: samples)
         if let decision = try store.decision() {
-            try? DecisionFile.write(decision, to: decisionPath)
+            let verification = try store.verification()
+            try? DecisionFile.write(decision, verification: verification, to: decisionPath)
             report.apply(decision)
+            report.verification = verification
         } else {
             report.isInterim = true
         }

@@ -30,6 +30,7 @@ public enum StudyImport {
                 let copy = InMemoryStudyStore()
                 for sample in try store.samples() { try copy.append(sample) }
                 try copy.saveDecision(decision)
+                if let verification = try store.verification() { try copy.saveVerification(verification) }
                 return Opened(store: copy, source: database)
             }
             return Opened(store: store, source: database)
@@ -48,7 +49,10 @@ public enum StudyImport {
     {
         let store = InMemoryStudyStore()
         for sample in try TrialsFile.read(path: trialsFile, launcher: launcher) { try store.append(sample) }
-        if let decisionFile, let decision = try DecisionFile.read(path: decisionFile) { try store.saveDecision(decision) }
+        if let decisionFile, let decision = try DecisionFile.read(path: decisionFile) {
+            try store.saveDecision(decision)
+            if let verification = try DecisionFile.readVerification(path: decisionFile) { try store.saveVerification(verification) }
+        }
         return store
     }
 }

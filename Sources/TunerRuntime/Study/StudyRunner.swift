@@ -12,6 +12,9 @@ public struct StudyRunner {
     public var spec: StudySpec
     public let store: StudyStore
     public let trialRunner: any TrialEvaluator
+    /// The evaluator of one verification level (`tuner verify`); nil: `trialRunner` at every
+    /// level (a replay, a fake).
+    public var levelEvaluator: ((LoadLevel) -> any TrialEvaluator)?
     /// Receives every event of the study as it happens (`StudyEvent.plainText` is its log line).
     public let events: (StudyEvent) -> Void
     /// Starts, reaps and stops the study's processes (the real one, wrapped so the store hears of

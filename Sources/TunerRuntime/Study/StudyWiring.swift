@@ -40,6 +40,14 @@ extension StudyRunner {
         let trialRunner = trialRunner(spec: spec, launcher: launcher, logDirectory: logs)
         var runner = StudyRunner(spec: spec, store: store, trialRunner: trialRunner, events: events)
         runner.recordingLauncher = launcher
+        runner.levelEvaluator = { level in
+            var levelRunner = StudyRunner.trialRunner(spec: spec.at(level), launcher: launcher, logDirectory: logs)
+            if let pprof = spec.verify.pprofURL {
+                levelRunner.cpuProfiles = CPUProfiles(
+                    pprofURL: pprof, metricsURL: spec.verify.metricsURL, directory: "\(directory)/profiles")
+            }
+            return levelRunner
+        }
         runner.launcher = launcher
         runner.lock = lock
         return runner

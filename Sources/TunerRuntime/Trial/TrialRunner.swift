@@ -30,6 +30,8 @@ public struct TrialRunner: TrialEvaluator {
     public var scratchRoot: String?
     /// Scratch folders of failed trials that are kept for a look, the newest; older ones go.
     public var keptFailedScratch = 3
+    /// When set, a CPU profile of the service is taken over each measured window (`tuner verify`).
+    public var cpuProfiles: CPUProfiles?
 
     public init(
         target: TargetSpec, launcher: Launcher, load: LoadDriver, pauses: PauseSource,
@@ -287,6 +289,7 @@ public struct TrialRunner: TrialEvaluator {
         // not counted.
         let cpuBefore = server.groupCPUSeconds()
         let cpuWallBefore = monotonicSeconds()
+        let profile = cpuProfiles?.begin(ports: ports, seconds: durationSeconds, name: name)
         let loadResult = try underLoad(server) {
             try load.run(
                 LoadInvocation(
@@ -295,12 +298,16 @@ public struct TrialRunner: TrialEvaluator {
         }
         let cpuAfter = server.groupCPUSeconds()
         let cpuWall = monotonicSeconds() - cpuWallBefore
+        let profileCapture = profile?.end()
         if let exit = server.poll() {
             throw TrialFailure("server \(exit) during the trial: \(server.lastErrorLines())")
         }
         let reading = try session.end(windowStart: loadResult.windowStartUnixNanos, windowEnd: loadResult.windowEndUnixNanos)
         let readings = memory.finish()
         stopServer()
+        if let profileCapture {
+            sample.cpuProfile = cpuProfiles?.analyse(profileCapture, launcher: launcher, workingDirectory: target.workdir)
+        }
         if readings.exceededCap {
             throw TrialFailure("server RSS passed target.max_rss (\(ByteSize.goSyntax(target.maxRSSBytes))); stopped")
         }
@@ -404,7 +411,7 @@ public struct TrialRunner: TrialEvaluator {
     /// when that was more than 0.2 s after the launch (a wrapper exec'd the service late: the
     /// Go runtime's clock starts there, not at the launch), else nil.
     @discardableResult
-    private func waitUntilReady(server: RunningProcess, ports: [String: Int]) throws -> Int64? {
+    func waitUntilReady(server: RunningProcess, ports: [String: Int]) throws -> Int64? {
         let check = readinessCheck(ports: ports)
         let started = monotonicSeconds()
         let deadline = started + target.readiness.timeoutSeconds

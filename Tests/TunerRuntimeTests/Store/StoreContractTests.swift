@@ -120,6 +120,26 @@ import TunerFakes
     }
 
     @Test(arguments: Kind.allCases)
+    func verificationRunsAndTheVerificationAreKeptApartFromTheStudyAndCleared(kind: Kind) throws {
+        let store = try store(kind)
+        #expect(try store.verification() == nil && store.verificationTrials().isEmpty, "\(kind)")
+        let candidate = GCSetting(gogc: 400, memoryLimitBytes: 128 << 20)
+        let level = LoadLevel(name: "2x", mode: .closed, clients: 128, rateHz: nil)
+        try store.appendVerificationTrial(VerificationTrial(level: level, sample: sample(0, .goDefault)))
+        try store.appendVerificationTrial(VerificationTrial(level: level, sample: sample(1, candidate, failed: true)))
+        #expect(try store.verificationTrials().map(\.sample.trialIndex) == [0, 1], "\(kind): in the order recorded")
+        #expect(try store.verificationTrials().last?.level == level, "\(kind)")
+        #expect(try store.samples().isEmpty && store.isEmpty(), "\(kind): verification runs are not the study's trials")
+        let verification = Verification(
+            candidate: candidate, pairsPerLevel: 3, durationSeconds: 6, warmupSeconds: 2, levels: [], plannedLevels: [level],
+            startedAtUnixSeconds: 5)
+        try store.saveVerification(verification)
+        #expect(try store.verification()?.candidate == candidate && store.verification()?.plannedLevels == [level], "\(kind)")
+        try store.clearVerification()
+        #expect(try store.verification() == nil && store.verificationTrials().isEmpty, "\(kind): a fresh verification forgets both")
+    }
+
+    @Test(arguments: Kind.allCases)
     func theFingerprintIsKeptAndAnEmptyStudyIsEmpty(kind: Kind) throws {
         let store = try store(kind)
         #expect(try store.isEmpty() && store.storedFingerprint() == nil, "\(kind)")
