@@ -43,10 +43,14 @@ public struct LoadLevel: Sendable, Codable, Equatable, Hashable, CustomStringCon
         case clients(Int)
         /// A load given in full (e.g. the seed's open-loop load beside a closed-loop study).
         case explicit(name: String, mode: Mode, clients: Int, rateHz: Double?)
+        /// The highest multiple of the study's load the Go default sustains within the latency
+        /// budget, found when the verification runs (``SustainedLoadSearch``).
+        case sustained
     }
 
     /// The levels `entries` name around the study's own load `base`, in the order given,
-    /// duplicates (same mode, clients and rate) dropped. A closed-loop multiple rounds the
+    /// duplicates (same mode, clients and rate) dropped; `.sustained` is found by measuring and
+    /// is not among them. A closed-loop multiple rounds the
     /// client count to the nearest whole client (at least one).
     public static func plan(_ entries: [Entry], base: LoadLevel) -> [LoadLevel] {
         var levels: [LoadLevel] = []
@@ -65,6 +69,8 @@ public struct LoadLevel: Sendable, Codable, Equatable, Hashable, CustomStringCon
                 level = LoadLevel(name: "\(count) clients", mode: base.mode, clients: count, rateHz: base.rateHz)
             case .explicit(let name, let mode, let clients, let rate):
                 level = LoadLevel(name: name, mode: mode, clients: clients, rateHz: rate)
+            case .sustained:
+                continue
             }
             if !levels.contains(where: { $0.sameLoad(as: level) }) { levels.append(level) }
         }
@@ -77,7 +83,7 @@ public struct LoadLevel: Sendable, Codable, Equatable, Hashable, CustomStringCon
     }
 
     /// "0.5", "1", "2", "1.25".
-    static func formatMultiple(_ factor: Double) -> String {
+    public static func formatMultiple(_ factor: Double) -> String {
         factor == factor.rounded() ? String(Int(factor)) : formatFixed(factor, decimals: factor * 10 == (factor * 10).rounded() ? 1 : 2)
     }
 }

@@ -116,13 +116,14 @@ public struct VerifySpec: Sendable {
             return .explicit(name: name, mode: mode, clients: clients, rateHz: rate)
         }
         let text = try reader.string(node, path).trimmingCharacters(in: .whitespaces)
+        if text == "max" { return .sustained }
         if text.lowercased().hasSuffix("x"), let factor = Double(text.dropLast()), factor > 0, factor <= 100 {
             return .multiple(factor)
         }
         if let clients = Int(text), (1...10_000).contains(clients) { return .clients(clients) }
         throw reader.error(
             node, path,
-            "'\(text)' is not a level; write a multiple of the study's load (0.5x, 2x), a client count (128) or {name: seed, mode: open, clients: 200, rate_hz: 5}"
+            "'\(text)' is not a level; write a multiple of the study's load (0.5x, 2x), a client count (128), max (the most the default sustains within the latency budget) or {name: seed, mode: open, clients: 200, rate_hz: 5}"
         )
     }
 

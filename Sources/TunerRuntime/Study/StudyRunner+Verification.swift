@@ -4,6 +4,29 @@ import TunerCore
 /// `tuner verify`: the stored recommendation against Go's default in alternating pairs at
 /// several load levels, each run recorded in the store as it finishes.
 extension StudyRunner {
+    /// The highest multiple of the study's load at which the Go default keeps p99 latency within
+    /// the study's latency constraint (else `verify.budgets.latency_p99_ms`), one short run of the
+    /// default per probe (``SustainedLoadSearch``); nil when no probed load held.
+    func sustainedLevel(base: LoadLevel, shouldStop: () -> Bool) throws -> LoadLevel? {
+        let budget =
+            spec.constraints.filter { $0.metric == .latencyP99Millis && $0.comparison == .atMost }.map(\.bound).min()
+            ?? spec.verify.budgets.latencyP99Millis
+        var search = SustainedLoadSearch(base: base, latencyBudgetMillis: budget)
+        log("verify max: the highest load the Go default sustains within p99 \(formatFixed(budget, decimals: 0)) ms (one run a probe)")
+        while let multiple = search.next, !shouldStop() {
+            let probe = search.level(multiple: multiple, name: "probe \(LoadLevel.formatMultiple(multiple))x")
+            let evaluator = levelEvaluator?(probe) ?? trialRunner
+            let sample = evaluator.run(
+                setting: GCSetting.goDefault, trialIndex: 100_000 + search.probes.count, repeatIndex: 0,
+                seed: spec.seed &+ UInt64(multiple * 1000))
+            let p99 = sample.isMeasured ? Metric.latencyP99Millis.value(of: sample) : nil
+            search.record(multiple: multiple, p99Millis: p99)
+            log("  \(probe): p99 \(p99.map { formatFixed($0, decimals: 1) + " ms" } ?? "failed (\(sample.outcome))")")
+        }
+        log("verify max: \(search.summary)")
+        return search.result
+    }
+
     /// Runs `spec.verify.pairs` alternating pairs (default first) of `candidate` and the Go
     /// default at each level of `spec.verify`, analyses each level and stores the verification
     /// after every level (so a stopped verification keeps what it measured). Runs an earlier,
@@ -11,8 +34,18 @@ extension StudyRunner {
     /// - Parameter fresh: forget earlier verification runs first.
     public func verify(candidate: GCSetting, fresh: Bool = false, shouldStop: () -> Bool = { false }) throws -> Verification {
         let plan = spec.verify
-        let levels = plan.levels(for: spec.load)
+        var levels = plan.levels(for: spec.load)
         let earlier = try store.verification()
+        if plan.entries.contains(.sustained), let base = spec.load.level {
+            // A stopped verification already found it: the level is among those it planned.
+            if let found = earlier?.plannedLevels.first(where: { $0.name == "max" }), earlier?.candidate == candidate, !fresh {
+                levels.append(found)
+            } else if let found = try sustainedLevel(base: base, shouldStop: shouldStop),
+                !levels.contains(where: { $0.sameLoad(as: found) })
+            {
+                levels.append(found)
+            }
+        }
         if fresh || earlier.map({ $0.candidate != candidate }) == true { try store.clearVerification() }
         var trials = try store.verificationTrials().filter { $0.sample.setting == candidate || $0.sample.setting.isGoDefault }
         let startedAt = (fresh ? nil : earlier?.startedAtUnixSeconds) ?? Date().timeIntervalSince1970

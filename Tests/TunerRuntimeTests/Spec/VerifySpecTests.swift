@@ -78,6 +78,9 @@ import Testing
 
     @Test func theCommandLineTakesMultiplesAndClientCounts() throws {
         #expect(try VerifySpec.levels(commandLine: "0.5x, 2x,128") == [.multiple(0.5), .multiple(2), .clients(128)])
+        #expect(try VerifySpec.levels(commandLine: "1x,max") == [.multiple(1), .sustained])
+        #expect(
+            LoadLevel.plan([.multiple(1), .sustained], base: LoadLevel(name: "1x", mode: .closed, clients: 64, rateHz: nil)).count == 1)
         #expect(throws: SpecError.self) { try VerifySpec.levels(commandLine: "lots") }
     }
 }
