@@ -52,6 +52,23 @@ import TunerFakes
         return path
     }
 
+    /// `max` on the real server: with a latency budget the default meets at every probe, the
+    /// search doubles the client count to the probe limit (6 runs: 2 … 64 clients) and the level
+    /// it found is verified in pairs like any other.
+    @Test func theMaxLevelIsFoundByProbingTheDefaultAndThenVerified() throws {
+        let path = try study(
+            "max", candidate: GCSetting(gogc: 400, memoryLimitBytes: nil), clients: 2,
+            verify: "{levels: [max], pairs: 1, warmup: 500ms, duration: 1s, budgets: {latency_p99_ms: 5000}}")
+        let run = try TunerBinary.run(["verify", path], timeoutSeconds: 240)
+        #expect(run.status == 0 || run.status == 3, "\(run.stderr)\n\(run.stdout)")
+        let all = run.stdout + run.stderr
+        #expect(all.contains("verify max: the highest load the Go default sustained within p99 5000 ms is 32x the study's"), "\(all)")
+        let verification = try #require(try SQLiteStudyStore(path: "\(directory)/data/max/study.sqlite").verification())
+        let level = try #require(verification.levels.first)
+        #expect(level.level.name == "max" && level.level.clients == 64, "\(level.level)")
+        #expect(verification.isComplete)
+    }
+
     @Test func aLimitCloseToTheLiveHeapIsFlaggedAtTheHigherLoad() throws {
         let path = try study()
         let run = try TunerBinary.run(["verify", path], timeoutSeconds: 240)
