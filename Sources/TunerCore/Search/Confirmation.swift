@@ -9,6 +9,9 @@ public struct Confirmation: Sendable, Codable {
     /// Whether the rule's objective improved with confidence and the constraints held.
     public var confirmed: Bool
     public var verdict: String
+    /// The GC's share of CPU from CPU profiles of the pairs' runs against runtime/metrics', when
+    /// the runs were profiled (`verify.pprof`): why the candidate wins, in the collector's terms.
+    public var profiles: LevelVerification.ProfileComparison?
 
     public init(candidate: GCSetting, changes: [(metric: Metric, change: Estimate)], confirmed: Bool, verdict: String) {
         self.candidate = candidate
@@ -21,7 +24,7 @@ public struct Confirmation: Sendable, Codable {
         var metric: Metric
         var change: Estimate
     }
-    private enum CodingKeys: String, CodingKey { case candidate, changes, confirmed, verdict }
+    private enum CodingKeys: String, CodingKey { case candidate, changes, confirmed, verdict, profiles }
 
     public init(from decoder: Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
@@ -29,6 +32,7 @@ public struct Confirmation: Sendable, Codable {
         changes = try container.decode([StoredChange].self, forKey: .changes).map { ($0.metric, $0.change) }
         confirmed = try container.decode(Bool.self, forKey: .confirmed)
         verdict = try container.decode(String.self, forKey: .verdict)
+        profiles = try container.decodeIfPresent(LevelVerification.ProfileComparison.self, forKey: .profiles)
     }
 
     public func encode(to encoder: Encoder) throws {
@@ -37,6 +41,7 @@ public struct Confirmation: Sendable, Codable {
         try container.encode(changes.map { StoredChange(metric: $0.metric, change: $0.change) }, forKey: .changes)
         try container.encode(confirmed, forKey: .confirmed)
         try container.encode(verdict, forKey: .verdict)
+        try container.encodeIfPresent(profiles, forKey: .profiles)
     }
 
     /// Analyses paired trials: `pairs[i]` = (default trial, candidate trial) run back to back.
@@ -90,7 +95,9 @@ public struct Confirmation: Sendable, Codable {
             verdict =
                 "not confirmed: \(evidence), above \(formatFixed(1 - level, decimals: 2))\(pairs.count < fewest ? "; fewer than \(fewest) pairs can never reach it with this test, raise budget.confirm" : "")"
         }
-        return Confirmation(candidate: candidate, changes: changes, confirmed: confirmed, verdict: verdict)
+        var confirmation = Confirmation(candidate: candidate, changes: changes, confirmed: confirmed, verdict: verdict)
+        confirmation.profiles = LevelVerification.ProfileComparison.of(pairs, seed: seed &+ 99)
+        return confirmation
     }
 }
 

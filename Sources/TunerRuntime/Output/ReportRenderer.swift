@@ -179,6 +179,10 @@ public enum ReportRenderer {
             out.append(
                 "Confirmation (\(confirmation.changes.first?.change.sampleCount ?? 0) alternating pairs against the default): \(confirmation.verdict)."
             )
+            if let profiles = confirmation.profiles {
+                out.append("Why it wins, from CPU profiles of the confirmation runs:")
+                out.append(contentsOf: VerificationRenderer.profileLines(profiles))
+            }
         }
         if let row = report.recommendation {
             out.append("Recommended: \(row.setting)  — \(report.recommendationExplanation)")

@@ -19,7 +19,9 @@ extension StudyRunner {
                     trialIndex: index, plannedTrials: plannedTrials(phase: phase, total: total, state),
                     setting: setting, repeatIndex: repeatIndex, phase: phase,
                     expectedSeconds: expectedTrialSeconds(state))))
-        var sample = trialRunner.run(setting: setting, trialIndex: index, repeatIndex: repeatIndex, seed: seed)
+        // Confirmation runs are profiled when the spec names the service's pprof (verify.pprof).
+        let evaluator = phase.hasPrefix("confirm ") ? (confirmationEvaluator ?? trialRunner) : trialRunner
+        var sample = evaluator.run(setting: setting, trialIndex: index, repeatIndex: repeatIndex, seed: seed)
         recordingLauncher?.setCurrentTrial(nil)
         sample.phase = phase
         try store.append(sample)

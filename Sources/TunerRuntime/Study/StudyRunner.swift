@@ -15,6 +15,9 @@ public struct StudyRunner {
     /// The evaluator of one verification level (`tuner verify`); nil: `trialRunner` at every
     /// level (a replay, a fake).
     public var levelEvaluator: ((LoadLevel) -> any TrialEvaluator)?
+    /// Runs the confirmation's trials when set (the real wiring's: with CPU profiles when the spec
+    /// names the service's pprof); else `trialRunner`.
+    public var confirmationEvaluator: (any TrialEvaluator)?
     /// Receives every event of the study as it happens (`StudyEvent.plainText` is its log line).
     public let events: (StudyEvent) -> Void
     /// Starts, reaps and stops the study's processes (the real one, wrapped so the store hears of

@@ -48,6 +48,11 @@ extension StudyRunner {
             }
             return levelRunner
         }
+        if let pprof = spec.verify.pprofURL {
+            var profiled = trialRunner
+            profiled.cpuProfiles = CPUProfiles(pprofURL: pprof, metricsURL: spec.verify.metricsURL, directory: "\(directory)/profiles")
+            runner.confirmationEvaluator = profiled
+        }
         runner.launcher = launcher
         runner.lock = lock
         return runner

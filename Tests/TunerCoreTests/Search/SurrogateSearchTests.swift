@@ -208,6 +208,43 @@ func syntheticSurface(_ setting: GCSetting, noise: Double, generator: inout Seed
     }
 }
 
+@Suite struct ConfirmationProfileTests {
+    /// Profiled confirmation runs (verify.pprof) give the GC's share of each side from the
+    /// profiles, with runtime/metrics' beside it; unprofiled runs give none.
+    @Test func profiledPairsCarryTheGCShareOfEachSide() throws {
+        let candidate = GCSetting(gogc: 400, memoryLimitBytes: nil)
+        func profiled(_ sample: TrialSample, mark: Double, runtime: Double) -> TrialSample {
+            var sample = sample
+            sample.cpuProfile = CPUProfileReading(
+                path: "p.pb.gz", svgPath: "p.svg",
+                profile: ProfileGCShare(secondsByClass: ["mark": mark, "sweep": 0.01], totalSeconds: 1), runtimeMetricsGCShare: runtime)
+            return sample
+        }
+        let pairs = (0..<3).map { i in
+            (
+                baseline: profiled(syntheticTrial(.goDefault, index: 2 * i, pause: 0.1, throughput: 4000), mark: 0.26, runtime: 0.25),
+                candidate: profiled(syntheticTrial(candidate, index: 2 * i + 1, pause: 0.1, throughput: 4800), mark: 0.09, runtime: 0.1)
+            )
+        }
+        let objectives: [(metric: Metric, direction: ObjectiveDirection)] = [(.throughputOpsPerSecond, .maximize)]
+        let confirmation = Confirmation.analyse(
+            candidate: candidate, pairs: pairs, objectives: objectives, constraints: [], decisive: 0, seed: 1)
+        let profiles = try #require(confirmation.profiles)
+        #expect(abs(try #require(profiles.baselineMark?.value) - 26) < 1e-9)
+        #expect(abs(try #require(profiles.candidateMark?.value) - 9) < 1e-9)
+        #expect(profiles.agree == true)
+        #expect(profiles.callGraphs == ["p.svg", "p.svg"])
+        let decoded = try JSONDecoder().decode(Confirmation.self, from: JSONEncoder().encode(confirmation))
+        #expect(decoded.profiles?.candidateMark == profiles.candidateMark)
+        let plain = pairs.map { (baseline: syntheticTrial(.goDefault, index: 0, pause: 0.1, throughput: 1), candidate: $0.candidate) }
+        #expect(
+            Confirmation.analyse(
+                candidate: candidate, pairs: plain.map { ($0.baseline, syntheticTrial(candidate, index: 1, pause: 0.1, throughput: 2)) },
+                objectives: objectives, constraints: [], decisive: 0, seed: 1
+            ).profiles == nil)
+    }
+}
+
 func syntheticSurfaceNoiseless(_ setting: GCSetting) -> [Double] {
     var generator = SeededGenerator(seed: 0)
     let value = syntheticSurface(setting, noise: 0, generator: &generator)
