@@ -41,7 +41,12 @@ public enum VerificationRenderer {
 
     /// The GC's share from CPU profiles against runtime/metrics', and the call graphs.
     static func profileLines(_ p: LevelVerification.ProfileComparison) -> [String] {
-        func share(_ e: Estimate?) -> String { e.map { estimate($0, .gcCPUSharePercent) + " %" } ?? "–" }
+        func share(_ e: Estimate?) -> String {
+            guard let e else { return "–" }
+            let m = Metric.gcCPUSharePercent
+            if e.sampleCount < 2 { return "\(m.format(e.value)) % (n=\(e.sampleCount))" }
+            return "\(m.format(e.value)) % [\(m.format(e.lower)), \(m.format(e.upper))] n=\(e.sampleCount)"
+        }
         var out = [
             "  GC share of CPU from CPU profiles (mark workers + assists): default \(share(p.baselineMark)), recommended \(share(p.candidateMark))",
             "    with sweeping and allocation slow paths: default \(share(p.baselineAll)), recommended \(share(p.candidateAll))",
