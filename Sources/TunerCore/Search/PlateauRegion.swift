@@ -147,7 +147,8 @@ public struct PlateauRegion: Sendable, Equatable, Codable {
     }
 
     /// The sentence of a region stored before members needed 80 % posterior probability (no
-    /// `unresolvedCount`): its members were the settings the posterior could not call worse.
+    /// `unresolvedCount`), word for word as that tuner wrote it: its words state its own rule
+    /// (the settings the posterior could not call worse), so it is not mistaken for the new one.
     func legacySummary(_ bandText: String) -> String {
         if members.count <= 1 {
             return
@@ -161,7 +162,7 @@ public struct PlateauRegion: Sendable, Equatable, Codable {
                 + "against \(metric.format(optimumPredicted))), not chosen: a member may lie up to the band plus one posterior sd from the optimum"
         }
         return
-            "\(members.count) of \(gridSize) grid settings cannot be told from the optimum \(optimum) on \(metric.rawValue) by more than one trial's noise, \(bandText), and are feasible: \(rangeText); chosen among them: \(choice), by \(choiceRule)\(lean) (a region stored by an earlier tuner: its members were the settings the posterior could not call worse, not the settings it is sure of)"
+            "\(members.count) of \(gridSize) grid settings cannot be told from the optimum \(optimum) on \(metric.rawValue) by more than one trial's noise, \(bandText), and are feasible: \(rangeText); chosen among them: \(choice), by \(choiceRule)\(lean)"
     }
 
     /// Why a flat model resolves nothing: empty unless the surrogate's signal is within its noise.
