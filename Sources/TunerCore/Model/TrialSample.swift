@@ -46,6 +46,9 @@ public struct TrialSample: Sendable, Codable, Equatable {
     /// The service's CPU over the measured window, and the GC's share of it (nil in trials
     /// recorded before it was measured, and when /proc could not be read).
     public var serviceCPU: ServiceCPU? = nil
+    /// The host that measured the trial, in a study shared by workers on several machines (nil:
+    /// the study's one machine). The same setting on two hosts is not the same sample.
+    public var host: String? = nil
 
     public init(
         trialIndex: Int, setting: GCSetting, repeatIndex: Int, outcome: TrialOutcome,

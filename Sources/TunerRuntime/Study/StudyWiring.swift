@@ -14,25 +14,46 @@ extension StudyRunner {
     /// The real wiring, reporting structured events (`tuner run` feeds them to its progress display).
     /// - Parameter launcher: starts every process of the study (the caller keeps it to stop
     ///   them all on an abort).
+    /// - Parameter storage: where the study is stored (nil: `data/<study>/study.sqlite`); a
+    ///   PostgreSQL store is shared with workers on other hosts, and this tuner heartbeats to it.
+    /// - Parameter shareMachine: skip the machine's one-tuner-per-study lock (replays and tests:
+    ///   real trials side by side disturb each other's measurements).
     public static func standard(
-        spec: StudySpec, fresh: Bool = false, launcher base: Launcher = PosixLauncher(),
-        events: @escaping (StudyEvent) -> Void
+        spec: StudySpec, fresh: Bool = false, storage: StoreLocation? = nil, shareMachine: Bool = false,
+        launcher base: Launcher = PosixLauncher(), events: @escaping (StudyEvent) -> Void
     ) throws -> StudyRunner {
         let directory = "\(spec.dataDirectory)/\(spec.study)"
         let logs = "\(directory)/logs"
         try prepareDirectory(spec: spec, directory: directory)
-        // One writer per study: taken before anything is built, moved aside or measured.
-        let databasePath = "\(directory)/study.sqlite"
-        let lock = try takeLock(spec: spec, directory: directory, databasePath: databasePath)
+        var databasePath = "\(directory)/study.sqlite"
+        if case .sqlite(let path) = storage { databasePath = path }
+        // One tuner per study on this machine: taken before anything is built, moved aside or measured.
+        let lock = shareMachine ? nil : try takeLock(spec: spec, directory: directory, databasePath: databasePath)
         try FileManager.default.createDirectory(atPath: logs, withIntermediateDirectories: true)
-        if fresh { try moveAside(databasePath) }
-        let store = try SQLiteStudyStore(path: databasePath, machine: .current(goVersion: goVersion(launcher: base)))
+        let machine = MachineFacts.current(goVersion: goVersion(launcher: base))
+        let store: StudyStore
+        var heartbeat: Heartbeat?
+        if case .postgres(let location) = storage {
+            if fresh {
+                throw StudyError.incomparable(
+                    "--fresh with --storage \(location.redacted): a shared study is not moved aside; give the study another name (study: in \(spec.path)) to start over"
+                )
+            }
+            let shared = try PostgresStudyStore(location: location, study: spec.study, machine: machine)
+            heartbeat = try Heartbeat(
+                store: shared, intervalSeconds: shared.heartbeatTimeoutSeconds / 3, warn: { events(.warning($0)) })
+            store = shared
+        } else {
+            if fresh { try moveAside(databasePath) }
+            store = try SQLiteStudyStore(path: databasePath, machine: machine)
+        }
         let fingerprint = StudyFingerprint.of(spec)
         let stored = try store.storedFingerprint()
         // A study that holds no trial (e.g. its build failed) has nothing to be incomparable with.
         if let stored, let difference = StudyFingerprint.difference(stored: stored, current: fingerprint), try !store.isEmpty() {
+            let place = (store as? PostgresStudyStore).map { "study '\(spec.study)' at \($0.location.redacted)" } ?? databasePath
             throw StudyError.incomparable(
-                "\(databasePath) holds trials of a different study: \(difference). Old and new trials would not be comparable; run again with --fresh to start over (the old database is kept, renamed)"
+                "\(place) holds trials of a different study: \(difference). Old and new trials would not be comparable; run again with --fresh to start over (the old database is kept, renamed)"
             )
         }
         if stored != fingerprint { try store.saveFingerprint(fingerprint) }
@@ -42,6 +63,8 @@ extension StudyRunner {
         runner.recordingLauncher = launcher
         runner.launcher = launcher
         runner.lock = lock
+        runner.heartbeat = heartbeat
+        if heartbeat != nil { runner.host = machine.hostname }
         return runner
     }
 
@@ -112,6 +135,26 @@ extension StudyRunner {
             warmupSeconds: spec.budget.warmupSeconds, durationSeconds: spec.budget.durationSeconds)
         runner.maxErrorRate = spec.load.maxErrorRate
         runner.scratchRoot = "\(StudyExports.directory(of: spec))/scratch"
+        return runner
+    }
+}
+
+extension StudyRunner {
+    /// A worker on a shared store whose trials `evaluator` runs over the recording launcher (the
+    /// lab's replay workers): the same claims, heartbeat and reaping as `tuner worker`, no build,
+    /// no local exports, no machine lock.
+    public static func sharedWorker(
+        spec: StudySpec, store: PostgresStudyStore, launcher base: Launcher,
+        evaluator: (Launcher) -> any TrialEvaluator, events: @escaping (StudyEvent) -> Void
+    ) throws -> StudyRunner {
+        let launcher = RecordingLauncher(base: base, store: store)
+        var runner = StudyRunner(spec: spec, store: store, trialRunner: evaluator(launcher), events: events)
+        runner.recordingLauncher = launcher
+        runner.launcher = launcher
+        runner.exports = nil
+        runner.heartbeat = try Heartbeat(
+            store: store, intervalSeconds: store.heartbeatTimeoutSeconds / 3, warn: { events(.warning($0)) })
+        runner.host = store.owner.host
         return runner
     }
 }

@@ -1,0 +1,86 @@
+import ArgumentParser
+import Foundation
+import TunerCore
+import TunerFakes
+import TunerLab
+import TunerRuntime
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+extension Lab {
+    struct BenchWorkers: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "bench-workers",
+            abstract:
+                "Many lightweight workers on one shared study against a replayed surface: claims per second, the database's CPU, claim and proposal time as pending trials grow (experiments/bench/README.md)."
+        )
+
+        @Option(help: "Recorded surface: a trials.jsonl of a dense grid study.")
+        var surface = "data/surfaces/surface/trials.jsonl.gz"
+
+        @Option(help: "Study spec whose objectives and sampler the workers use (its space is replaced by the surface's grid).")
+        var spec = "experiments/baseline.yml"
+
+        @Option(help: "Worker counts to run, comma-separated (each on a study of its own).")
+        var workers = "1,10,100"
+
+        @Option(help: "Search trials per run (budget.trials).")
+        var trials = 200
+
+        @Option(help: "Sampler: surrogate (the spec's own search) or grid (a plan, no model: the database's cost alone).")
+        var sampler = "surrogate"
+
+        @Option(help: "The shared store (default: a throwaway PostgreSQL server started here, stopped after).")
+        var storage: String?
+
+        func run() throws {
+            var study = try SpecLoader.load(path: spec)
+            let replay = try ReplayEvaluator(trialsFile: surface)
+            study.space = replay.space
+            study.budget.trials = trials
+            study.budget.sampler = sampler == "grid" ? .grid : .surrogate
+            study.budget.settings = trials
+            var cluster: TestPostgresCluster?
+            let location: StoreLocation.Postgres
+            if let storage {
+                guard case .postgres(let given) = try StoreLocation.parse(storage) else {
+                    throw ValidationError("--storage \(storage): the benchmark needs postgres://")
+                }
+                location = given
+            } else {
+                cluster = try TestPostgresCluster()
+                location = try cluster!.newDatabase()
+            }
+            defer { cluster?.stop() }
+            let databaseUser: uid_t? = cluster == nil ? nil : (getuid() == 0 ? getpwnam("postgres").map { $0.pointee.pw_uid } : getuid())
+            say(
+                "workers  claims  wall s  claims/s  db CPU s  db CPU/claim ms  claim ms p50 [p90]  proposal ms by pending: 0-9 | 10-49 | 50+"
+            )
+            for count in workers.split(separator: ",").compactMap({ Int($0) }) {
+                let bench = WorkerBenchmark(spec: study, replay: replay, location: location)
+                let result = try bench.run(
+                    workers: count, study: "bench-\(count)-\(UUID().uuidString.prefix(6))", databaseUser: databaseUser)
+                for error in result.errors.prefix(3) { Diagnostics.error(error) }
+                let claimMillis = result.claims.map { $0.seconds * 1000 }.sorted()
+                func quantile(_ values: [Double], _ q: Double) -> String {
+                    values.isEmpty ? "-" : formatFixed(values[min(values.count - 1, Int(q * Double(values.count)))], decimals: 1)
+                }
+                func proposal(_ range: ClosedRange<Int>) -> String {
+                    let values = result.claims.filter { range.contains($0.pending) }.map { $0.proposalSeconds * 1000 }.sorted()
+                    return values.isEmpty ? "-" : "\(quantile(values, 0.5)) (n=\(values.count))"
+                }
+                let cpu = result.databaseCPUSeconds
+                say(
+                    [
+                        String(count), String(result.claims.count), formatFixed(result.wallSeconds, decimals: 1),
+                        formatFixed(result.claimsPerSecond, decimals: 1), cpu.map { formatFixed($0, decimals: 1) } ?? "-",
+                        cpu.map { formatFixed($0 * 1000 / Double(max(result.claims.count, 1)), decimals: 2) } ?? "-",
+                        "\(quantile(claimMillis, 0.5)) [\(quantile(claimMillis, 0.9))]",
+                        "\(proposal(0...9)) | \(proposal(10...49)) | \(proposal(50...Int.max))",
+                    ].joined(separator: "  "))
+            }
+        }
+    }
+}
