@@ -117,6 +117,7 @@ struct WorkersEndToEndTests {
         let cluster = try TestPostgresCluster.shared.get()
         let url = cluster.url(try cluster.newDatabase())
         let spec = try spec()
+        try FileManager.default.createDirectory(atPath: "\(directory)/data/workers", withIntermediateDirectories: true)
         let lock = try StudyLock(path: "\(directory)/data/workers/study.lock")
         defer { lock.release() }
         let refused = try TunerBinary.run(["worker", spec, "--storage", url], timeoutSeconds: 60)

@@ -366,11 +366,6 @@ public final class PostgresStudyStore: StudyStore, @unchecked Sendable {
                 UPDATE tuner_worker SET heartbeat_at = 'epoch' WHERE study = \(study) AND host = \(trial.owner.host)
                 AND pid = \(Int(trial.owner.pid)) AND start_ticks = \(trial.owner.startTicks)
                 """)
-            try execute(
-                """
-                UPDATE tuner_trial SET owner_pid = 0 WHERE study = \(study) AND status = 'running' AND owner_host = \(owner.host)
-                AND owner_pid = \(Int(trial.owner.pid)) AND owner_start_ticks = \(trial.owner.startTicks)
-                """)
         }
     }
 
