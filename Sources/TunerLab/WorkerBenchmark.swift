@@ -115,6 +115,32 @@ public struct WorkerBenchmark: Sendable {
         return Result(workers: workers, claims: log.claims, wallSeconds: wall, databaseCPUSeconds: cpu, errors: log.errors)
     }
 
+    /// The spec's sampler's proposal time with `finished` trials measured (the sampler's own
+    /// first choices, replayed) and each count of pending trials (random other settings of the
+    /// surface, as lies): seconds of each of `repeats` proposals per count. In-process, no database.
+    public func proposalSeconds(finished count: Int, pending counts: [Int], repeats: Int = 3) -> [(pending: Int, seconds: [Double])] {
+        let sampler = Samplers.make(spec, repeats: spec.budget.repeats)
+        var finished: [TrialSample] = []
+        while finished.count < count, case .measure(let setting, _) = sampler.next(completed: finished) {
+            let index = finished.count
+            finished.append(replay.run(setting: setting, trialIndex: index, repeatIndex: 0, seed: spec.seed &+ UInt64(index)))
+        }
+        var generator = SeededGenerator(seed: spec.seed)
+        let settings = Array(replay.surface.keys).sorted()
+        return counts.map { pendingCount in
+            let pending = (0..<pendingCount).map { _ in
+                PendingTrial(setting: settings[Int(generator.next() % UInt64(settings.count))], repeatIndex: 1)
+            }
+            let state = ConstantLiar.searchState(finished: finished, pending: pending)
+            let seconds = (0..<repeats).map { _ in
+                let t0 = monotonicSeconds()
+                _ = sampler.next(completed: state)
+                return monotonicSeconds() - t0
+            }
+            return (pendingCount, seconds)
+        }
+    }
+
     /// User + system CPU seconds of every live process owned by `uid` (from /proc).
     public static func cpuSeconds(ofUser uid: uid_t) -> Double {
         let ticks = Double(sysconf(Int32(_SC_CLK_TCK)))

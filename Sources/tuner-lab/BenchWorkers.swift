@@ -35,6 +35,15 @@ extension Lab {
         @Option(help: "The shared store (default: a throwaway PostgreSQL server started here, stopped after).")
         var storage: String?
 
+        @Option(
+            help:
+                "Instead of the workers: the sampler's proposal time after N finished trials with each of these counts of pending trials, comma-separated (in-process, no database)."
+        )
+        var proposalPending: String?
+
+        @Option(help: "For --proposal-pending: finished trials before the proposals.")
+        var finished = 40
+
         func run() throws {
             var study = try SpecLoader.load(path: spec)
             let replay = try ReplayEvaluator(trialsFile: surface)
@@ -42,6 +51,21 @@ extension Lab {
             study.budget.trials = trials
             study.budget.sampler = sampler == "grid" ? .grid : .surrogate
             study.budget.settings = trials
+            if let proposalPending {
+                let bench = WorkerBenchmark(
+                    spec: study, replay: replay,
+                    location: StoreLocation.Postgres(user: "", password: nil, host: "unused", port: 0, database: "unused"))
+                say("finished  pending  proposal ms: median [min, max] of 3")
+                for (pending, seconds) in bench.proposalSeconds(
+                    finished: finished, pending: proposalPending.split(separator: ",").compactMap { Int($0) })
+                {
+                    let millis = seconds.map { $0 * 1000 }.sorted()
+                    say(
+                        "\(finished)  \(pending)  \(formatFixed(millis[millis.count / 2], decimals: 1)) [\(formatFixed(millis.first ?? 0, decimals: 1)), \(formatFixed(millis.last ?? 0, decimals: 1))]"
+                    )
+                }
+                return
+            }
             var cluster: TestPostgresCluster?
             let location: StoreLocation.Postgres
             if let storage {

@@ -240,9 +240,11 @@ public final class PostgresStudyStore: StudyStore, @unchecked Sendable {
 
     public func samples() throws -> [TrialSample] {
         let decoder = JSONDecoder()
-        return try execute(
-            "SELECT sample FROM tuner_trial WHERE study = \(study) AND status <> 'running' AND sample IS NOT NULL ORDER BY trial_index"
-        ).compactMap { try? decoder.decode(TrialSample.self, from: Data(try $0.decode(String.self).utf8)) }
+        let rows = try execute(
+            "SELECT sample FROM tuner_trial WHERE study = \(study) AND status <> 'running' AND sample IS NOT NULL ORDER BY trial_index")
+        lock.lock()
+        defer { lock.unlock() }
+        return try rows.compactMap { decodedSample(try $0.decode(String.self), decoder: decoder) }
     }
 
     public func runningTrials() throws -> [RunningTrial] {
@@ -415,7 +417,7 @@ public final class PostgresStudyStore: StudyStore, @unchecked Sendable {
                 if status == "running" {
                     pending.append(
                         PendingTrial(setting: try decoder.decode(GCSetting.self, from: Data(settingJSON.utf8)), repeatIndex: repeatIndex))
-                } else if let sample, let decoded = try? decoder.decode(TrialSample.self, from: Data(sample.utf8)) {
+                } else if let sample, let decoded = decodedSample(sample, decoder: decoder) {
                     finished.append(decoded)
                 }
             }
@@ -440,6 +442,18 @@ public final class PostgresStudyStore: StudyStore, @unchecked Sendable {
     }
 
     // MARK: - Helpers
+
+    /// Finished samples decoded before, by their JSON: a claim reads every finished trial, and
+    /// decoding each one on every claim made a claim cost O(trials) decodes (about 0.8 s at 150
+    /// trials in a debug build); unchanged JSON is now decoded once per worker.
+    private var decoded: [String: TrialSample] = [:]
+
+    private func decodedSample(_ json: String, decoder: JSONDecoder) -> TrialSample? {
+        if let sample = decoded[json] { return sample }
+        guard let sample = try? decoder.decode(TrialSample.self, from: Data(json.utf8)) else { return nil }
+        decoded[json] = sample
+        return sample
+    }
 
     static func json(_ value: some Encodable) throws -> String {
         let encoder = JSONEncoder()
