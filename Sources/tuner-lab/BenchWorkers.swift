@@ -2,7 +2,7 @@ import ArgumentParser
 import Foundation
 import TunerCore
 import TunerFakes
-import TunerLab
+@_spi(Lab) import TunerLab
 import TunerRuntime
 
 #if canImport(Glibc)
@@ -44,6 +44,15 @@ extension Lab {
         @Option(help: "For --proposal-pending: finished trials before the proposals.")
         var finished = 40
 
+        @Option(
+            help:
+                "Instead of the workers: what the constant liar costs the search, for each of these worker counts (comma-separated): the share of the true hypervolume after 10/20/40 trials, mean over --seeds, on the replay (in-process)."
+        )
+        var liarCost: String?
+
+        @Option(help: "For --liar-cost: seeds per worker count.")
+        var seeds = 5
+
         func run() throws {
             var study = try SpecLoader.load(path: spec)
             let replay = try ReplayEvaluator(trialsFile: surface)
@@ -51,6 +60,23 @@ extension Lab {
             study.budget.trials = trials
             study.budget.sampler = sampler == "grid" ? .grid : .surrogate
             study.budget.settings = trials
+            if let liarCost {
+                let bench = SearchBenchmark(evaluator: replay)
+                say("workers  seeds  share of true hypervolume after 10 | 20 | 40 trials, mean [min, max]")
+                for workers in liarCost.split(separator: ",").compactMap({ Int($0) }) {
+                    let traces = (1...max(seeds, 1)).map { seed in
+                        bench.trace(bench.parallelSurrogateSequence(seed: UInt64(seed), budget: 40, workers: workers))
+                    }
+                    let columns = [10, 20, 40].map { t -> String in
+                        let shares = traces.map { $0[min(t, $0.count) - 1] / bench.trueVolume * 100 }
+                        let mean = shares.reduce(0, +) / Double(shares.count)
+                        return
+                            "\(formatFixed(mean, decimals: 1)) % [\(formatFixed(shares.min() ?? 0, decimals: 1)), \(formatFixed(shares.max() ?? 0, decimals: 1))]"
+                    }
+                    say("\(workers)  \(traces.count)  \(columns.joined(separator: " | "))")
+                }
+                return
+            }
             if let proposalPending {
                 let bench = WorkerBenchmark(
                     spec: study, replay: replay,
