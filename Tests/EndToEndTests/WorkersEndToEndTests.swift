@@ -113,6 +113,19 @@ struct WorkersEndToEndTests {
         #expect(try observer.decision() != nil, "tuner run decided when the search was over")
     }
 
+    @Test func aWorkerNeedsASharedStoreAndSaysSo() throws {
+        let spec = try spec()
+        let sqlite = try TunerBinary.run(["worker", spec, "--storage", "sqlite://\(directory)/s.sqlite"], timeoutSeconds: 60)
+        #expect(sqlite.status != 0)
+        #expect(sqlite.stderr.contains("workers share a study through PostgreSQL"), "\(sqlite.stderr)")
+        let malformed = try TunerBinary.run(["worker", spec, "--storage", "postgres://tuner@db.example"], timeoutSeconds: 60)
+        #expect(malformed.status != 0)
+        #expect(malformed.stderr.contains("--storage postgres://tuner@db.example: no database named"), "\(malformed.stderr)")
+        let changed = try TunerBinary.run(["run", spec, "--storage", "postgres://tuner@/x?host=/nonexistent"], timeoutSeconds: 60)
+        #expect(changed.status != 0)
+        #expect(changed.stderr.contains("cannot connect to postgres://tuner@/x"), "\(changed.stderr)")
+    }
+
     @Test func aSecondTunerOnTheSameMachineIsRefusedByTheMachinesLock() throws {
         let cluster = try TestPostgresCluster.shared.get()
         let url = cluster.url(try cluster.newDatabase())

@@ -14,7 +14,8 @@
 /// trial): a neutral value, between CL-min (the best so far, which herds workers near the
 /// incumbent) and CL-max (the worst, which scatters them). Before anything is measured, a
 /// pending trial enters as tried and failed: the initial design and planned samplers only need to
-/// know that it is taken.
+/// know that it is taken. What it costs the search against one worker at the same trial count is
+/// measured on the replay in experiments/bench/README.md ("A hundred workers on one study").
 public enum ConstantLiar {
     /// Finished trials plus one lie per pending trial (after them in trial order).
     /// - Complexity: O(finished + pending).

@@ -51,9 +51,13 @@ extension StudyRunner {
         let stored = try store.storedFingerprint()
         // A study that holds no trial (e.g. its build failed) has nothing to be incomparable with.
         if let stored, let difference = StudyFingerprint.difference(stored: stored, current: fingerprint), try !store.isEmpty() {
-            let place = (store as? PostgresStudyStore).map { "study '\(spec.study)' at \($0.location.redacted)" } ?? databasePath
+            if let shared = store as? PostgresStudyStore {
+                throw StudyError.incomparable(
+                    "study '\(spec.study)' at \(shared.location.redacted) holds trials of a different spec: \(difference). Old and new trials would not be comparable; give the same spec to every worker, or another study name (study: in \(spec.path)) to start over"
+                )
+            }
             throw StudyError.incomparable(
-                "\(place) holds trials of a different study: \(difference). Old and new trials would not be comparable; run again with --fresh to start over (the old database is kept, renamed)"
+                "\(databasePath) holds trials of a different study: \(difference). Old and new trials would not be comparable; run again with --fresh to start over (the old database is kept, renamed)"
             )
         }
         if stored != fingerprint { try store.saveFingerprint(fingerprint) }
