@@ -29,17 +29,30 @@ public final class TestPostgresCluster: @unchecked Sendable {
     }
 
     /// One server for a whole test process, started on first use and stopped when the process
-    /// exits; each test takes its own database (``newDatabase(launcher:)``).
+    /// exits; each test takes its own database (``newDatabase(launcher:)``). It is started from a
+    /// thread of its own that never ends: the server's parent-death signal fires when the thread
+    /// that spawned it exits, and a test's thread (a pool thread) may exit mid-run.
     public static let shared: Result<TestPostgresCluster, LaunchError> = {
-        do {
-            let cluster = try TestPostgresCluster()
-            atexit { if case .success(let cluster) = TestPostgresCluster.shared { cluster.stop() } }
-            return .success(cluster)
-        } catch let error as LaunchError {
-            return .failure(error)
-        } catch {
-            return .failure(LaunchError(description: "\(error)"))
+        final class Box: @unchecked Sendable { var result: Result<TestPostgresCluster, LaunchError>? }
+        let box = Box()
+        let ready = DispatchSemaphore(value: 0)
+        let thread = Thread {
+            do {
+                box.result = .success(try TestPostgresCluster())
+            } catch let error as LaunchError {
+                box.result = .failure(error)
+            } catch {
+                box.result = .failure(LaunchError(description: "\(error)"))
+            }
+            ready.signal()
+            while true { sleep(3600) }
         }
+        thread.start()
+        ready.wait()
+        if case .success = box.result {
+            atexit { if case .success(let cluster) = TestPostgresCluster.shared { cluster.stop() } }
+        }
+        return box.result ?? .failure(LaunchError(description: "the cluster's thread returned nothing"))
     }()
 
     /// Why the cluster cannot start here, or nil when it can.

@@ -92,6 +92,37 @@ struct PostgresStudyStoreTests {
         #expect(try survivor.runningTrials().allSatisfy { $0.owner.isSameProcess(as: survivor.owner) })
     }
 
+    @Test func aWorkerOnASecondHostMeasuresTheGoDefaultThereAndTheHostsAreCompared() throws {
+        let spec = try SpecLoader.parse(
+            yaml: """
+                study: hosts
+                target: {command: [none, "{port}"]}
+                load: {}
+                parameters: {gogc: {values: [50, 100, 200]}}
+                budget: {sampler: grid, settings: 3, repeats: 1, duration: 1s, noise_check: off}
+                """, file: "hosts.yml", absolutePath: "/tmp/hosts.yml")
+        func worker(_ host: String, _ lines: Lines) throws -> StudyRunner {
+            let store = try PostgresStudyStore(
+                location: location, study: "hosts",
+                owner: StudyOwner(host: host, pid: 1, startTicks: 1, sinceUnixSeconds: 0))
+            var runner = StudyRunner(spec: spec, store: store, trialRunner: WobblyEvaluator(spread: 0.01), log: { lines.add($0) })
+            runner.exports = nil
+            runner.host = host
+            return runner
+        }
+        let (first, second) = (Lines(), Lines())
+        var a = try worker("host-a", first)
+        let (_, summaryA) = try a.work(on: a.store as! PostgresStudyStore, pollSeconds: 0.01)
+        #expect(summaryA.trialsRun == 3)
+        var b = try worker("host-b", second)
+        let (samples, summaryB) = try b.work(on: b.store as! PostgresStudyStore, pollSeconds: 0.01)
+        #expect(summaryB.trialsRun == 1, "the plan is done; host-b measures only its own Go default")
+        let onB = samples.filter { $0.host == "host-b" }
+        #expect(onB.map(\.setting) == [.goDefault] && onB.first?.repeatIndex == 1)
+        #expect(second.all.contains { $0.hasPrefix("claimed trial 4: GOGC=100 GOMEMLIMIT=off rep 2 — the Go default on this host") })
+        #expect(second.all.contains { $0.hasPrefix("hosts: host-a (1 default trial(s)), host-b (1 default trial(s))") }, "\(second.all)")
+    }
+
     @Test func theSchemaIsMigratedOnceWhateverTheNumberOfWorkersOpeningIt() throws {
         let stores = try (1...3).map { try PostgresStudyStore(location: location, study: "m", owner: remote(Int32($0))) }
         #expect(try stores.map { try $0.appliedMigrations() } == Array(repeating: ["v1"], count: 3))
@@ -116,6 +147,14 @@ struct PostgresStudyStoreTests {
             #expect(!"\(error)".contains("secret"))
         }
     }
+}
+
+/// Lines a worker logged.
+final class Lines: @unchecked Sendable {
+    private let lock = NSLock()
+    private var lines: [String] = []
+    var all: [String] { lock.withLock { lines } }
+    func add(_ line: String) { lock.withLock { lines.append(line) } }
 }
 
 /// Claims seen by concurrent workers.
