@@ -209,11 +209,13 @@ public final class PostgresStudyStore: StudyStore, @unchecked Sendable {
             """)
     }
 
+    /// Records a finished trial, unless another owner holds its row (it took the trial over):
+    /// then `StoreError.takenOver`, and the other's result stands, so a trial counts once.
     public func append(_ sample: TrialSample) throws {
         let json = try Self.json(sample)
         let settingJSON = try Self.json(sample.setting)
         try transaction {
-            try execute(
+            let takenOver = try execute(
                 """
                 INSERT INTO tuner_trial (study, gogc, gomemlimit, repeat_index, trial_index, setting, status, reason, sample,
                     started_at, finished_at, tuner_pid, tuner_version, go_version, cpu_model, cores, hostname,
@@ -229,7 +231,17 @@ public final class PostgresStudyStore: StudyStore, @unchecked Sendable {
                     tuner_version = EXCLUDED.tuner_version, go_version = EXCLUDED.go_version, cpu_model = EXCLUDED.cpu_model,
                     cores = EXCLUDED.cores, hostname = EXCLUDED.hostname, owner_host = EXCLUDED.owner_host,
                     owner_pid = EXCLUDED.owner_pid, owner_start_ticks = EXCLUDED.owner_start_ticks
-                """)
+                WHERE tuner_trial.owner_host = EXCLUDED.owner_host AND tuner_trial.owner_pid = EXCLUDED.owner_pid
+                    AND tuner_trial.owner_start_ticks = EXCLUDED.owner_start_ticks
+                RETURNING 1
+                """
+            ).isEmpty
+            // Another worker took the trial over (this one was thought dead): its result counts, not this.
+            if takenOver {
+                throw StoreError.takenOver(
+                    "trial \(sample.trialIndex + 1) (\(sample.setting) rep \(sample.repeatIndex + 1)) was taken over by another worker while this one ran it (its heartbeat was late); this result is dropped"
+                )
+            }
             try execute(
                 """
                 DELETE FROM tuner_process WHERE study = \(study) AND gogc = \(sample.setting.gogcValue)

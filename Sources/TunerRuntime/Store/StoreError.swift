@@ -8,10 +8,14 @@ public enum StoreError: Error, CustomStringConvertible, Equatable {
     case query(String)
     /// The store cannot do what was asked of it (e.g. workers on a SQLite store).
     case unsupported(String)
+    /// A shared store's trial was taken over by another worker while this one ran it.
+    case takenOver(String)
 
     public var description: String {
         switch self {
-        case .badLocation(let message), .unreachable(let message), .query(let message), .unsupported(let message): return message
+        case .badLocation(let message), .unreachable(let message), .query(let message), .unsupported(let message),
+            .takenOver(let message):
+            return message
         }
     }
 }

@@ -72,8 +72,12 @@ extension StudyRunner {
                     log("claimed trial \(index + 1): \(setting) rep \(repeatIndex + 1) — \(reason)")
                 }
                 state.samples = try store.samples()
-                try runOne(setting, repeatIndex: repeatIndex, index: index, total: budget, phase: "search", &state)
-                summary.trialsRun += 1
+                do {
+                    try runOne(setting, repeatIndex: repeatIndex, index: index, total: budget, phase: "search", &state)
+                    summary.trialsRun += 1
+                } catch StoreError.takenOver(let message) {
+                    events(.warning(message))
+                }
             case .wait(let reason, let pending):
                 if !waitingSaid {
                     log("nothing to claim (\(reason)); \(pending) trial(s) still run on other workers, waiting in case one dies")

@@ -89,6 +89,11 @@ struct PostgresStudyStoreTests {
             return
         }
         #expect(previous.isSameProcess(as: far))
+        #expect(throws: StoreError.self, "the slow owner's late result is dropped: the trial counts once") {
+            try dying.append(sample(index, setting, repeatIndex: 0))
+        }
+        try survivor.append(sample(index, setting, repeatIndex: 0))
+        #expect(try survivor.samples().count == 1)
         #expect(try survivor.runningTrials().allSatisfy { $0.owner.isSameProcess(as: survivor.owner) })
     }
 
