@@ -142,23 +142,3 @@ extension StudyRunner {
         return runner
     }
 }
-
-extension StudyRunner {
-    /// A worker on a shared store whose trials `evaluator` runs over the recording launcher (the
-    /// lab's replay workers): the same claims, heartbeat and reaping as `tuner worker`, no build,
-    /// no local exports, no machine lock.
-    public static func sharedWorker(
-        spec: StudySpec, store: PostgresStudyStore, launcher base: Launcher,
-        evaluator: (Launcher) -> any TrialEvaluator, events: @escaping (StudyEvent) -> Void
-    ) throws -> StudyRunner {
-        let launcher = RecordingLauncher(base: base, store: store)
-        var runner = StudyRunner(spec: spec, store: store, trialRunner: evaluator(launcher), events: events)
-        runner.recordingLauncher = launcher
-        runner.launcher = launcher
-        runner.exports = nil
-        runner.heartbeat = try Heartbeat(
-            store: store, intervalSeconds: store.heartbeatTimeoutSeconds / 3, warn: { events(.warning($0)) })
-        runner.host = store.owner.host
-        return runner
-    }
-}
