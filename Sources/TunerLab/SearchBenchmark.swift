@@ -183,6 +183,39 @@ public struct SearchBenchmark: Sendable {
         return samples.map(\.setting)
     }
 
+    /// tuner's surrogate search run by `workers` workers at once on the replay: each proposal
+    /// sees the trials measured so far plus the others' `workers − 1` pending ones as constant
+    /// lies (``ConstantLiar``), and the oldest pending trial finishes when a worker is needed
+    /// again. The sequence of settings in the order they were proposed (every one is measured).
+    @_spi(Lab) public func parallelSurrogateSequence(seed: UInt64, budget: Int, workers: Int, constraints: [Constraint] = []) -> [GCSetting]
+    {
+        let search = SurrogateSearch(
+            space: evaluator.space, objectives: objectives, constraints: constraints, seed: seed, initialDesign: 5, stopFraction: 0)
+        var finished: [TrialSample] = []
+        var pending: [PendingTrial] = []
+        var proposed: [GCSetting] = []
+        func finishOldest() {
+            let trial = pending.removeFirst()
+            finished.append(
+                evaluator.run(
+                    setting: trial.setting, trialIndex: finished.count, repeatIndex: trial.repeatIndex,
+                    seed: seed &* 1_000_003 &+ UInt64(finished.count)))
+        }
+        while proposed.count < budget {
+            if pending.count >= max(workers, 1) { finishOldest() }
+            guard case .measure(let setting, _) = search.next(completed: ConstantLiar.searchState(finished: finished, pending: pending))
+            else {
+                if pending.isEmpty { break }
+                finishOldest()
+                continue
+            }
+            let repeatIndex = (finished.map(\.setting) + pending.map(\.setting)).filter { $0 == setting }.count
+            pending.append(PendingTrial(setting: setting, repeatIndex: repeatIndex))
+            proposed.append(setting)
+        }
+        return proposed
+    }
+
     /// The oracle: settings chosen greedily on the truth itself, each adding the most true
     /// hypervolume. No strategy can know the truth; this is the yardstick for "few trials".
     public func oracleSequence(budget: Int) -> [GCSetting] {

@@ -8,7 +8,7 @@ struct TunerLabCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tuner-lab",
         abstract: "The search benchmark: compare search strategies on recorded surfaces (experiments/bench/README.md).",
-        subcommands: [Lab.BenchSearch.self, Lab.BenchConfirm.self]
+        subcommands: [Lab.BenchSearch.self, Lab.BenchConfirm.self, Lab.BenchWorkers.self]
     )
 }
 

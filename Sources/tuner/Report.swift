@@ -17,6 +17,10 @@ extension Tuner {
             let stored = try study.load(trials: trials)
             say(ReportRenderer.summary(stored.report, envFilePath: nil))
             if let note = stored.decisionNote { say(note) }
+            // A study measured on several hosts: whether their Go defaults agree.
+            if let agreement = HostAgreement.of(stored.samples, metrics: stored.spec.objectives.map(\.metric)) {
+                for line in agreement.lines { say(line) }
+            }
         }
     }
 }
@@ -33,6 +37,9 @@ struct StoredStudyOptions: ParsableArguments {
             valueName: "DIR"))
     var dataDir: String?
 
+    @Option(help: "Read the study from this store instead: sqlite:///path/study.sqlite or postgres://user@host:5432/db (a shared study).")
+    var storage: String?
+
     /// Loads the spec and its stored study, printing a normal error for either.
     func load(trials: String? = nil) throws -> StoredStudy {
         var studySpec: StudySpec
@@ -48,7 +55,12 @@ struct StoredStudyOptions: ParsableArguments {
             }
             studySpec.dataDirectory = dataDir
         }
-        do { return try StoredStudy.load(spec: studySpec, specPath: spec, trialsPath: trials) } catch {
+        var location: StoreLocation?
+        do { location = try storage.map(StoreLocation.parse) } catch {
+            Diagnostics.error("\(error)")
+            throw ExitCode.failure
+        }
+        do { return try StoredStudy.load(spec: studySpec, specPath: spec, trialsPath: trials, storage: location) } catch {
             Diagnostics.error("\(error)")
             throw ExitCode.failure
         }

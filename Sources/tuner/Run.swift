@@ -25,6 +25,12 @@ extension Tuner {
         @Flag(help: "Start the study afresh even if data/<study>/ holds trials (the old database is kept, renamed).")
         var fresh = false
 
+        @Option(
+            help:
+                "Where the study is stored: sqlite:///path/study.sqlite (default: data/<study>/study.sqlite) or postgres://user@host:5432/db, a store shared with 'tuner worker' on other machines (this run then works as one of them, and decides when the search is over)."
+        )
+        var storage: String?
+
         @Flag(help: "Print only the final summary, warnings and errors: no per-trial lines and no live progress line.")
         var quiet = false
 
@@ -50,8 +56,16 @@ extension Tuner {
             let launcher = PosixLauncher()
             let stop = StopFlag.install(onAbort: { launcher.stopAll() })
             let started = monotonicSeconds()
+            var location: StoreLocation?
+            do { location = try storage.map(StoreLocation.parse) } catch {
+                Diagnostics.error("\(error)")
+                throw ExitCode.failure
+            }
             var runner: StudyRunner
-            do { runner = try StudyRunner.standard(spec: studySpec, fresh: fresh, launcher: launcher, events: display.handle) } catch {
+            do {
+                runner = try StudyRunner.standard(
+                    spec: studySpec, fresh: fresh, storage: location, launcher: launcher, events: display.handle)
+            } catch {
                 if let studyError = error as? StudyError {
                     Diagnostics.error(studyError.description)
                 } else {
@@ -65,7 +79,18 @@ extension Tuner {
                 display.start()
                 try runner.build()
                 for warning in try runner.preflight() { display.handle(.warning(warning)) }
-                samples = try runner.runTrials(shouldStop: { stop.isSet })
+                if let shared = runner.store as? PostgresStudyStore {
+                    // A shared study: this run joins whatever workers run it, as one more worker.
+                    let others = try shared.liveWorkers().filter { !$0.isSameProcess(as: shared.owner) }
+                    say(
+                        others.isEmpty
+                            ? "no worker runs study '\(studySpec.study)' at \(shared.location.redacted): this run works it as a worker (others join with 'tuner worker \(spec) --storage \(shared.location.url)'), then decides"
+                            : "\(others.count) worker(s) run study '\(studySpec.study)' (\(others.map(\.description).joined(separator: "; "))): this run joins them as a worker, then decides when the search is over"
+                    )
+                    samples = try runner.work(on: shared, shouldStop: { stop.isSet }).samples
+                } else {
+                    samples = try runner.runTrials(shouldStop: { stop.isSet })
+                }
                 if !stop.isSet {
                     decided = try runner.recommendAndConfirm(samples: &samples, shouldStop: { stop.isSet })
                 }

@@ -8,6 +8,9 @@ struct Tuner: ParsableCommand {
         abstract: "Find GOGC/GOMEMLIMIT settings for a Go service by measuring them.",
         discussion: "Start with: tuner run experiments/baseline.yml",
         version: "0.1.0",
-        subcommands: [Run.self, Validate.self, Report.self, Show.self, Frontier.self, Recommend.self, Env.self, Notebook.self, Verify.self]
+        subcommands: [
+            Run.self, Worker.self, Validate.self, Report.self, Show.self, Frontier.self, Recommend.self, Env.self, Notebook.self,
+            Verify.self,
+        ]
     )
 }

@@ -49,6 +49,9 @@ public struct TrialSample: Sendable, Codable, Equatable {
     /// A CPU profile over the measured window (`tuner verify` with `verify.pprof`), with the GC's
     /// share from it and from runtime/metrics; nil otherwise.
     public var cpuProfile: CPUProfileReading? = nil
+    /// The host that measured the trial, in a study shared by workers on several machines (nil:
+    /// the study's one machine). The same setting on two hosts is not the same sample.
+    public var host: String? = nil
 
     public init(
         trialIndex: Int, setting: GCSetting, repeatIndex: Int, outcome: TrialOutcome,

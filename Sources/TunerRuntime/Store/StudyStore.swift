@@ -4,9 +4,9 @@ import TunerCore
 /// Where a study's trials are kept. Each finished trial is durable before the next starts.
 ///
 /// Every running trial and process group carries its owner (host, tuner pid, the pid's start
-/// time), so a store shared by several tuners (the PostgreSQL store to come, one study worked
-/// on by many machines) reaps and reruns only what a dead owner left. Within one machine, one
-/// writer at a time is enforced by `StudyLock` before a store is opened for writing.
+/// time), so a store shared by several tuners (`PostgresStudyStore`, one study worked on by many
+/// machines) reaps and reruns only what a dead owner left. Within one machine, one writer at a
+/// time is enforced by `StudyLock` before a local store is opened for writing.
 public protocol StudyStore: Sendable {
     /// The tuner process writing through this store.
     var owner: StudyOwner { get }
@@ -48,10 +48,15 @@ public protocol StudyStore: Sendable {
     func verification() throws -> Verification?
     /// Forgets every verification run and the stored verification (a new decision, `--fresh`).
     func clearVerification() throws
+    /// Whether an owner still works on the study: by its pid on this host (a local store's
+    /// only kind of owner); a shared store judges an owner on another host by its heartbeat.
+    func isAlive(_ owner: StudyOwner) throws -> Bool
 }
 extension StudyStore {
+    public func isAlive(_ owner: StudyOwner) throws -> Bool { owner.isAlive }
+
     /// Trials left running by a tuner that is gone (a live owner's trial is not interrupted).
     public func interruptedTrials() throws -> [RunningTrial] {
-        try runningTrials().filter { !$0.owner.isSameProcess(as: owner) && !$0.owner.isAlive }
+        try runningTrials().filter { try !$0.owner.isSameProcess(as: owner) && !isAlive($0.owner) }
     }
 }

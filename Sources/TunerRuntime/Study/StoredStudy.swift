@@ -18,11 +18,11 @@ public struct StoredStudy {
     /// Reads the study of `spec` from its store (``StudyImport/open(spec:trialsFile:launcher:)``),
     /// or the trials of `trialsPath` alone (no stored decision then).
     public static func load(
-        spec: StudySpec, specPath: String, trialsPath: String? = nil,
+        spec: StudySpec, specPath: String, trialsPath: String? = nil, storage: StoreLocation? = nil,
         launcher: Launcher = PosixLauncher()
     ) throws -> StoredStudy {
         let opened: StudyImport.Opened
-        do { opened = try StudyImport.open(spec: spec, trialsFile: trialsPath, launcher: launcher) } catch {
+        do { opened = try StudyImport.open(spec: spec, trialsFile: trialsPath, storage: storage, launcher: launcher) } catch {
             throw Failure(
                 description:
                     "the study '\(spec.study)' in \(StudyExports.directory(of: spec))/ cannot be read (\(error)); run 'tuner run \(specPath)' again, or start over with --fresh"

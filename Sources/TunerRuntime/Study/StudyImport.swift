@@ -14,14 +14,21 @@ public enum StudyImport {
     }
 
     /// The study's store: `trialsFile` imported when given (a recorded surface, another
-    /// study's export); else `data/<study>/study.sqlite`; else the folder's exports.
+    /// study's export); else the `storage` given (a shared PostgreSQL study, a SQLite file);
+    /// else `data/<study>/study.sqlite`; else the folder's exports.
     /// - Throws: when the database or a gzip export cannot be read.
-    public static func open(spec: StudySpec, trialsFile: String? = nil, launcher: Launcher = PosixLauncher()) throws -> Opened {
+    public static func open(
+        spec: StudySpec, trialsFile: String? = nil, storage: StoreLocation? = nil, launcher: Launcher = PosixLauncher()
+    ) throws -> Opened {
         let directory = StudyExports.directory(of: spec)
         if let trialsFile {
             return Opened(store: try imported(trialsFile: trialsFile, decisionFile: nil, launcher: launcher), source: trialsFile)
         }
-        let database = "\(directory)/study.sqlite"
+        if case .postgres(let location) = storage {
+            return Opened(store: try PostgresStudyStore(location: location, study: spec.study), source: location.redacted)
+        }
+        var database = "\(directory)/study.sqlite"
+        if case .sqlite(let path) = storage { database = path }
         let decisionFile = "\(directory)/decision.json"
         if FileManager.default.fileExists(atPath: database) {
             let store = try SQLiteStudyStore(path: database)

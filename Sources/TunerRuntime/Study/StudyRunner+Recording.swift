@@ -24,6 +24,7 @@ extension StudyRunner {
         var sample = evaluator.run(setting: setting, trialIndex: index, repeatIndex: repeatIndex, seed: seed)
         recordingLauncher?.setCurrentTrial(nil)
         sample.phase = phase
+        sample.host = host
         try store.append(sample)
         let isLast = state.samples.allSatisfy { $0.trialIndex < sample.trialIndex }
         let before = state.samples.count

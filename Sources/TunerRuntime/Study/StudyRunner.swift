@@ -27,6 +27,11 @@ public struct StudyRunner {
     var recordingLauncher: RecordingLauncher?
     /// The study's one-writer lock, held as long as the runner lives.
     var lock: StudyLock?
+    /// The heartbeat to a shared store, beating as long as the runner lives.
+    var heartbeat: Heartbeat?
+    /// This machine's name, recorded with every trial when the study is shared by workers on
+    /// several machines (nil: a study of one machine).
+    public var host: String?
     /// The export files rendered as the study goes (nil: none, as for a replay).
     public var exports: StudyExports?
     /// Why the study stopped before its search (`budget.stop_below`), once `runTrials` said so.

@@ -14,23 +14,48 @@ extension StudyRunner {
     /// The real wiring, reporting structured events (`tuner run` feeds them to its progress display).
     /// - Parameter launcher: starts every process of the study (the caller keeps it to stop
     ///   them all on an abort).
+    /// - Parameter storage: where the study is stored (nil: `data/<study>/study.sqlite`); a
+    ///   PostgreSQL store is shared with workers on other hosts, and this tuner heartbeats to it.
+    /// - Parameter shareMachine: skip the machine's one-tuner-per-study lock (replays and tests:
+    ///   real trials side by side disturb each other's measurements).
     public static func standard(
-        spec: StudySpec, fresh: Bool = false, launcher base: Launcher = PosixLauncher(),
-        events: @escaping (StudyEvent) -> Void
+        spec: StudySpec, fresh: Bool = false, storage: StoreLocation? = nil, shareMachine: Bool = false,
+        launcher base: Launcher = PosixLauncher(), events: @escaping (StudyEvent) -> Void
     ) throws -> StudyRunner {
         let directory = "\(spec.dataDirectory)/\(spec.study)"
         let logs = "\(directory)/logs"
         try prepareDirectory(spec: spec, directory: directory)
-        // One writer per study: taken before anything is built, moved aside or measured.
-        let databasePath = "\(directory)/study.sqlite"
-        let lock = try takeLock(spec: spec, directory: directory, databasePath: databasePath)
+        var databasePath = "\(directory)/study.sqlite"
+        if case .sqlite(let path) = storage { databasePath = path }
+        // One tuner per study on this machine: taken before anything is built, moved aside or measured.
+        let lock = shareMachine ? nil : try takeLock(spec: spec, directory: directory, databasePath: databasePath)
         try FileManager.default.createDirectory(atPath: logs, withIntermediateDirectories: true)
-        if fresh { try moveAside(databasePath) }
-        let store = try SQLiteStudyStore(path: databasePath, machine: .current(goVersion: goVersion(launcher: base)))
+        let machine = MachineFacts.current(goVersion: goVersion(launcher: base))
+        let store: StudyStore
+        var heartbeat: Heartbeat?
+        if case .postgres(let location) = storage {
+            if fresh {
+                throw StudyError.incomparable(
+                    "--fresh with --storage \(location.redacted): a shared study is not moved aside; give the study another name (study: in \(spec.path)) to start over"
+                )
+            }
+            let shared = try PostgresStudyStore(location: location, study: spec.study, machine: machine)
+            heartbeat = try Heartbeat(
+                store: shared, intervalSeconds: shared.heartbeatTimeoutSeconds / 3, warn: { events(.warning($0)) })
+            store = shared
+        } else {
+            if fresh { try moveAside(databasePath) }
+            store = try SQLiteStudyStore(path: databasePath, machine: machine)
+        }
         let fingerprint = StudyFingerprint.of(spec)
         let stored = try store.storedFingerprint()
         // A study that holds no trial (e.g. its build failed) has nothing to be incomparable with.
         if let stored, let difference = StudyFingerprint.difference(stored: stored, current: fingerprint), try !store.isEmpty() {
+            if let shared = store as? PostgresStudyStore {
+                throw StudyError.incomparable(
+                    "study '\(spec.study)' at \(shared.location.redacted) holds trials of a different spec: \(difference). Old and new trials would not be comparable; give the same spec to every worker, or another study name (study: in \(spec.path)) to start over"
+                )
+            }
             throw StudyError.incomparable(
                 "\(databasePath) holds trials of a different study: \(difference). Old and new trials would not be comparable; run again with --fresh to start over (the old database is kept, renamed)"
             )
@@ -55,6 +80,8 @@ extension StudyRunner {
         }
         runner.launcher = launcher
         runner.lock = lock
+        runner.heartbeat = heartbeat
+        if heartbeat != nil { runner.host = machine.hostname }
         return runner
     }
 

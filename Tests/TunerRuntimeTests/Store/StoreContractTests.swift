@@ -5,14 +5,32 @@ import TunerFakes
 @testable import TunerCore
 @testable import TunerRuntime
 
-/// One suite for every study store (SQLite and in memory), as Optuna's storage tests do.
+/// One suite for every study store (SQLite, PostgreSQL and in memory), as Optuna's storage tests
+/// do. PostgreSQL runs on a throwaway server (`TestPostgresCluster`); where PostgreSQL is not
+/// installed its cases drop out and `postgresIsHereToBeTested` is skipped, saying why (a skip
+/// fails CI).
 @Suite struct StoreContractTests {
-    enum Kind: String, CaseIterable, Sendable { case sqlite, memory }
+    enum Kind: String, CaseIterable, Sendable {
+        case sqlite, memory, postgres
+
+        /// The kinds this machine can run: PostgreSQL only where it is installed.
+        static var available: [Kind] {
+            TestPostgresCluster.unavailableReason == nil ? allCases : allCases.filter { $0 != .postgres }
+        }
+    }
+
+    @Test(.enabled(if: TestPostgresCluster.unavailableReason == nil, "PostgreSQL is not installed (scripts/setup.sh installs it)"))
+    func postgresIsHereToBeTested() throws {
+        #expect(Kind.available.contains(.postgres))
+        let store = try PostgresStudyStore(location: try TestPostgresCluster.shared.get().newDatabase(), study: "s")
+        #expect(try store.appliedMigrations() == ["v1", "v2-verification"])
+    }
 
     func store(_ kind: Kind) throws -> StudyStore {
         switch kind {
         case .sqlite: return try SQLiteStudyStore(path: NSTemporaryDirectory() + "tuner-store-\(UUID().uuidString)/study.sqlite")
         case .memory: return InMemoryStudyStore()
+        case .postgres: return try PostgresStudyStore(location: try TestPostgresCluster.shared.get().newDatabase(), study: "s")
         }
     }
 
@@ -24,7 +42,7 @@ import TunerFakes
             load: FakeLoadDriver.result(), gc: nil, memory: nil)
     }
 
-    @Test(arguments: Kind.allCases)
+    @Test(arguments: Kind.available)
     func finishedTrialsComeBackInTrialOrderFailedOnesIncluded(kind: Kind) throws {
         let store = try store(kind)
         let a = GCSetting(gogc: 50, memoryLimitBytes: nil)
@@ -40,7 +58,7 @@ import TunerFakes
         #expect(stored[1] == second, "\(kind): a trial comes back as it went in")
     }
 
-    @Test(arguments: Kind.allCases)
+    @Test(arguments: Kind.available)
     func aRunningTrialIsNotASampleAndARerunReplacesTheOldRecord(kind: Kind) throws {
         let store = try store(kind)
         let a = GCSetting(gogc: 50, memoryLimitBytes: nil)
@@ -68,6 +86,17 @@ import TunerFakes
                     try other.recordProcess(group: group, startTicks: 11, role: "server", setting: setting, repeatIndex: 0)
                 }
             )
+        case .postgres:
+            let location = try TestPostgresCluster.shared.get().newDatabase()
+            let store = try PostgresStudyStore(location: location, study: "s", owner: reaper)
+            return (
+                store,
+                { owner, index, setting, group in
+                    let other = try PostgresStudyStore(location: location, study: "s", owner: owner)
+                    try other.begin(trialIndex: index, setting: setting, repeatIndex: 0)
+                    try other.recordProcess(group: group, startTicks: 11, role: "server", setting: setting, repeatIndex: 0)
+                }
+            )
         case .memory:
             let store = InMemoryStudyStore(owner: reaper)
             return (
@@ -81,7 +110,7 @@ import TunerFakes
         }
     }
 
-    @Test(arguments: Kind.allCases)
+    @Test(arguments: Kind.available)
     func onlyADeadOwnersTrialIsInterruptedAndOnlyItsRecordsAreHandedOver(kind: Kind) throws {
         // A dead owner: a pid that has exited (this test's own short-lived child).
         let exited = try PosixLauncher().launch(
@@ -105,7 +134,7 @@ import TunerFakes
         #expect(try !store.isEmpty())
     }
 
-    @Test(arguments: Kind.allCases)
+    @Test(arguments: Kind.available)
     func theDecisionIsStoredReplacedAndReadBack(kind: Kind) throws {
         let store = try store(kind)
         #expect(try store.decision() == nil, "\(kind)")
@@ -119,7 +148,7 @@ import TunerFakes
             "\(kind): one decision per study, the latest")
     }
 
-    @Test(arguments: Kind.allCases)
+    @Test(arguments: Kind.available)
     func verificationRunsAndTheVerificationAreKeptApartFromTheStudyAndCleared(kind: Kind) throws {
         let store = try store(kind)
         #expect(try store.verification() == nil && store.verificationTrials().isEmpty, "\(kind)")
@@ -139,7 +168,7 @@ import TunerFakes
         #expect(try store.verification() == nil && store.verificationTrials().isEmpty, "\(kind): a fresh verification forgets both")
     }
 
-    @Test(arguments: Kind.allCases)
+    @Test(arguments: Kind.available)
     func theFingerprintIsKeptAndAnEmptyStudyIsEmpty(kind: Kind) throws {
         let store = try store(kind)
         #expect(try store.isEmpty() && store.storedFingerprint() == nil, "\(kind)")
