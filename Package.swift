@@ -24,6 +24,10 @@ let package = Package(
         .library(name: "TunerCore", targets: ["TunerCore"]),
         .library(name: "TunerRuntime", targets: ["TunerRuntime"]),
     ],
+    // PostgreSQL (shared studies, `tuner worker`) is opt-in: postgres-nio brings swift-nio-ssl and
+    // swift-crypto, whose two BoringSSL copies take about 4 of the quick start's build minutes on
+    // 2 cores. `swift build --traits Postgres` (or `./tuner worker …`) builds it in.
+    traits: [.trait(name: "Postgres", description: "Studies shared by many workers through PostgreSQL (postgres-nio).")],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
@@ -49,7 +53,7 @@ let package = Package(
                 "TunerCore",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "GRDB", package: "GRDB.swift"),
-                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "PostgresNIO", package: "postgres-nio", condition: .when(traits: ["Postgres"])),
             ]
         ),
         .executableTarget(

@@ -8,8 +8,17 @@ struct TunerLabCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tuner-lab",
         abstract: "The search benchmark: compare search strategies on recorded surfaces (experiments/bench/README.md).",
-        subcommands: [Lab.BenchSearch.self, Lab.BenchConfirm.self, Lab.BenchWorkers.self]
+        subcommands: subcommands
     )
+
+    /// bench-workers needs the Postgres trait (`swift build --traits Postgres`).
+    static var subcommands: [any ParsableCommand.Type] {
+        #if Postgres
+            [Lab.BenchSearch.self, Lab.BenchConfirm.self, Lab.BenchWorkers.self]
+        #else
+            [Lab.BenchSearch.self, Lab.BenchConfirm.self]
+        #endif
+    }
 }
 
 /// The namespace of tuner-lab's subcommands.

@@ -79,18 +79,22 @@ extension Tuner {
                 display.start()
                 try runner.build()
                 for warning in try runner.preflight() { display.handle(.warning(warning)) }
-                if let shared = runner.store as? PostgresStudyStore {
-                    // A shared study: this run joins whatever workers run it, as one more worker.
-                    let others = try shared.liveWorkers().filter { !$0.isSameProcess(as: shared.owner) }
-                    say(
-                        others.isEmpty
-                            ? "no worker runs study '\(studySpec.study)' at \(shared.location.redacted): this run works it as a worker (others join with 'tuner worker \(spec) --storage \(shared.location.url)'), then decides"
-                            : "\(others.count) worker(s) run study '\(studySpec.study)' (\(others.map(\.description).joined(separator: "; "))): this run joins them as a worker, then decides when the search is over"
-                    )
-                    samples = try runner.work(on: shared, shouldStop: { stop.isSet }).samples
-                } else {
+                #if Postgres
+                    if let shared = runner.store as? PostgresStudyStore {
+                        // A shared study: this run joins whatever workers run it, as one more worker.
+                        let others = try shared.liveWorkers().filter { !$0.isSameProcess(as: shared.owner) }
+                        say(
+                            others.isEmpty
+                                ? "no worker runs study '\(studySpec.study)' at \(shared.location.redacted): this run works it as a worker (others join with 'tuner worker \(spec) --storage \(shared.location.url)'), then decides"
+                                : "\(others.count) worker(s) run study '\(studySpec.study)' (\(others.map(\.description).joined(separator: "; "))): this run joins them as a worker, then decides when the search is over"
+                        )
+                        samples = try runner.work(on: shared, shouldStop: { stop.isSet }).samples
+                    } else {
+                        samples = try runner.runTrials(shouldStop: { stop.isSet })
+                    }
+                #else
                     samples = try runner.runTrials(shouldStop: { stop.isSet })
-                }
+                #endif
                 if !stop.isSet {
                     decided = try runner.recommendAndConfirm(samples: &samples, shouldStop: { stop.isSet })
                 }

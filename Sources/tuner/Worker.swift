@@ -47,6 +47,10 @@ extension Tuner {
                 Diagnostics.error("\(error)")
                 throw ExitCode.failure
             }
+            guard StoreLocation.postgresIsBuiltIn else {
+                Diagnostics.error(StoreLocation.postgresNotBuiltIn.description)
+                throw ExitCode.failure
+            }
             guard case .postgres = location else {
                 Diagnostics.error(
                     "--storage \(storage): workers share a study through PostgreSQL (postgres://user@host/db); a SQLite study has one tuner, 'tuner run \(spec)'"
@@ -69,23 +73,26 @@ extension Tuner {
                 throw ExitCode.failure
             }
             runner.exports = nil
-            guard let store = runner.store as? PostgresStudyStore else { throw ExitCode.failure }
-            do {
-                display.start()
-                try runner.build()
-                for warning in try runner.preflight() { display.handle(.warning(warning)) }
-                let (_, summary) = try runner.work(on: store, pollSeconds: pollSeconds, shouldStop: { stop.isSet })
-                display.stop()
-                display.permanent(
-                    "worker done: \(summary.trialsRun) trial(s) run here (\(summary.takenOver) taken over from a dead worker); \(summary.stopReason)"
-                )
-                try store.resign()
-            } catch {
-                launcher.stopAll()
-                display.stop()
-                Diagnostics.error("\(error)")
-                throw ExitCode.failure
-            }
+            #if Postgres
+                runner.exports = nil
+                guard let store = runner.store as? PostgresStudyStore else { throw ExitCode.failure }
+                do {
+                    display.start()
+                    try runner.build()
+                    for warning in try runner.preflight() { display.handle(.warning(warning)) }
+                    let (_, summary) = try runner.work(on: store, pollSeconds: pollSeconds, shouldStop: { stop.isSet })
+                    display.stop()
+                    display.permanent(
+                        "worker done: \(summary.trialsRun) trial(s) run here (\(summary.takenOver) taken over from a dead worker); \(summary.stopReason)"
+                    )
+                    try store.resign()
+                } catch {
+                    launcher.stopAll()
+                    display.stop()
+                    Diagnostics.error("\(error)")
+                    throw ExitCode.failure
+                }
+            #endif
         }
     }
 }

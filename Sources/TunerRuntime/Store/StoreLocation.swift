@@ -1,5 +1,8 @@
 import Foundation
-import PostgresNIO
+
+#if Postgres
+    import PostgresNIO
+#endif
 
 /// Where a study's store lives, as `--storage` names it: `sqlite:///path/to/study.sqlite` (the
 /// default is `data/<study>/study.sqlite`) or `postgres://user[:password]@host[:port]/database`.
@@ -39,15 +42,33 @@ public enum StoreLocation: Sendable, Equatable {
         /// in the URL there, or through `PGPASSWORD`).
         public var url: String { redacted }
 
-        var configuration: PostgresConnection.Configuration {
-            let password = password ?? ProcessInfo.processInfo.environment["PGPASSWORD"]
-            if let socketDirectory {
+        #if Postgres
+            var configuration: PostgresConnection.Configuration {
+                let password = password ?? ProcessInfo.processInfo.environment["PGPASSWORD"]
+                if let socketDirectory {
+                    return PostgresConnection.Configuration(
+                        unixSocketPath: "\(socketDirectory)/.s.PGSQL.\(port)", username: user, password: password, database: database)
+                }
                 return PostgresConnection.Configuration(
-                    unixSocketPath: "\(socketDirectory)/.s.PGSQL.\(port)", username: user, password: password, database: database)
+                    host: host ?? "localhost", port: port, username: user, password: password, database: database, tls: .disable)
             }
-            return PostgresConnection.Configuration(
-                host: host ?? "localhost", port: port, username: user, password: password, database: database, tls: .disable)
-        }
+        #endif
+    }
+
+    /// Whether this tuner was built with PostgreSQL (`swift build --traits Postgres`).
+    public static var postgresIsBuiltIn: Bool {
+        #if Postgres
+            true
+        #else
+            false
+        #endif
+    }
+
+    /// The error for a `postgres://` location in a tuner built without PostgreSQL.
+    public static var postgresNotBuiltIn: StoreError {
+        .badLocation(
+            "--storage: this tuner was built without PostgreSQL; build it with `swift build --traits Postgres` (./tuner worker … does), then run again"
+        )
     }
 
     /// Parses `--storage`.

@@ -8,30 +8,35 @@ public final class Heartbeat: @unchecked Sendable {
     private let lock = NSLock()
     private var failing = false
 
-    /// Beats once now (so the owner is alive before its first claim), then every interval.
-    /// - Throws: when the first beat fails.
-    /// - Parameter warn: receives a failing beat's warning, on the heartbeat's queue (the study's
-    ///   event sink, which serialises what it prints).
-    public init(store: PostgresStudyStore, intervalSeconds: Double, warn: @escaping (String) -> Void) throws {
-        try store.heartbeat()
-        let warn = Warning(say: warn)
-        timer = DispatchSource.makeTimerSource(queue: DispatchQueue(label: "tuner.heartbeat"))
-        timer.schedule(deadline: .now() + intervalSeconds, repeating: intervalSeconds, leeway: .milliseconds(100))
-        timer.setEventHandler { [weak self] in
-            guard let self else { return }
-            do {
-                try store.heartbeat()
-                self.lock.withLock { self.failing = false }
-            } catch {
-                let first = self.lock.withLock {
-                    defer { self.failing = true }
-                    return !self.failing
+    #if Postgres
+        /// Beats once now (so the owner is alive before its first claim), then every interval.
+        /// - Throws: when the first beat fails.
+        /// - Parameter warn: receives a failing beat's warning, on the heartbeat's queue (the study's
+        ///   event sink, which serialises what it prints).
+        public init(store: PostgresStudyStore, intervalSeconds: Double, warn: @escaping (String) -> Void) throws {
+            try store.heartbeat()
+            let warn = Warning(say: warn)
+            timer = DispatchSource.makeTimerSource(queue: DispatchQueue(label: "tuner.heartbeat"))
+            timer.schedule(deadline: .now() + intervalSeconds, repeating: intervalSeconds, leeway: .milliseconds(100))
+            timer.setEventHandler { [weak self] in
+                guard let self else { return }
+                do {
+                    try store.heartbeat()
+                    self.lock.withLock { self.failing = false }
+                } catch {
+                    let first = self.lock.withLock {
+                        defer { self.failing = true }
+                        return !self.failing
+                    }
+                    if first { warn.say("heartbeat to \(store.location.redacted) failed: \(error); retrying every \(intervalSeconds) s") }
                 }
-                if first { warn.say("heartbeat to \(store.location.redacted) failed: \(error); retrying every \(intervalSeconds) s") }
             }
+            timer.resume()
         }
-        timer.resume()
-    }
+    #else
+        /// Built without PostgreSQL: there is no shared store to beat for.
+        private init?() { return nil }
+    #endif
 
     public func stop() { timer.cancel() }
 

@@ -25,7 +25,12 @@ public enum StudyImport {
             return Opened(store: try imported(trialsFile: trialsFile, decisionFile: nil, launcher: launcher), source: trialsFile)
         }
         if case .postgres(let location) = storage {
-            return Opened(store: try PostgresStudyStore(location: location, study: spec.study), source: location.redacted)
+            #if Postgres
+                return Opened(store: try PostgresStudyStore(location: location, study: spec.study), source: location.redacted)
+            #else
+                _ = location
+                throw StoreLocation.postgresNotBuiltIn
+            #endif
         }
         var database = "\(directory)/study.sqlite"
         if case .sqlite(let path) = storage { database = path }

@@ -39,10 +39,14 @@ extension StudyRunner {
                     "--fresh with --storage \(location.redacted): a shared study is not moved aside; give the study another name (study: in \(spec.path)) to start over"
                 )
             }
-            let shared = try PostgresStudyStore(location: location, study: spec.study, machine: machine)
-            heartbeat = try Heartbeat(
-                store: shared, intervalSeconds: shared.heartbeatTimeoutSeconds / 3, warn: { events(.warning($0)) })
-            store = shared
+            #if Postgres
+                let shared = try PostgresStudyStore(location: location, study: spec.study, machine: machine)
+                heartbeat = try Heartbeat(
+                    store: shared, intervalSeconds: shared.heartbeatTimeoutSeconds / 3, warn: { events(.warning($0)) })
+                store = shared
+            #else
+                throw StoreLocation.postgresNotBuiltIn
+            #endif
         } else {
             if fresh { try moveAside(databasePath) }
             store = try SQLiteStudyStore(path: databasePath, machine: machine)
@@ -51,11 +55,13 @@ extension StudyRunner {
         let stored = try store.storedFingerprint()
         // A study that holds no trial (e.g. its build failed) has nothing to be incomparable with.
         if let stored, let difference = StudyFingerprint.difference(stored: stored, current: fingerprint), try !store.isEmpty() {
-            if let shared = store as? PostgresStudyStore {
-                throw StudyError.incomparable(
-                    "study '\(spec.study)' at \(shared.location.redacted) holds trials of a different spec: \(difference). Old and new trials would not be comparable; give the same spec to every worker, or another study name (study: in \(spec.path)) to start over"
-                )
-            }
+            #if Postgres
+                if let shared = store as? PostgresStudyStore {
+                    throw StudyError.incomparable(
+                        "study '\(spec.study)' at \(shared.location.redacted) holds trials of a different spec: \(difference). Old and new trials would not be comparable; give the same spec to every worker, or another study name (study: in \(spec.path)) to start over"
+                    )
+                }
+            #endif
             throw StudyError.incomparable(
                 "\(databasePath) holds trials of a different study: \(difference). Old and new trials would not be comparable; run again with --fresh to start over (the old database is kept, renamed)"
             )

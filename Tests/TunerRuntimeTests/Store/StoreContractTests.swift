@@ -15,22 +15,33 @@ import TunerFakes
 
         /// The kinds this machine can run: PostgreSQL only where it is installed.
         static var available: [Kind] {
-            TestPostgresCluster.unavailableReason == nil ? allCases : allCases.filter { $0 != .postgres }
+            #if Postgres
+                TestPostgresCluster.unavailableReason == nil ? allCases : allCases.filter { $0 != .postgres }
+            #else
+                allCases.filter { $0 != .postgres }
+            #endif
         }
     }
 
-    @Test(.enabled(if: TestPostgresCluster.unavailableReason == nil, "PostgreSQL is not installed (scripts/setup.sh installs it)"))
-    func postgresIsHereToBeTested() throws {
-        #expect(Kind.available.contains(.postgres))
-        let store = try PostgresStudyStore(location: try TestPostgresCluster.shared.get().newDatabase(), study: "s")
-        #expect(try store.appliedMigrations() == ["v1", "v2-verification"])
-    }
+    #if Postgres
+        @Test(.enabled(if: TestPostgresCluster.unavailableReason == nil, "PostgreSQL is not installed (scripts/setup.sh installs it)"))
+        func postgresIsHereToBeTested() throws {
+            #expect(Kind.available.contains(.postgres))
+            let store = try PostgresStudyStore(location: try TestPostgresCluster.shared.get().newDatabase(), study: "s")
+            #expect(try store.appliedMigrations() == ["v1", "v2-verification"])
+        }
+    #endif
 
     func store(_ kind: Kind) throws -> StudyStore {
         switch kind {
         case .sqlite: return try SQLiteStudyStore(path: NSTemporaryDirectory() + "tuner-store-\(UUID().uuidString)/study.sqlite")
         case .memory: return InMemoryStudyStore()
-        case .postgres: return try PostgresStudyStore(location: try TestPostgresCluster.shared.get().newDatabase(), study: "s")
+        case .postgres:
+            #if Postgres
+                return try PostgresStudyStore(location: try TestPostgresCluster.shared.get().newDatabase(), study: "s")
+            #else
+                throw StoreError.unsupported("built without the Postgres trait")
+            #endif
         }
     }
 
@@ -87,16 +98,20 @@ import TunerFakes
                 }
             )
         case .postgres:
-            let location = try TestPostgresCluster.shared.get().newDatabase()
-            let store = try PostgresStudyStore(location: location, study: "s", owner: reaper)
-            return (
-                store,
-                { owner, index, setting, group in
-                    let other = try PostgresStudyStore(location: location, study: "s", owner: owner)
-                    try other.begin(trialIndex: index, setting: setting, repeatIndex: 0)
-                    try other.recordProcess(group: group, startTicks: 11, role: "server", setting: setting, repeatIndex: 0)
-                }
-            )
+            #if Postgres
+                let location = try TestPostgresCluster.shared.get().newDatabase()
+                let store = try PostgresStudyStore(location: location, study: "s", owner: reaper)
+                return (
+                    store,
+                    { owner, index, setting, group in
+                        let other = try PostgresStudyStore(location: location, study: "s", owner: owner)
+                        try other.begin(trialIndex: index, setting: setting, repeatIndex: 0)
+                        try other.recordProcess(group: group, startTicks: 11, role: "server", setting: setting, repeatIndex: 0)
+                    }
+                )
+            #else
+                throw StoreError.unsupported("built without the Postgres trait")
+            #endif
         case .memory:
             let store = InMemoryStudyStore(owner: reaper)
             return (
