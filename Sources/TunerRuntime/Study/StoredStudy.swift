@@ -23,6 +23,8 @@ public struct StoredStudy {
     ) throws -> StoredStudy {
         let opened: StudyImport.Opened
         do { opened = try StudyImport.open(spec: spec, trialsFile: trialsPath, storage: storage, launcher: launcher) } catch {
+            // A --storage this tuner cannot open says so itself (and how to fix it).
+            if let storeError = error as? StoreError, case .badLocation = storeError { throw Failure(description: storeError.description) }
             throw Failure(
                 description:
                     "the study '\(spec.study)' in \(StudyExports.directory(of: spec))/ cannot be read (\(error)); run 'tuner run \(specPath)' again, or start over with --fresh"
