@@ -144,19 +144,14 @@
 
         /// User + system CPU seconds of every live process owned by `uid` (from /proc).
         public static func cpuSeconds(ofUser uid: uid_t) -> Double {
-            let ticks = Double(sysconf(Int32(_SC_CLK_TCK)))
             var total = 0.0
-            for entry in (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? [] where Int32(entry) != nil {
-                guard let status = try? String(contentsOfFile: "/proc/\(entry)/status", encoding: .utf8),
+            for entry in (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? [] {
+                guard let pid = Int32(entry), let status = try? String(contentsOfFile: "/proc/\(entry)/status", encoding: .utf8),
                     let uidLine = status.split(separator: "\n").first(where: { $0.hasPrefix("Uid:") }),
                     uidLine.split(whereSeparator: { $0 == "\t" || $0 == " " }).dropFirst().first == Substring(String(uid)),
-                    let stat = try? String(contentsOfFile: "/proc/\(entry)/stat", encoding: .utf8),
-                    let close = stat.lastIndex(of: ")")
+                    let seconds = ProcessTable.cpuSeconds(of: pid)
                 else { continue }
-                let fields = stat[stat.index(after: close)...].split(separator: " ")
-                // After the command: state is field 3, utime 14, stime 15 (1-based in proc(5)).
-                guard fields.count > 12, let user = Double(fields[11]), let system = Double(fields[12]) else { continue }
-                total += (user + system) / ticks
+                total += seconds
             }
             return total
         }
