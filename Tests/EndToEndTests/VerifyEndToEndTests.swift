@@ -109,12 +109,16 @@ import TunerFakes
     }
 
     /// The seed's leak causes, one flag each, against a clean server. Each soak serves the
-    /// default and GOGC=200 for 10 s each under the seed's open loop (200 clients at 5 Hz, about
-    /// 800 edits/s), a reading a second, with `-history 100 -snapshot-every 0`: a clean server's
-    /// live heap grows until its history and snapshots are full, and with `-history 1000` it was
-    /// still rising by about 2 MiB in the 10 s (past the live-heap signal) on a quiet machine.
-    /// Thresholds are `LeakSignal`'s (goroutines +50 and +20 %, live heap +10 % and +1 MiB,
-    /// beyond the 95 % interval of the trend).
+    /// default and GOGC=200 for 30 s each under the seed's open loop (200 clients at 5 Hz, about
+    /// 800 edits/s) on 16 KiB documents, a reading a second, with `-history 100 -snapshot-every 0`.
+    /// A clean server's live heap grows until its history and snapshots are full, and moves with
+    /// the responses in flight: with 128 KiB documents and a 10 s soak, on CI beside the other
+    /// suites, a clean server's live heap stepped up 1.2 MiB and was flagged, while a starved
+    /// server applied too few edits for the cache leak to pass the threshold. With 16 KiB
+    /// documents and 30 s, beside two busy loops on both cores, the clean server rose 0.5-0.7 MiB
+    /// and the leaks 7.8 MiB (cache) and 15 MiB (closure). The leaks' rates do not depend on the
+    /// document's size. Thresholds are `LeakSignal`'s (goroutines +50 and +20 %, live heap +10 %
+    /// and +1 MiB, beyond the 95 % interval of the trend).
     @Test(arguments: [
         ("clean", [String](), [LeakSignal.Kind]()),
         ("goroutines", ["-leak-goroutines"], [.goroutines]),
@@ -126,14 +130,19 @@ import TunerFakes
         let pprof = name == "cache" ? ", pprof: \"http://127.0.0.1:{port}/debug/pprof\"" : ""
         let path = try study(
             "leak-\(name)", candidate: candidate, serverFlags: ["-history", "100", "-snapshot-every", "0"] + flags,
-            load: "{binary: bin/sync-bench, mode: open, clients: 200, rate_hz: 5, docs: 4, doc_size: 128KiB}",
+            load: "{binary: bin/sync-bench, mode: open, clients: 200, rate_hz: 5, docs: 4, doc_size: 16KiB}",
             verify: "{metrics: \"http://127.0.0.1:{port}/debug/gcmetrics\"\(pprof)}")
-        let run = try TunerBinary.run(["verify", path, "--soak", "10s", "--segment", "1s"], timeoutSeconds: 120)
+        let run = try TunerBinary.run(["verify", path, "--soak", "30s", "--segment", "1s"], timeoutSeconds: 240)
         #expect(run.status == 0 || run.status == 3, "\(run.stderr)\n\(run.stdout)")
         let store = try SQLiteStudyStore(path: "\(directory)/data/leak-\(name)/study.sqlite")
         let soak = try #require(try store.verification()?.soak, "\(run.stderr)\n\(run.stdout)")
         #expect(soak.map(\.setting) == [.goDefault, candidate])
         for result in soak {
+            let points = result.samples.compactMap { s in s.liveHeapBytes.map { (s.elapsedSeconds, $0) } }
+            let heap = Trend.fit(seconds: points.map(\.0), values: points.map(\.1))
+            print(
+                "leak \(name) \(result.setting): \(result.samples.count) readings, live heap fitted rise over all readings \(heap.map { ByteSize.human($0.rise) } ?? "-"), goroutines \(result.samples.first?.goroutines ?? 0) -> \(result.samples.last?.goroutines ?? 0), flagged \(result.leaks.map(\.kind.rawValue))"
+            )
             #expect(result.samples.count >= 6, "\(result.setting): \(result.samples.count) readings")
             #expect(result.samples.allSatisfy { $0.goroutines != nil && $0.liveHeapBytes != nil && $0.rssBytes != nil })
             #expect(
