@@ -115,8 +115,9 @@ import TunerFakes
     /// the responses in flight: with 128 KiB documents and a 10 s soak, on CI beside the other
     /// suites, a clean server's live heap stepped up 1.2 MiB and was flagged, while a starved
     /// server applied too few edits for the cache leak to pass the threshold. With 16 KiB
-    /// documents and 30 s, beside two busy loops on both cores, the clean server rose 0.5-0.7 MiB
-    /// and the leaks 7.8 MiB (cache) and 15 MiB (closure). The leaks' rates do not depend on the
+    /// documents and 30 s on a quiet machine, the clean server's fitted rise was 0.5-0.7 MiB and
+    /// the leaks' 7.8 MiB (cache) and 15 MiB (closure); beside two busy loops on both cores every
+    /// case still held. The leaks' rates do not depend on the
     /// document's size. Thresholds are `LeakSignal`'s (goroutines +50 and +20 %, live heap +10 %
     /// and +1 MiB, beyond the 95 % interval of the trend).
     @Test(arguments: [
