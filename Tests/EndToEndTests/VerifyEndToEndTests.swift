@@ -117,9 +117,9 @@ import TunerFakes
     /// server applied too few edits for the cache leak to pass the threshold. With 16 KiB
     /// documents and 30 s on a quiet machine, the clean server's fitted rise was 0.5-0.7 MiB and
     /// the leaks' 7.8 MiB (cache) and 15 MiB (closure); beside two busy loops on both cores every
-    /// case still held. The leaks' rates do not depend on the
-    /// document's size. Thresholds are `LeakSignal`'s (goroutines +50 and +20 %, live heap +10 %
-    /// and +1 MiB, beyond the 95 % interval of the trend).
+    /// case still held. The leaks' rates do not depend on the document's size. Thresholds are
+    /// `LeakSignal`'s (goroutines +50 and +20 %, live heap +10 % and +1 MiB, beyond the 95 %
+    /// interval of the trend).
     @Test(arguments: [
         ("clean", [String](), [LeakSignal.Kind]()),
         ("goroutines", ["-leak-goroutines"], [.goroutines]),
