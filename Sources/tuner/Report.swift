@@ -17,10 +17,6 @@ extension Tuner {
             let stored = try study.load(trials: trials)
             say(ReportRenderer.summary(stored.report, envFilePath: nil))
             if let note = stored.decisionNote { say(note) }
-            // A study measured on several hosts: whether their Go defaults agree.
-            if let agreement = HostAgreement.of(stored.samples, metrics: stored.spec.objectives.map(\.metric)) {
-                for line in agreement.lines { say(line) }
-            }
         }
     }
 }

@@ -3,7 +3,7 @@ import Foundation
 /// Whether the hosts of a shared study measure alike: each host's Go default against the
 /// reference host's (the one with most default trials), objective by objective. The same setting
 /// on two machines is not the same sample; when the defaults differ beyond their noise, results
-/// from different hosts are compared only through their own host's default.
+/// from different hosts are compared only through their own host's default (``HostNormalisation``).
 ///
 /// Noise is the pooled within-host standard deviation of the default's repeats (N − H degrees of
 /// freedom over N default trials on H hosts); a difference is beyond noise when it exceeds twice
@@ -44,7 +44,7 @@ public struct HostAgreement: Sendable, Equatable {
         guard let reference = ranked.first else { return nil }
         var differences: [Difference] = []
         for metric in metrics {
-            let values: [String: [Double]] = byHost.mapValues { trials in trials.compactMap { metric.value(of: $0) } }
+            let values: [String: [Double]] = byHost.mapValues { trials in trials.compactMap { metric.measuredValue(of: $0) } }
                 .filter { !$0.value.isEmpty }
             guard let referenceValues = values[reference], let referenceMean = mean(referenceValues), referenceMean != 0 else { continue }
             var total = 0
@@ -74,26 +74,6 @@ public struct HostAgreement: Sendable, Equatable {
 
     /// Whether some host's default differs from the reference's beyond noise.
     public var hostsDisagree: Bool { differences.contains(where: \.beyondNoise) }
-
-    /// The comparison as lines for a terminal or a log.
-    public var lines: [String] {
-        let hosts = defaultTrials.keys.sorted().map { "\($0) (\(defaultTrials[$0] ?? 0) default trial(s))" }
-        var lines = ["hosts: \(hosts.joined(separator: ", ")); each compared with \(reference) on the Go default"]
-        for difference in differences {
-            let percent = formatFixed(100 * difference.relative, decimals: 1)
-            let verdict: String
-            if let bound = difference.noiseBound {
-                verdict =
-                    difference.beyondNoise
-                    ? "beyond noise (±\(formatFixed(100 * bound, decimals: 1)) %): the hosts disagree"
-                    : "within noise (±\(formatFixed(100 * bound, decimals: 1)) %)"
-            } else {
-                verdict = "noise unknown (no host repeated its default; raise budget.repeats)"
-            }
-            lines.append("  \(difference.host) vs \(difference.reference): \(difference.metric.rawValue) \(percent) %, \(verdict)")
-        }
-        return lines
-    }
 
     private static func mean(_ values: [Double]) -> Double? { values.isEmpty ? nil : values.reduce(0, +) / Double(values.count) }
 }

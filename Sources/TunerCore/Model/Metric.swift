@@ -65,8 +65,17 @@ public enum Metric: String, Sendable, Codable, CaseIterable {
         }
     }
 
-    /// The metric's value for a measured trial; nil when the trial has no such figure.
+    /// The metric's value for a measured trial; nil when the trial has no such figure. On a copy
+    /// that ``HostNormalisation`` put on another host's scale, the measured figure times the
+    /// factor for this metric.
     public func value(of sample: TrialSample) -> Double? {
+        guard let measured = measuredValue(of: sample) else { return nil }
+        guard let factor = sample.hostScale?[self] else { return measured }
+        return measured * factor
+    }
+
+    /// The figure as the trial measured it, whatever scale a copy was put on.
+    public func measuredValue(of sample: TrialSample) -> Double? {
         switch self {
         case .pauseP50Millis, .pauseP99Millis, .pauseMaxMillis:
             let p = self == .pauseP50Millis ? 0.5 : (self == .pauseP99Millis ? 0.99 : 1)

@@ -52,6 +52,10 @@ public struct TrialSample: Sendable, Codable, Equatable {
     /// The host that measured the trial, in a study shared by workers on several machines (nil:
     /// the study's one machine). The same setting on two hosts is not the same sample.
     public var host: String? = nil
+    /// Factors that put this trial's figures on another host's scale, per metric: set by
+    /// ``HostNormalisation`` on the copies the frontier and the surrogate read in a study measured
+    /// on several hosts; nil on every recorded trial.
+    public var hostScale: [Metric: Double]? = nil
 
     public init(
         trialIndex: Int, setting: GCSetting, repeatIndex: Int, outcome: TrialOutcome,

@@ -75,6 +75,9 @@ public struct FrontierReport: Sendable {
     public var confirmation: Confirmation?
     /// `tuner verify`'s check of the recommendation at other load levels, when it ran.
     public var verification: Verification?
+    /// In a study measured on several hosts: how their defaults compare and which figures were
+    /// put on the reference host's scale (every figure in the rows is on that scale).
+    public var hosts: HostNormalisation? = nil
 
     /// The objectives and metrics every row shows.
     public static let tableMetrics: [Metric] = [
@@ -90,9 +93,12 @@ public struct FrontierReport: Sendable {
     ///   - samples: all trials, measured and failed.
     ///   - seed: for the bootstrap intervals and frontier probabilities.
     public static func make(
-        study: String, samples: [TrialSample], objectives: [(metric: Metric, direction: ObjectiveDirection)],
+        study: String, samples recorded: [TrialSample], objectives: [(metric: Metric, direction: ObjectiveDirection)],
         constraints: [Constraint], rule: SelectionRule, level: Double = 0.95, seed: UInt64
     ) -> FrontierReport {
+        // A study measured on several hosts: every figure on the reference host's scale.
+        let hosts = HostNormalisation.of(recorded, metrics: Metric.allCases, shown: objectives.map(\.metric))
+        let samples = hosts?.apply(recorded) ?? recorded
         let settings = Array(Set(samples.map(\.setting))).sorted()
         var rows: [Row] = []
         // Settings with at least one measured trial carrying every objective.
@@ -208,6 +214,7 @@ public struct FrontierReport: Sendable {
             tunerCPUSecondsPerTrialMedian: Statistics.median(cpu), tunerCPUSecondsPerTrialMax: cpu.max(),
             totalTrials: samples.count, failedTrials: samples.filter { !$0.isMeasured }.count)
         report.tunerCPUShareDuringLoad = Statistics.median(shares)
+        report.hosts = hosts
         report.gcBound = GCBound(
             shares: samples.filter { $0.setting.isGoDefault && $0.isMeasured && !$0.isConfirmation }
                 .compactMap { Metric.gcCPUSharePercent.value(of: $0).map { $0 / 100 } })

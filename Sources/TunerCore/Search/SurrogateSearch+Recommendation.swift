@@ -238,9 +238,18 @@ extension SurrogateSearch {
     }
 
     /// The trials the recommendation's models are fitted on: the measured ones that carry every
-    /// objective (the caller leaves out confirmation trials, as `recommendAndConfirm` does).
+    /// objective (the caller leaves out confirmation trials, as `recommendAndConfirm` does), on
+    /// one host's scale (``onOneScale(_:)``).
     public func recommendationTrials(_ samples: [TrialSample]) -> [TrialSample] {
-        samples.filter { sample in sample.isMeasured && objectives.allSatisfy { $0.metric.value(of: sample) != nil } }
+        onOneScale(samples).filter { sample in sample.isMeasured && objectives.allSatisfy { $0.metric.value(of: sample) != nil } }
+    }
+
+    /// `samples` with the host as a factor: in a study measured on several hosts, each host's
+    /// figures on the reference host's scale through their Go defaults (``HostNormalisation``);
+    /// otherwise as measured.
+    public func onOneScale(_ samples: [TrialSample]) -> [TrialSample] {
+        let metrics = objectives.map(\.metric) + constraints.map(\.metric)
+        return HostNormalisation.of(samples, metrics: metrics)?.apply(samples) ?? samples
     }
 
     /// The model of objective `k` that ``recommend(samples:rule:)`` maximises, fitted the same way

@@ -208,8 +208,10 @@ public struct SurrogateSearch: Sampler {
         return try FeatureMappedModel.fit(coordinates: pairs.map(\.0), outputs: pairs.map(\.1), features: features, seed: seed)
     }
 
-    /// The next decision given every trial so far (failed ones count as tried).
-    public func next(completed: [TrialSample]) -> SearchDecision {
+    /// The next decision given every trial so far (failed ones count as tried), with the host as
+    /// a factor (``onOneScale(_:)``).
+    public func next(completed recorded: [TrialSample]) -> SearchDecision {
+        let completed = onOneScale(recorded)
         let tried = Set(completed.map(\.setting))
         let measured = completed.filter { sample in sample.isMeasured && objectives.allSatisfy { $0.metric.value(of: sample) != nil } }
         if tried.count < initialDesign, let setting = nextDesignPoint(tried: tried, measured: measured) {

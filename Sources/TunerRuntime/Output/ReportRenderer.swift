@@ -223,6 +223,7 @@ public enum ReportRenderer {
                 "Tuner's own CPU per trial: median \(formatFixed(median, decimals: 3)) s, max \(formatFixed(max, decimals: 3)) s\(share).")
         }
         out.append(contentsOf: report.measuredWith)
+        if let hosts = report.hosts { out.append(contentsOf: hosts.lines) }
         if let envFilePath { out.append("Env file: \(envFilePath)") }
         return out.joined(separator: "\n")
     }
@@ -309,6 +310,34 @@ public enum ReportRenderer {
             var surrogate: SurrogateRecommendation?
             var confirmation: Confirmation?
             var rows: [Row]
+            /// A study measured on several hosts: the reference host, each host's default against
+            /// it, and the factors that put a host's figures on its scale.
+            struct Hosts: Encodable {
+                struct Difference: Encodable {
+                    var host: String
+                    var metric: String
+                    var relative: Double
+                    var noise_bound: Double?
+                    var beyond_noise: Bool
+                }
+                var reference: String
+                var default_trials: [String: Int]
+                var differences: [Difference]
+                var scaled: [String: [String: Double]]
+            }
+            var hosts: Hosts?
+        }
+        let hosts = report.hosts.map { hosts in
+            Export.Hosts(
+                reference: hosts.agreement.reference, default_trials: hosts.agreement.defaultTrials,
+                differences: hosts.agreement.differences.map {
+                    Export.Hosts.Difference(
+                        host: $0.host, metric: $0.metric.rawValue, relative: $0.relative, noise_bound: $0.noiseBound,
+                        beyond_noise: $0.beyondNoise)
+                },
+                scaled: hosts.factors.mapValues { factors in
+                    Dictionary(uniqueKeysWithValues: factors.map { ($0.key.rawValue, $0.value) })
+                })
         }
         let export = Export(
             study: report.study,
@@ -330,7 +359,7 @@ public enum ReportRenderer {
                     frontier_probability: row.frontierProbability, membership: row.membership.rawValue,
                     feasible: row.isFeasible, violated: row.violatedConstraints.map(\.description),
                     metrics: Dictionary(uniqueKeysWithValues: row.metrics.map { ($0.key.rawValue, $0.value) }))
-            })
+            }, hosts: hosts)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         return try encoder.encode(export)

@@ -89,12 +89,7 @@
                     summary.stopReason = reason
                     log("search over: \(reason); this worker ran \(summary.trialsRun) trial(s), \(summary.takenOver) taken over")
                     let samples = try store.samples()
-                    if let agreement = HostAgreement.of(samples, metrics: spec.objectives.map(\.metric)) {
-                        for line in agreement.lines { log(line) }
-                        if agreement.hostsDisagree {
-                            events(.warning("the hosts' Go defaults differ beyond their noise: compare settings only within a host"))
-                        }
-                    }
+                    for line in spec.report(of: samples).hosts?.lines ?? [] { log(line) }
                     return (samples, summary)
                 }
             }
