@@ -14,9 +14,9 @@ struct TunerLabCommand: ParsableCommand {
     /// bench-workers needs the Postgres trait (`swift build --traits Postgres`).
     static var subcommands: [any ParsableCommand.Type] {
         #if Postgres
-            [Lab.BenchSearch.self, Lab.BenchConfirm.self, Lab.BenchWorkers.self]
+            [Lab.BenchSearch.self, Lab.BenchConfirm.self, Lab.BenchHosts.self, Lab.BenchWorkers.self]
         #else
-            [Lab.BenchSearch.self, Lab.BenchConfirm.self]
+            [Lab.BenchSearch.self, Lab.BenchConfirm.self, Lab.BenchHosts.self]
         #endif
     }
 }
