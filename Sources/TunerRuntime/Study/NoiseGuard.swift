@@ -29,7 +29,16 @@ struct NoiseGuard {
                 .goDefault, repeatIndex: state.nextRepeat(of: .goDefault), index: state.nextIndex,
                 total: check.repeats, phase: "noise-check", &state)
         }
-        let measured = defaults().filter(\.isMeasured)
+        return try judge(defaults().filter(\.isMeasured), runner: runner)
+    }
+
+    /// Reports the noise of `measured` (the Go default's runs on this machine) on every objective
+    /// and the up-front bound, and judges the noise on the objectives the rule optimises.
+    /// - Parameter sharedHost: the host, when a worker of a shared study judges its own machine:
+    ///   `budget.stop_below` is then not applied (one host does not stop the others) and `raise`
+    ///   acts as `warn` (the workers share one plan, whose repeats are the spec's).
+    /// - Throws: ``StudyError/tooNoisy(_:)`` when the noise trips and the action is `stop`.
+    func judge(_ measured: [TrialSample], runner: StudyRunner, sharedHost: String? = nil) throws -> Outcome {
         var outcome = Outcome()
         outcome.bound = GCBound(shares: measured.compactMap { Metric.gcCPUSharePercent.value(of: $0).map { $0 / 100 } })
         let judged = Self.judgedMetrics(runner.spec)
@@ -43,7 +52,7 @@ struct NoiseGuard {
             runner.log(
                 "up-front bound: the GC took \(Self.percent(bound.share)) [\(Self.percent(bound.low)), \(Self.percent(bound.high))] of the service's CPU at the Go default (\(bound.runs) runs, \(source)): no setting can return more than about \(Self.percent(bound.high)) of its CPU; on a CPU-saturated service, at most +\(Self.percent(bound.throughputGainBound)) throughput"
             )
-            if let stop = runner.spec.budget.stopBelowGCShare, bound.high < stop {
+            if sharedHost == nil, let stop = runner.spec.budget.stopBelowGCShare, bound.high < stop {
                 outcome.stopReason =
                     "the GC takes \(Self.percent(bound.share)) [\(Self.percent(bound.low)), \(Self.percent(bound.high))] of the service's CPU at the Go default, below budget.stop_below \(Self.percent(stop)): no setting can return more than that, so no search was run; keep Go's default"
                 runner.log("study stops before the search: \(outcome.stopReason!)")
@@ -61,20 +70,26 @@ struct NoiseGuard {
             }
         }
         let tripped = cvs.filter { judged.contains($0.metric) && $0.cv > check.maxCV }.max { $0.cv < $1.cv }
+        let machine = sharedHost.map { "this host (\($0))" } ?? "this machine"
         guard let tripped else {
             runner.log(
-                "noise check: coefficient of variation over \(measured.count) default runs: \(text); judged on \(judgedText) (limit \(formatFixed(check.maxCV * 100, decimals: 0)) %)"
+                "noise check\(sharedHost.map { " on \($0)" } ?? ""): coefficient of variation over \(measured.count) default runs: \(text); judged on \(judgedText) (limit \(formatFixed(check.maxCV * 100, decimals: 0)) %)"
             )
             return outcome
         }
         let worst = tripped.cv
         let warning =
-            "noise check: \(tripped.metric.rawValue) is noisy on this machine: its coefficient of variation over \(measured.count) default runs is \(formatFixed(worst * 100, decimals: 1)) %, above the \(formatFixed(check.maxCV * 100, decimals: 0)) % limit (budget.noise_check; all: \(text))"
+            "noise check: \(tripped.metric.rawValue) is noisy on \(machine): its coefficient of variation over \(measured.count) default runs is \(formatFixed(worst * 100, decimals: 1)) %, above the \(formatFixed(check.maxCV * 100, decimals: 0)) % limit (budget.noise_check; all: \(text))"
         switch check.action {
         case .stop:
             throw StudyError.tooNoisy("\(warning); stopping as asked. Quiet the machine, or set budget.noise_check.action to raise or warn")
         case .warn:
             runner.log("WARNING: \(warning); results will carry wide intervals")
+            return outcome
+        case .raise where sharedHost != nil:
+            runner.log(
+                "WARNING: \(warning); results will carry wide intervals (the workers of a shared study share one plan, so its repeats stay the spec's: raise budget.repeats for every worker)"
+            )
             return outcome
         case .raise:
             // Repeats grow with the squared ratio of noise to limit (interval width ∝ CV/√n), capped.

@@ -32,6 +32,8 @@
                 "worker \(store.owner.description) on study '\(spec.study)' at \(store.location.redacted): \(sampler.methodDescription); at most \(budget) search trials in all, pending trials of other workers count by the constant-liar rule"
             )
             var waitingSaid = false
+            var noiseJudged = false
+            try judgeNoiseOnce(&noiseJudged, samples: state.samples)
             while true {
                 if shouldStop() {
                     summary.stopReason = "stopped by request"
@@ -52,12 +54,21 @@
                     if sampler.plannedTrials == nil, search.count + searchPending.count >= budget {
                         return .stop(reason: "trial budget of \(budget) spent")
                     }
-                    // Every host measures the Go default once: its trials are compared with its own baseline.
-                    if let host, !search.contains(where: { $0.host == host && $0.setting.isGoDefault && $0.isMeasured }),
-                        !searchPending.contains(where: { $0.setting.isGoDefault }),
-                        search.contains(where: { $0.setting.isGoDefault && $0.isMeasured })
-                    {
-                        return .measure(.goDefault, reason: "the Go default on this host (\(host)), its own baseline")
+                    // Every host measures the Go default itself, its trials' own baseline: the noise
+                    // check's runs when the spec has one (each host's noise is its own), else once,
+                    // after the first default measured anywhere.
+                    if let host {
+                        let here = search.filter { $0.host == host && $0.setting.isGoDefault }.count
+                        let pendingDefaults = searchPending.filter { $0.setting.isGoDefault }.count
+                        if let check = spec.budget.noiseCheck, here + pendingDefaults < check.repeats {
+                            return .measure(
+                                .goDefault, reason: "noise check on this host (\(host)): the Go default \(here + 1)/\(check.repeats)")
+                        }
+                        if spec.budget.noiseCheck == nil, here == 0, pendingDefaults == 0,
+                            search.contains(where: { $0.setting.isGoDefault && $0.isMeasured })
+                        {
+                            return .measure(.goDefault, reason: "the Go default on this host (\(host)), its own baseline")
+                        }
                     }
                     return sampler.next(completed: ConstantLiar.searchState(finished: search, pending: searchPending))
                 }
@@ -73,12 +84,16 @@
                         log("claimed trial \(index + 1): \(setting) rep \(repeatIndex + 1) — \(reason)")
                     }
                     state.samples = try store.samples()
+                    let noiseCheck = setting.isGoDefault && reason.hasPrefix("noise check")
                     do {
-                        try runOne(setting, repeatIndex: repeatIndex, index: index, total: budget, phase: "search", &state)
+                        try runOne(
+                            setting, repeatIndex: repeatIndex, index: index, total: budget, phase: noiseCheck ? "noise-check" : "search",
+                            &state)
                         summary.trialsRun += 1
                     } catch StoreError.takenOver(let message) {
                         events(.warning(message))
                     }
+                    try judgeNoiseOnce(&noiseJudged, samples: try store.samples())
                 case .wait(let reason, let pending):
                     if !waitingSaid {
                         log("nothing to claim (\(reason)); \(pending) trial(s) still run on other workers, waiting in case one dies")
@@ -94,6 +109,18 @@
                 }
             }
             return (try store.samples(), summary)
+        }
+
+        /// Once this host has measured the noise check's runs of the Go default, reports their
+        /// noise and the up-front bound, and judges the noise as `tuner run` does on one machine
+        /// (``NoiseGuard/judge(_:runner:sharedHost:)``).
+        func judgeNoiseOnce(_ judged: inout Bool, samples: [TrialSample]) throws {
+            guard !judged, let check = spec.budget.noiseCheck, let host else { return }
+            let here = samples.filter { $0.host == host && $0.setting.isGoDefault && !$0.isConfirmation }
+            guard here.count >= check.repeats else { return }
+            judged = true
+            let guardian = NoiseGuard(check: check, repeats: spec.budget.repeats, samplerIsPlanned: sampler().plannedTrials != nil)
+            _ = try guardian.judge(here.filter(\.isMeasured), runner: self, sharedHost: host)
         }
     }
 #endif

@@ -130,6 +130,51 @@
                 second.all.contains { $0.hasPrefix("hosts: host-a (1 default trial(s)), host-b (1 default trial(s))") }, "\(second.all)")
         }
 
+        /// With a noise check in the spec, each host measures the Go default the check's number of
+        /// times and judges its own noise; host b, 20 % slower, then enters the frontier on host
+        /// a's scale.
+        @Test func eachHostRunsTheNoiseCheckOnItsOwnDefaultAndASlowerHostIsScaled() throws {
+            let spec = try SpecLoader.parse(
+                yaml: """
+                    study: noisy-hosts
+                    target: {command: [none, "{port}"]}
+                    load: {}
+                    parameters: {gogc: {values: [50, 100, 200]}}
+                    objectives: [{minimize: pause_p99_ms}, {maximize: throughput_ops_per_sec}]
+                    budget: {sampler: grid, settings: 3, repeats: 1, duration: 1s, noise_check: {repeats: 3, max_cv: 0.5, action: warn}}
+                    """, file: "noisy-hosts.yml", absolutePath: "/tmp/noisy-hosts.yml")
+            func worker(_ host: String, _ lines: Lines, slowdown: Double) throws -> StudyRunner {
+                let store = try PostgresStudyStore(
+                    location: location, study: "noisy-hosts",
+                    owner: StudyOwner(host: host, pid: 1, startTicks: 1, sinceUnixSeconds: 0))
+                var runner = StudyRunner(
+                    spec: spec, store: store, trialRunner: SlowedEvaluator(base: WobblyEvaluator(spread: 0.01), slowdown: slowdown),
+                    log: { lines.add($0) })
+                runner.exports = nil
+                runner.host = host
+                return runner
+            }
+            let (first, second) = (Lines(), Lines())
+            var a = try worker("host-a", first, slowdown: 1)
+            _ = try a.work(on: a.store as! PostgresStudyStore, pollSeconds: 0.01)
+            var b = try worker("host-b", second, slowdown: 0.8)
+            let (samples, summaryB) = try b.work(on: b.store as! PostgresStudyStore, pollSeconds: 0.01)
+            let onA = samples.filter { $0.host == "host-a" }
+            let onB = samples.filter { $0.host == "host-b" }
+            #expect(
+                onA.filter { $0.phase == "noise-check" }.count == 3 && onA.count == 5, "\(onA.map { "\($0.setting) \($0.phase ?? "")" })")
+            #expect(summaryB.trialsRun == 3 && onB.allSatisfy { $0.setting.isGoDefault && $0.phase == "noise-check" })
+            #expect(
+                first.all.contains { $0.hasPrefix("noise check on host-a: coefficient of variation over 3 default runs") }, "\(first.all)")
+            #expect(
+                second.all.contains { $0.hasPrefix("noise check on host-b: coefficient of variation over 3 default runs") }, "\(second.all)"
+            )
+            let hosts = try #require(spec.report(of: samples).hosts)
+            let factor = try #require(hosts.factors["host-b"]?[.throughputOpsPerSecond], "\(hosts.lines)")
+            #expect(abs(factor - 1.25) < 0.05, "\(hosts.lines)")
+            #expect(second.all.contains { $0.contains("on host-a's scale") }, "\(second.all)")
+        }
+
         @Test func theSchemaIsMigratedOnceWhateverTheNumberOfWorkersOpeningIt() throws {
             let stores = try (1...3).map { try PostgresStudyStore(location: location, study: "m", owner: remote(Int32($0))) }
             #expect(try stores.map { try $0.appliedMigrations() } == Array(repeating: ["v1", "v2-verification"], count: 3))
@@ -171,5 +216,17 @@
         private(set) var failed = false
         func add(_ key: String) { lock.withLock { keys.append(key) } }
         func fail() { lock.withLock { failed = true } }
+    }
+
+    /// A machine slower than the evaluator it wraps: throughput and operations times `slowdown`.
+    struct SlowedEvaluator: TrialEvaluator {
+        var base: WobblyEvaluator
+        var slowdown: Double
+        func run(setting: GCSetting, trialIndex: Int, repeatIndex: Int, seed: UInt64) -> TrialSample {
+            var sample = base.run(setting: setting, trialIndex: trialIndex, repeatIndex: repeatIndex, seed: seed)
+            sample.load?.throughputOpsPerSecond *= slowdown
+            if let operations = sample.load?.operations { sample.load?.operations = Int(Double(operations) * slowdown) }
+            return sample
+        }
     }
 #endif
