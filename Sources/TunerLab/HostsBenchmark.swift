@@ -29,9 +29,14 @@ public struct HostsBenchmark: Sendable {
     /// What host b's throughput (and operations) are multiplied by.
     public let slowdown: Double
 
-    public init(bench: SearchBenchmark, slowdown: Double = 0.8) {
+    /// How many times host b measures its own Go default before the search goes on there (the
+    /// noise check's runs, when the spec has one; 1 without).
+    public let hostDefaults: Int
+
+    public init(bench: SearchBenchmark, slowdown: Double = 0.8, hostDefaults: Int = 1) {
         self.bench = bench
         self.slowdown = slowdown
+        self.hostDefaults = hostDefaults
     }
 
     /// The settings measured and the recommendation of `arm` with `seed`, after `budget` trials.
@@ -45,7 +50,7 @@ public struct HostsBenchmark: Sendable {
             let setting: GCSetting
             if index < 3 {
                 setting = .goDefault
-            } else if host(of: index) == "b", !samples.contains(where: { $0.host == "b" && $0.setting.isGoDefault }) {
+            } else if host(of: index) == "b", samples.filter({ $0.host == "b" && $0.setting.isGoDefault }).count < hostDefaults {
                 setting = .goDefault
             } else {
                 guard case .measure(let next, _) = search.next(completed: visible(samples, arm)) else { break }

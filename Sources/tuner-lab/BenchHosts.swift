@@ -25,8 +25,12 @@ extension Lab {
         @Option(help: "What host b's throughput is multiplied by.")
         var slowdown = 0.8
 
+        @Option(help: "How many times host b measures its own Go default (a noise check's runs; 1 without).")
+        var hostDefaults = 1
+
         func run() throws {
-            let bench = HostsBenchmark(bench: SearchBenchmark(evaluator: try ReplayEvaluator(trialsFile: surface)), slowdown: slowdown)
+            let bench = HostsBenchmark(
+                bench: SearchBenchmark(evaluator: try ReplayEvaluator(trialsFile: surface)), slowdown: slowdown, hostDefaults: hostDefaults)
             let checkpoints = [10, 20, 30].filter { $0 <= trials }
             say(
                 "arm  seeds  share of true hypervolume after \(checkpoints.map(String.init).joined(separator: " | ")) trials, mean [min, max]  |  true throughput of the recommendation (best throughput) / best on the grid, mean [min, max]"
