@@ -20,7 +20,7 @@ public final class InMemoryStudyStore: StudyStore, @unchecked Sendable {
     /// Another handle on the same trials, written by another owner (as a second tuner would).
     public func handle(owner: StudyOwner) -> InMemoryStudyStore.Handle { Handle(base: self, owner: owner) }
 
-    public func begin(trialIndex: Int, setting: GCSetting, repeatIndex: Int) throws {
+    public func begin(trialIndex: Int, setting: GCSetting, repeatIndex: Int, phase _: String?) throws {
         try begin(trialIndex: trialIndex, setting: setting, repeatIndex: repeatIndex, owner: owner)
     }
 

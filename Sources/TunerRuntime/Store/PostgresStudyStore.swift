@@ -8,11 +8,13 @@
     /// One database may hold many studies: every table is keyed by the study's name, and every table
     /// name starts with `tuner_` so a team's database can hold other things too.
     ///
-    /// Schema (migrations `v1` and `v2-verification`, applied under an advisory lock so workers starting together migrate once):
+    /// Schema (migrations `v1`, `v2-verification` and `v3-phase`, applied under an advisory lock so workers starting together migrate once):
     /// - `tuner_migration`: the migrations applied, by name.
     /// - `tuner_study`: the spec fingerprint of each study.
     /// - `tuner_trial`: one row per (study, setting, repeat), as in SQLite, with the setting as JSON
-    ///   (so a claim reads it back exactly), the machine facts of the host that ran it, and its owner.
+    ///   (so a claim reads it back exactly), the machine facts of the host that ran it, its owner,
+    ///   and its phase (`confirm …` trials belong to the run that decides: no worker waits on them
+    ///   or takes them over).
     /// - `tuner_process`: process groups a running trial started, with their owner.
     /// - `tuner_decision`: the study's decision as JSON.
     /// - `tuner_worker`: every tuner working on a study and its last heartbeat, in the database's
@@ -143,6 +145,7 @@
                     """,
                 ]
             ),
+            ("v3-phase", ["ALTER TABLE tuner_trial ADD COLUMN phase text"]),
         ]
 
         /// Applies the migrations not yet applied, under a database-wide advisory lock.
@@ -184,34 +187,35 @@
 
         // MARK: - Trials
 
-        public func begin(trialIndex: Int, setting: GCSetting, repeatIndex: Int) throws {
+        public func begin(trialIndex: Int, setting: GCSetting, repeatIndex: Int, phase: String?) throws {
             try transaction {
                 try execute(
                     """
                     DELETE FROM tuner_process WHERE study = \(study) AND gogc = \(setting.gogcValue)
                     AND gomemlimit = \(setting.memoryLimitValue) AND repeat_index = \(repeatIndex)
                     """)
-                try insertRunning(trialIndex: trialIndex, setting: setting, repeatIndex: repeatIndex)
+                try insertRunning(trialIndex: trialIndex, setting: setting, repeatIndex: repeatIndex, phase: phase)
             }
         }
 
         /// Marks a trial running for this owner (inserting or taking over its row).
-        private func insertRunning(trialIndex: Int, setting: GCSetting, repeatIndex: Int) throws {
+        private func insertRunning(trialIndex: Int, setting: GCSetting, repeatIndex: Int, phase: String?) throws {
             let settingJSON = try Self.json(setting)
             try execute(
                 """
                 INSERT INTO tuner_trial (study, gogc, gomemlimit, repeat_index, trial_index, setting, status, reason, sample,
                     started_at, finished_at, tuner_pid, tuner_version, go_version, cpu_model, cores, hostname,
-                    owner_host, owner_pid, owner_start_ticks)
+                    owner_host, owner_pid, owner_start_ticks, phase)
                 VALUES (\(study), \(setting.gogcValue), \(setting.memoryLimitValue), \(repeatIndex), \(trialIndex), \(settingJSON),
                     'running', NULL, NULL, \(Date().timeIntervalSince1970), NULL, \(Int(getpid())), \(TunerVersion.current),
                     \(machine.targetGoVersion), \(machine.cpuModel), \(machine.cores), \(machine.hostname),
-                    \(owner.host), \(Int(owner.pid)), \(owner.startTicks))
+                    \(owner.host), \(Int(owner.pid)), \(owner.startTicks), \(phase))
                 ON CONFLICT (study, gogc, gomemlimit, repeat_index) DO UPDATE SET trial_index = EXCLUDED.trial_index,
                     status = 'running', reason = NULL, sample = NULL, started_at = EXCLUDED.started_at, finished_at = NULL,
                     tuner_pid = EXCLUDED.tuner_pid, tuner_version = EXCLUDED.tuner_version, go_version = EXCLUDED.go_version,
                     cpu_model = EXCLUDED.cpu_model, cores = EXCLUDED.cores, hostname = EXCLUDED.hostname,
-                    owner_host = EXCLUDED.owner_host, owner_pid = EXCLUDED.owner_pid, owner_start_ticks = EXCLUDED.owner_start_ticks
+                    owner_host = EXCLUDED.owner_host, owner_pid = EXCLUDED.owner_pid, owner_start_ticks = EXCLUDED.owner_start_ticks,
+                    phase = COALESCE(EXCLUDED.phase, tuner_trial.phase)
                 """)
         }
 
@@ -454,7 +458,8 @@
                 let stale = try execute(
                     """
                     SELECT t.trial_index, t.setting, t.repeat_index, t.owner_host, t.owner_pid, t.owner_start_ticks
-                    FROM tuner_trial t WHERE t.study = \(study) AND t.status = 'running' AND NOT (t.owner_host = \(owner.host)
+                    FROM tuner_trial t WHERE t.study = \(study) AND t.status = 'running'
+                    AND (t.phase IS NULL OR t.phase NOT LIKE 'confirm%') AND NOT (t.owner_host = \(owner.host)
                         AND t.owner_pid = \(Int(owner.pid)) AND t.owner_start_ticks = \(owner.startTicks))
                     AND NOT EXISTS (SELECT 1 FROM tuner_worker w WHERE w.study = t.study AND w.host = t.owner_host
                         AND w.pid = t.owner_pid AND w.start_ticks = t.owner_start_ticks
@@ -464,7 +469,7 @@
                 if let row = stale.first {
                     let (index, settingJSON, repeatIndex, host, pid, ticks) = try row.decode((Int, String, Int, String, Int, Int).self)
                     let setting = try JSONDecoder().decode(GCSetting.self, from: Data(settingJSON.utf8))
-                    try insertRunning(trialIndex: index, setting: setting, repeatIndex: repeatIndex)
+                    try insertRunning(trialIndex: index, setting: setting, repeatIndex: repeatIndex, phase: nil)
                     return .claimed(
                         trialIndex: index, setting: setting, repeatIndex: repeatIndex,
                         takenOverFrom: StudyOwner(host: host, pid: Int32(pid), startTicks: ticks, sinceUnixSeconds: 0))
@@ -476,10 +481,12 @@
                 var finished: [TrialSample] = []
                 var pending: [PendingTrial] = []
                 for row in try execute(
-                    "SELECT status, setting, repeat_index, sample FROM tuner_trial WHERE study = \(study) ORDER BY trial_index")
+                    "SELECT status, setting, repeat_index, sample, phase FROM tuner_trial WHERE study = \(study) ORDER BY trial_index")
                 {
-                    let (status, settingJSON, repeatIndex, sample) = try row.decode((String, String, Int, String?).self)
+                    let (status, settingJSON, repeatIndex, sample, phase) = try row.decode((String, String, Int, String?, String?).self)
                     if status == "running" {
+                        // A deciding run's confirmation trial is not the search's to wait on.
+                        if phase?.hasPrefix("confirm") == true { continue }
                         pending.append(
                             PendingTrial(
                                 setting: try decoder.decode(GCSetting.self, from: Data(settingJSON.utf8)), repeatIndex: repeatIndex))
@@ -501,7 +508,7 @@
                             AND gogc = \(setting.gogcValue) AND gomemlimit = \(setting.memoryLimitValue)
                             """
                         ).first?.decode(Int.self) ?? 0
-                    try insertRunning(trialIndex: next, setting: setting, repeatIndex: repeats)
+                    try insertRunning(trialIndex: next, setting: setting, repeatIndex: repeats, phase: "search")
                     return .claimed(trialIndex: next, setting: setting, repeatIndex: repeats, takenOverFrom: nil, reason: reason)
                 }
             }

@@ -143,7 +143,7 @@ public final class SQLiteStudyStore: StudyStore, @unchecked Sendable {
 
     // MARK: - Trials
 
-    public func begin(trialIndex: Int, setting: GCSetting, repeatIndex: Int) throws {
+    public func begin(trialIndex: Int, setting: GCSetting, repeatIndex: Int, phase _: String?) throws {
         try database.write { db in
             try db.execute(
                 sql: "DELETE FROM process WHERE gogc = ? AND gomemlimit = ? AND repeat_index = ?",

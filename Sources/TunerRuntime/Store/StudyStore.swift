@@ -10,8 +10,10 @@ import TunerCore
 public protocol StudyStore: Sendable {
     /// The tuner process writing through this store.
     var owner: StudyOwner { get }
-    /// Marks a trial as running (so a crash leaves a trace that resume can find).
-    func begin(trialIndex: Int, setting: GCSetting, repeatIndex: Int) throws
+    /// Marks a trial as running (so a crash leaves a trace that resume can find). `phase` is the
+    /// trial's (`search`, `noise-check`, `confirm …`): a shared store keeps it, so workers leave a
+    /// deciding run's confirmation trials to that run.
+    func begin(trialIndex: Int, setting: GCSetting, repeatIndex: Int, phase: String?) throws
     /// Remembers a process group the running trial started, for reaping after a crash.
     /// - Parameter startTicks: the group leader's start time (``Launcher/startTicks(of:)``), so a
     ///   reused pid is never taken for it; 0 when unknown.
@@ -54,6 +56,11 @@ public protocol StudyStore: Sendable {
 }
 extension StudyStore {
     public func isAlive(_ owner: StudyOwner) throws -> Bool { owner.isAlive }
+
+    /// Marks a trial as running, its phase unsaid.
+    public func begin(trialIndex: Int, setting: GCSetting, repeatIndex: Int) throws {
+        try begin(trialIndex: trialIndex, setting: setting, repeatIndex: repeatIndex, phase: nil)
+    }
 
     /// Trials left running by a tuner that is gone (a live owner's trial is not interrupted).
     public func interruptedTrials() throws -> [RunningTrial] {

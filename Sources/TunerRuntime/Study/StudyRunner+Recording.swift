@@ -11,7 +11,7 @@ extension StudyRunner {
         -> TrialSample
     {
         let seed = spec.seed &+ UInt64(index) &* 7919
-        try store.begin(trialIndex: index, setting: setting, repeatIndex: repeatIndex)
+        try store.begin(trialIndex: index, setting: setting, repeatIndex: repeatIndex, phase: phase)
         recordingLauncher?.setCurrentTrial((setting, repeatIndex))
         events(
             .trialStarted(

@@ -98,6 +98,36 @@
             #expect(try survivor.runningTrials().allSatisfy { $0.owner.isSameProcess(as: survivor.owner) })
         }
 
+        /// The deciding run's confirmation trials are its own: a worker whose search is over does
+        /// not wait on them, and does not take one over when that run dies (the run reruns it
+        /// when it resumes).
+        @Test func aConfirmationTrialIsNeitherWaitedOnNorTakenOverByWorkers() throws {
+            let decider = try PostgresStudyStore(location: location, study: "confirming", owner: remote(81), heartbeatTimeoutSeconds: 1)
+            let worker = try PostgresStudyStore(location: location, study: "confirming", owner: remote(82), heartbeatTimeoutSeconds: 1)
+            try decider.heartbeat()
+            try worker.heartbeat()
+            try decider.begin(trialIndex: 0, setting: .goDefault, repeatIndex: 0, phase: "search")
+            try decider.append(sample(0, .goDefault, repeatIndex: 0))
+            let candidate = GCSetting(gogc: 400, memoryLimitBytes: nil)
+            try decider.begin(trialIndex: 1, setting: candidate, repeatIndex: 0, phase: "confirm \(candidate)")
+            let over: ([TrialSample], [PendingTrial]) -> SearchDecision = { _, pending in
+                #expect(pending.isEmpty, "a confirmation trial is not pending for the search")
+                return .stop(reason: "trial budget spent")
+            }
+            guard case .done = try worker.claimNext(propose: over) else {
+                Issue.record("the worker waited on the deciding run's confirmation")
+                return
+            }
+            Thread.sleep(forTimeInterval: 1.3)
+            try worker.heartbeat()
+            #expect(try !worker.isAlive(decider.owner))
+            guard case .done = try worker.claimNext(propose: over) else {
+                Issue.record("the worker took over a dead deciding run's confirmation trial")
+                return
+            }
+            #expect(try worker.runningTrials().map(\.trialIndex) == [1], "the trial stays for its run to rerun")
+        }
+
         @Test func aWorkerOnASecondHostMeasuresTheGoDefaultThereAndTheHostsAreCompared() throws {
             let spec = try SpecLoader.parse(
                 yaml: """
@@ -177,7 +207,7 @@
 
         @Test func theSchemaIsMigratedOnceWhateverTheNumberOfWorkersOpeningIt() throws {
             let stores = try (1...3).map { try PostgresStudyStore(location: location, study: "m", owner: remote(Int32($0))) }
-            #expect(try stores.map { try $0.appliedMigrations() } == Array(repeating: ["v1", "v2-verification"], count: 3))
+            #expect(try stores.map { try $0.appliedMigrations() } == Array(repeating: ["v1", "v2-verification", "v3-phase"], count: 3))
         }
 
         @Test func aBadStorageURLNamesTheFlagAndTheFix() throws {

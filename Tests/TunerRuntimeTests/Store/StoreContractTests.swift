@@ -28,7 +28,7 @@ import TunerFakes
         func postgresIsHereToBeTested() throws {
             #expect(Kind.available.contains(.postgres))
             let store = try PostgresStudyStore(location: try TestPostgresCluster.shared.get().newDatabase(), study: "s")
-            #expect(try store.appliedMigrations() == ["v1", "v2-verification"])
+            #expect(try store.appliedMigrations() == ["v1", "v2-verification", "v3-phase"])
         }
     #endif
 
