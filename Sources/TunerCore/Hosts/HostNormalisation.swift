@@ -76,7 +76,9 @@ public struct HostNormalisation: Sendable, Equatable {
                     ? "beyond noise (\(noise)): the hosts disagree; its trials count ×\(formatFixed(1 / (1 + difference.relative), decimals: 3))"
                     : "within noise (\(noise)): its trials count as measured"
             } else {
-                verdict = "noise unknown (no host repeated its default; raise budget.repeats): its trials count as measured"
+                verdict =
+                    "noise unknown (no host repeated its default; set budget.noise_check or raise budget.repeats): "
+                    + "its trials count as measured"
             }
             lines.append("  \(difference.host) vs \(difference.reference): \(difference.metric.rawValue) \(percent) %, \(verdict)")
         }
