@@ -38,6 +38,30 @@ public struct SoakResult: Sendable, Codable {
     /// Whether every budget was met and no leak was flagged (nil figures do not count as met).
     public var held: Bool { checks.allSatisfy { $0.met == true } && leaks.isEmpty }
 
+    /// The leak signals `baseline`'s soak (the Go default's, same load and span) does not
+    /// explain. A signal of the same kind there, whose rate's 95 % interval reaches this one's,
+    /// is the service's or its load's (documents that grow, a cache of the service's own), not
+    /// this setting's; a rate beyond it is the setting's.
+    public func leaks(beyond baseline: SoakResult?) -> [LeakSignal] {
+        guard let baseline else { return leaks }
+        return leaks.filter { leak in
+            guard let same = baseline.leaks.first(where: { $0.kind == leak.kind }) else { return true }
+            return leak.trend.perMinute.lower > same.trend.perMinute.upper
+        }
+    }
+
+    /// The leak signals `baseline`'s soak shows alike (``leaks(beyond:)``'s complement).
+    public func sharedLeaks(with baseline: SoakResult?) -> [LeakSignal] {
+        let own = leaks(beyond: baseline).map(\.kind)
+        return leaks.filter { !own.contains($0.kind) }
+    }
+
+    /// Whether every budget was met and no leak of the setting's own was flagged, against the
+    /// default's soak `baseline`.
+    public func held(beyond baseline: SoakResult?) -> Bool {
+        checks.allSatisfy { $0.met == true } && leaks(beyond: baseline).isEmpty
+    }
+
     /// Readings after the warm-up.
     public var steady: [SoakSample] { samples.filter { $0.elapsedSeconds > warmupSeconds } }
 

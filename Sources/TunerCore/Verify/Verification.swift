@@ -37,28 +37,44 @@ public struct Verification: Sendable, Codable {
     public var isComplete: Bool { finishedAtUnixSeconds != nil && plannedLevels.allSatisfy { p in levels.contains { $0.level == p } } }
 
     /// Whether the recommendation held: every planned level verified, none flagged, and its
-    /// soak (when one ran) within every budget with no leak signal.
+    /// soak (when one ran) within every budget with no leak signal of its own.
     public var held: Bool { isComplete && levels.allSatisfy(\.held) && soakHeld != false }
 
-    /// Whether the recommendation's soak held; nil when no soak of it ran.
-    public var soakHeld: Bool? { soak?.first { $0.setting == candidate }.map(\.held) }
+    /// The recommendation's soak and the default's, when they ran.
+    public var candidateSoak: SoakResult? { soak?.first { $0.setting == candidate } }
+    public var baselineSoak: SoakResult? { soak?.first { $0.setting.isGoDefault } }
+
+    /// Whether the recommendation's soak held: every budget met, and no leak signal that the
+    /// default's soak does not show alike (``SoakResult/leaks(beyond:)``); nil when no soak of it
+    /// ran.
+    public var soakHeld: Bool? { candidateSoak.map { $0.held(beyond: baselineSoak) } }
 
     /// The levels that did not hold.
     public var flaggedLevels: [LevelVerification] { levels.filter { !$0.held } }
 
     /// One sentence: held, or where it did not.
     public var headline: String {
-        let scope =
+        let levelScope =
             plannedLevels.isEmpty
-            ? "a soak" : "\(levels.count) of \(plannedLevels.count) load level(s), \(pairsPerLevel) alternating pair(s) each"
+            ? nil : "\(levels.count) of \(plannedLevels.count) load level(s), \(pairsPerLevel) alternating pair(s) each"
+        let scope = levelScope ?? "a soak"
         if !isComplete && flaggedLevels.isEmpty { return "verification INCOMPLETE (\(scope)): stopped before every level was run" }
-        let soakText = soakHeld.map { $0 ? "; its soak met every budget" : "" } ?? ""
-        if held { return "verified: \(candidate) held against the Go default at \(scope)\(soakText)" }
+        let shared = candidateSoak?.sharedLeaks(with: baselineSoak).map(\.kind.rawValue) ?? []
+        let sharedText =
+            shared.isEmpty
+            ? ""
+            : "; the default's soak shows the same rise (\(shared.joined(separator: ", "))): the service's or its load's, not this setting's"
+        if held {
+            let soakText = soakHeld == true && levelScope != nil ? "; its soak met every budget" : ""
+            let what = levelScope == nil ? "in a soak, every budget met" : "at \(scope)"
+            return "verified: \(candidate) held against the Go default \(what)\(soakText)\(sharedText)"
+        }
         if flaggedLevels.isEmpty, soakHeld == false {
-            let failed = soak?.first { $0.setting == candidate }
+            let failed = candidateSoak
             let missed =
-                (failed?.checks.filter { $0.met != true }.map(\.name) ?? []) + (failed?.leaks.map { "leak: \($0.kind.rawValue)" } ?? [])
-            return "NOT HELD in the soak (\(missed.joined(separator: ", "))); \(scope) held"
+                (failed?.checks.filter { $0.met != true }.map(\.name) ?? [])
+                + (failed?.leaks(beyond: baselineSoak).map { "leak: \($0.kind.rawValue)" } ?? [])
+            return "NOT HELD in the soak (\(missed.joined(separator: ", ")))\(levelScope.map { "; \($0) held" } ?? "")\(sharedText)"
         }
         let names = flaggedLevels.map(\.level.name).joined(separator: ", ")
         let soakFailed = soakHeld == false ? "; its soak did not hold either" : ""

@@ -8,7 +8,9 @@ public enum VerificationRenderer {
     /// [95 % interval], n runs), the paired change, the margin to the limit and the flags.
     public static func table(_ verification: Verification) -> String {
         var out = [
-            "Verification of \(verification.candidate) against the Go default: \(verification.pairsPerLevel) alternating pair(s) per level, each run \(DurationText.format(verification.warmupSeconds)) warm-up + \(DurationText.format(verification.durationSeconds)) measured"
+            verification.plannedLevels.isEmpty
+                ? "Verification of \(verification.candidate) against the Go default: a soak"
+                : "Verification of \(verification.candidate) against the Go default: \(verification.pairsPerLevel) alternating pair(s) per level, each run \(DurationText.format(verification.warmupSeconds)) warm-up + \(DurationText.format(verification.durationSeconds)) measured"
         ]
         for level in verification.levels {
             out.append("")
@@ -31,7 +33,9 @@ public enum VerificationRenderer {
             for failure in level.failures { out.append("  failed run: \(failure)") }
             for flag in level.flags { out.append("  FLAG: \(flag)") }
         }
-        for result in verification.soak ?? [] { out.append(contentsOf: [""] + soakLines(result)) }
+        for result in verification.soak ?? [] {
+            out.append(contentsOf: [""] + soakLines(result, baseline: result.setting.isGoDefault ? nil : verification.baselineSoak))
+        }
         let missing = verification.plannedLevels.filter { planned in !verification.levels.contains { $0.level == planned } }
         if !missing.isEmpty { out.append("\nNot run (stopped): \(missing.map(\.description).joined(separator: "; "))") }
         out.append("")
@@ -86,16 +90,25 @@ public enum VerificationRenderer {
     }
 
     /// A soak's lines: span, each budget met / not met with its figure, leak signals, profiles.
-    public static func soakLines(_ result: SoakResult) -> [String] {
+    /// - Parameter baseline: the default's soak, for a recommendation's: a leak signal it shows
+    ///   alike is said to be the service's, and does not count against the recommendation.
+    public static func soakLines(_ result: SoakResult, baseline: SoakResult? = nil) -> [String] {
         let span = result.samples.last.map { DurationText.format($0.elapsedSeconds.rounded()) } ?? "0s"
         var out = [
-            "Soak of \(result.setting.isGoDefault ? "the Go default" : result.setting.description): \(span), \(result.samples.count) readings, the first \(DurationText.format(result.warmupSeconds.rounded())) warm-up — \(result.held ? "held" : "NOT HELD")"
+            "Soak of \(result.setting.isGoDefault ? "the Go default" : result.setting.description): \(span), \(result.samples.count) readings, the first \(DurationText.format(result.warmupSeconds.rounded())) warm-up — \(result.held(beyond: baseline) ? "held" : "NOT HELD")"
         ]
+        let shared = result.sharedLeaks(with: baseline).map(\.kind)
         for check in result.checks {
             let verdict = check.met.map { $0 ? "met" : "NOT MET" } ?? "not measured"
             out.append("  \(check.name) <= \(formatFixed(check.bound, decimals: 0)): \(verdict): \(check.text)")
         }
-        for leak in result.leaks { out.append("  LEAK (\(leak.kind.rawValue)): \(leak.explanation)") }
+        for leak in result.leaks {
+            let alike =
+                shared.contains(leak.kind)
+                ? ", as in the default's soak (its rate's interval reaches this one's: the service's or its load's, not this setting's)"
+                : ""
+            out.append("  LEAK (\(leak.kind.rawValue))\(alike): \(leak.explanation)")
+        }
         if result.leaks.isEmpty && result.samples.count >= 5 {
             out.append("  no leak signal (goroutines, live heap after GC, RSS beyond the Go runtime)")
         }
@@ -109,13 +122,16 @@ public enum VerificationRenderer {
 
     /// One line per soak budget of the recommendation's soak.
     static func soakSummary(_ verification: Verification) -> [String] {
-        guard let result = verification.soak?.first(where: { $0.setting == verification.candidate }) else { return [] }
+        guard let result = verification.candidateSoak else { return [] }
         let span = result.samples.last.map { DurationText.format($0.elapsedSeconds.rounded()) } ?? "0s"
+        let own = result.leaks(beyond: verification.baselineSoak).map(\.kind.rawValue)
+        let shared = result.sharedLeaks(with: verification.baselineSoak).map(\.kind.rawValue)
+        var leakText = own.isEmpty ? "; no leak signal of its own" : "; LEAK: " + own.joined(separator: ", ")
+        if !shared.isEmpty { leakText += "; as in the default's soak: " + shared.joined(separator: ", ") }
         return [
             "soak (\(span)): "
                 + result.checks.map { "\($0.name) \($0.met.map { $0 ? "met" : "NOT MET" } ?? "not measured") (\($0.text))" }
-                .joined(separator: "; ")
-                + (result.leaks.isEmpty ? "; no leak signal" : "; LEAK: " + result.leaks.map(\.kind.rawValue).joined(separator: ", "))
+                .joined(separator: "; ") + leakText
         ]
     }
 

@@ -47,6 +47,31 @@ import Testing
         #expect(!native.held)
     }
 
+    /// A live heap that rises alike in the default's soak is the service's (its documents grow):
+    /// it is named, and the recommendation's soak holds; a rise beyond the default's is its own.
+    @Test func aLeakTheDefaultsSoakShowsAlikeIsTheServicesNotTheSettings() {
+        let candidate = GCSetting(gogc: 400, memoryLimitBytes: 256 << 20)
+        let baseline = SoakResult.analyse(setting: .goDefault, samples: readings(livePerSecond: 100_000), seed: 1)
+        let alike = SoakResult.analyse(setting: candidate, samples: readings(livePerSecond: 100_000), seed: 2)
+        #expect(baseline.leaks.map(\.kind) == [.liveHeap] && alike.leaks.map(\.kind) == [.liveHeap])
+        #expect(alike.leaks(beyond: baseline).isEmpty && alike.sharedLeaks(with: baseline).map(\.kind) == [.liveHeap])
+        #expect(alike.held(beyond: baseline) && !alike.held)
+        let faster = SoakResult.analyse(setting: candidate, samples: readings(livePerSecond: 400_000), seed: 2)
+        #expect(faster.leaks(beyond: baseline).map(\.kind) == [.liveHeap], "four times the default's rate is the setting's")
+        #expect(!faster.held(beyond: baseline))
+        var verification = Verification(
+            candidate: candidate, pairsPerLevel: 0, durationSeconds: 0, warmupSeconds: 0, levels: [], plannedLevels: [],
+            startedAtUnixSeconds: 0, finishedAtUnixSeconds: 1)
+        verification.soak = [baseline, alike]
+        #expect(verification.held, "\(verification.headline)")
+        #expect(
+            verification.headline.hasPrefix("verified: GOGC=400 GOMEMLIMIT=256MiB held against the Go default in a soak, every budget met"))
+        #expect(verification.headline.contains("the default's soak shows the same rise (live_heap): the service's or its load's"))
+        verification.soak = [baseline, faster]
+        #expect(!verification.held)
+        #expect(verification.headline == "NOT HELD in the soak (leak: live_heap)", "a soak alone: no level to call held")
+    }
+
     @Test func aLeakWhoseRateWandersIsFlaggedByItsSteps() {
         // Goroutines that pile up fast, then slowly: the line fits badly (autocorrelated
         // residuals widen its interval) but every reading is above the last.
