@@ -33,12 +33,8 @@ public struct HostNormalisation: Sendable, Equatable {
     public static func of(_ samples: [TrialSample], metrics: [Metric], shown: [Metric]? = nil) -> HostNormalisation? {
         var seen = Set<Metric>()
         let scalable = metrics.filter { !signedMetrics.contains($0) && seen.insert($0).inserted }
-        let measured = samples.map { sample -> TrialSample in
-            var raw = sample
-            raw.hostScale = nil
-            return raw
-        }
-        guard let agreement = HostAgreement.of(measured, metrics: scalable) else { return nil }
+        // HostAgreement reads the measured figures, so copies already scaled give the same factors.
+        guard let agreement = HostAgreement.of(samples, metrics: scalable) else { return nil }
         var factors: [String: [Metric: Double]] = [:]
         for difference in agreement.differences where difference.beyondNoise && difference.relative > -1 {
             factors[difference.host, default: [:]][difference.metric] = 1 / (1 + difference.relative)

@@ -93,7 +93,7 @@
                     } catch StoreError.takenOver(let message) {
                         events(.warning(message))
                     }
-                    try judgeNoiseOnce(&noiseJudged, samples: try store.samples())
+                    try judgeNoiseOnce(&noiseJudged, samples: state.samples)
                 case .wait(let reason, let pending):
                     if !waitingSaid {
                         log("nothing to claim (\(reason)); \(pending) trial(s) still run on other workers, waiting in case one dies")
@@ -104,7 +104,8 @@
                     summary.stopReason = reason
                     log("search over: \(reason); this worker ran \(summary.trialsRun) trial(s), \(summary.takenOver) taken over")
                     let samples = try store.samples()
-                    for line in spec.report(of: samples).hosts?.lines ?? [] { log(line) }
+                    let hosts = HostNormalisation.of(samples, metrics: Metric.allCases, shown: spec.objectives.map(\.metric))
+                    for line in hosts?.lines ?? [] { log(line) }
                     return (samples, summary)
                 }
             }
